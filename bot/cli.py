@@ -1,0 +1,26 @@
+"""The ``jointcheck`` console command; each feature registers its commands from bot/commands."""
+
+from __future__ import annotations
+
+import typer
+
+from bot.commands import accounts, db, directories, draws, planning, running
+
+app = typer.Typer(
+    name="jointcheck",
+    help="jointcheck — 部门联合“双随机、一公开”监管 / joint random inspections",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+
+for module in (db, directories, planning, draws, accounts, running):
+    module.register(app)
+
+
+def main() -> None:
+    """Console entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,9 @@
+"""CLI commands for planning."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this feature's commands to ``app``."""

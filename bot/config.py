@@ -1,0 +1,62 @@
+"""Configuration, read once from the environment (prefix ``JOINTCHECK_``) and passed down.
+
+``services/`` never reads the environment: everything it needs arrives as arguments.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+VAR_DIR = Path("var")
+
+
+class Settings(BaseSettings):
+    """Every setting of one jointcheck process; sections are grouped by prefix in the names."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="JOINTCHECK_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # storage
+    database_url: str = Field(
+        default=f"sqlite+aiosqlite:///{VAR_DIR / 'jointcheck.db'}",
+        description="SQLAlchemy async URL; sqlite+aiosqlite by default, postgresql+asyncpg in production",
+    )
+    files_dir: Path = VAR_DIR / "files"
+
+    # the bot
+    bot_token: SecretStr | None = None
+    bot_api_url: str | None = Field(
+        default=None, description="a Bot API server other than Telegram's, e.g. the sandbox emulator"
+    )
+    bot_username: str | None = None
+    redis_url: str | None = Field(default=None, description="FSM storage shared by instances")
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+
+    # web and sandbox
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080
+    sandbox_port: int = 8081
+    public_base_url: str = "http://127.0.0.1:8080"
+
+    # rules with configurable figures
+    plan_submission_deadline: str = Field(default="11-30", description="MM-DD, Art. 11")
+    plan_approval_deadline: str = Field(default="12-31", description="MM-DD, Art. 11")
+    result_due_working_days: int = Field(default=20, description="Art. 16")
+    repeat_inspection_window_months: int = 12
+    recent_pairing_window_months: int = 24
+    invitation_ttl_hours: int = 72
+
+    timezone: str = "Asia/Shanghai"
+    default_language: str = "zh_CN"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

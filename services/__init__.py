@@ -1,0 +1,1 @@
+"""The domain, free of aiogram and of HTTP: directories, plans, tasks, draws, deadlines, audit."""

@@ -1,0 +1,51 @@
+"""All models, imported here so that ``Base.metadata`` knows every table."""
+
+from storage.models.accounts import Account, Invitation, Outbox, ProcessedUpdate
+from storage.models.base import Base
+from storage.models.directory import (
+    AuditEvent,
+    CatalogueYear,
+    Conflict,
+    Department,
+    Expert,
+    InspectionItem,
+    Inspector,
+    Subject,
+    SubjectInspection,
+)
+from storage.models.draws import Draw, TaskSubject, Team, TeamMember
+from storage.models.planning import (
+    AnnualPlan,
+    CalendarDay,
+    CalendarYear,
+    PlanEntry,
+    Task,
+    TaskReview,
+)
+
+__all__ = [
+    "Account",
+    "AnnualPlan",
+    "AuditEvent",
+    "Base",
+    "CalendarDay",
+    "CalendarYear",
+    "CatalogueYear",
+    "Conflict",
+    "Department",
+    "Draw",
+    "Expert",
+    "InspectionItem",
+    "Inspector",
+    "Invitation",
+    "Outbox",
+    "PlanEntry",
+    "ProcessedUpdate",
+    "Subject",
+    "SubjectInspection",
+    "Task",
+    "TaskReview",
+    "TaskSubject",
+    "Team",
+    "TeamMember",
+]

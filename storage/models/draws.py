@@ -1,0 +1,82 @@
+"""Draws (摇号), teams and the matching of subjects to teams (Art. 13, 14; DESIGN.md §5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base, BigId
+
+
+class Draw(Base):
+    """One verifiable draw: the committed manifest, the entropy evidence and the result.
+
+    ``manifest`` and ``result`` are canonical JSON text, stored byte for byte as published.
+    """
+
+    __tablename__ = "draw"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))  # subjects | inspectors | teams | redraw
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    status: Mapped[str] = mapped_column(String(16), default="committed")  # committed | completed
+    manifest: Mapped[str] = mapped_column(Text)
+    manifest_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    entropy_source: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    entropy_evidence: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    result: Mapped[str | None] = mapped_column(Text)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("draw.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    committed_by: Mapped[str] = mapped_column(String(200), default="")
+    committed_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
+    completed_at: Mapped[dt.datetime | None]
+
+
+class TaskSubject(Base):
+    """A subject drawn for a task, with its stratum and (after matching) its team."""
+
+    __tablename__ = "task_subject"
+    __table_args__ = (UniqueConstraint("task_id", "subject_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), index=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"))
+    stratum: Mapped[str] = mapped_column(String(8))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    draw_id: Mapped[int] = mapped_column(ForeignKey("draw.id"))
+    visit_order: Mapped[int | None]
+    planned_on: Mapped[dt.date | None]
+
+
+class Team(Base):
+    """抽查小组 of a task; its leader is drawn from the lead department's members (Art. 13)."""
+
+    __tablename__ = "team"
+    __table_args__ = (UniqueConstraint("task_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), index=True)
+    number: Mapped[int]
+    leader_inspector_id: Mapped[int | None] = mapped_column(ForeignKey("inspector.id"))
+    draw_id: Mapped[int | None] = mapped_column(ForeignKey("draw.id"))
+
+
+class TeamMember(Base):
+    """An inspector or expert in a team; a withdrawal keeps the row and records the re-draw."""
+
+    __tablename__ = "team_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    inspector_id: Mapped[int | None] = mapped_column(ForeignKey("inspector.id"))
+    expert_id: Mapped[int | None] = mapped_column(ForeignKey("expert.id"))
+    draw_id: Mapped[int] = mapped_column(ForeignKey("draw.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("team_member.id"))

@@ -1,0 +1,139 @@
+"""Shared fixtures: a migrated database on SQLite and on PostgreSQL, a pinned clock.
+
+Every test that takes ``db_url`` (or ``engine``/``session``) runs once per backend. The schema
+is always built by running the Alembic migrations, so a missing migration fails a test.
+PostgreSQL runs whenever ``JOINTCHECK_TEST_POSTGRES_URL`` is set; in CI (``CI=true``) it must
+be set and reachable, and a missing server is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from storage.db import create_engine, session_factory
+from storage.migrate import upgrade
+from storage.models import Base
+
+PG_ENV = "JOINTCHECK_TEST_POSTGRES_URL"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once per session; each test gets a copy."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+async def _recreate_pg_database(admin_url: str, name: str) -> None:
+    import asyncpg
+
+    url = make_url(admin_url).set(drivername="postgresql")
+    conn = await asyncpg.connect(url.render_as_string(hide_password=False))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def pg_template_url() -> str | None:
+    """A PostgreSQL database for this worker, migrated to head once per session."""
+    admin_url = os.environ.get(PG_ENV)
+    if not admin_url:
+        if IN_CI:
+            pytest.fail(f"{PG_ENV} is not set in CI: the suite must run on PostgreSQL too")
+        return None
+    name = f"jointcheck_test_{_worker()}"
+    asyncio.run(_recreate_pg_database(admin_url, name))
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    upgrade(url)
+    return url
+
+
+_TABLES = ", ".join(
+    f'"{t.name}"' for t in Base.metadata.sorted_tables
+)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    sqlite_template: Path,
+) -> Iterator[str]:
+    """A fresh, migrated database URL, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        path = tmp_path / "jointcheck.db"
+        shutil.copyfile(sqlite_template, path)
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    url = request.getfixturevalue("pg_template_url")
+    if url is None:
+        pytest.skip(f"PostgreSQL not configured: set {PG_ENV} (CI always does)")
+    asyncio.run(_truncate(url))
+    yield url
+
+
+async def _truncate(url: str) -> None:
+    engine = create_engine(url)
+    async with engine.begin() as conn:
+        await conn.execute(text(f"TRUNCATE {_TABLES} RESTART IDENTITY CASCADE"))
+    await engine.dispose()
+
+
+@pytest.fixture
+async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
+    """An async engine on the test database."""
+    eng = create_engine(db_url)
+    yield eng
+    await eng.dispose()
+
+
+@pytest.fixture
+def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """The session factory the application would use."""
+    return session_factory(engine)
+
+
+@pytest.fixture
+async def session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """One session, as a handler or CLI command would get."""
+    async with sessions() as s:
+        yield s
+
+
+class FixedClock:
+    """A clock the test moves by hand; instants are UTC-aware."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now = self.now + dt.timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """Pinned at 2026-03-02 09:00 in Shanghai (a Monday), so no test depends on today."""
+    return FixedClock(dt.datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI).astimezone(dt.UTC))
