@@ -30,7 +30,8 @@ SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
 
 def _worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    # unique per process: several suites (xdist workers, parallel runs) never share a database
+    return f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
 
 
 @pytest.fixture(scope="session")
@@ -41,31 +42,34 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-async def _recreate_pg_database(admin_url: str, name: str) -> None:
+async def _pg_admin(admin_url: str, *statements: str) -> None:
     import asyncpg
 
     url = make_url(admin_url).set(drivername="postgresql")
     conn = await asyncpg.connect(url.render_as_string(hide_password=False))
     try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{name}"')
+        for statement in statements:
+            await conn.execute(statement)
     finally:
         await conn.close()
 
 
 @pytest.fixture(scope="session")
-def pg_template_url() -> str | None:
-    """A PostgreSQL database for this worker, migrated to head once per session."""
+def pg_template_url() -> Iterator[str | None]:
+    """A PostgreSQL database for this test process, migrated to head once, dropped at the end."""
     admin_url = os.environ.get(PG_ENV)
     if not admin_url:
         if IN_CI:
             pytest.fail(f"{PG_ENV} is not set in CI: the suite must run on PostgreSQL too")
-        return None
+        yield None
+        return
     name = f"jointcheck_test_{_worker()}"
-    asyncio.run(_recreate_pg_database(admin_url, name))
+    drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+    asyncio.run(_pg_admin(admin_url, drop, f'CREATE DATABASE "{name}"'))
     url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     upgrade(url)
-    return url
+    yield url
+    asyncio.run(_pg_admin(admin_url, drop))
 
 
 _TABLES = ", ".join(
