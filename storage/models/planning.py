@@ -111,3 +111,22 @@ class CalendarYear(Base):
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     source: Mapped[str] = mapped_column(String(500), default="")
     imported_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
+
+
+class PlanChange(Base):
+    """A change to an approved annual plan, which takes effect only once reviewed (Art. 11)."""
+
+    __tablename__ = "plan_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("annual_plan.id"), index=True)
+    # None: the change adds a new entry; otherwise it edits or withdraws this entry
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("plan_entry.id"))
+    changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|approved|returned
+    proposed_by: Mapped[str] = mapped_column(String(200), default="")
+    proposed_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[dt.datetime | None]
+    comment: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,173 @@
+"""Working days on the official calendar, imported notices and the Art. 16 result deadline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.calendar import (
+    CalendarService,
+    HolidayNotice,
+    NoticeDay,
+    WorkingDays,
+    parse_notice,
+)
+from services.errors import ValidationFailed
+from storage.models import AuditEvent, CalendarDay
+
+D = dt.date
+PURE = WorkingDays({})
+
+
+def test_spring_festival_2026_holidays_and_swapped_saturdays() -> None:
+    # 2026 春节: 2/15 (Sun) to 2/23 (Mon) off; Sat 2/14 and Sat 2/28 are worked
+    assert PURE.status(D(2026, 2, 14)).is_working
+    assert PURE.status(D(2026, 2, 14)).name == "春节"
+    assert not PURE.status(D(2026, 2, 16)).is_working  # a Monday, holiday
+    assert not PURE.status(D(2026, 2, 23)).is_working
+    assert PURE.status(D(2026, 2, 28)).is_working
+    assert PURE.status(D(2026, 2, 24)).source == "package"
+
+
+def test_result_due_across_spring_festival_2026() -> None:
+    # finished Fri 2026-02-13; 2/14 (Sat, worked) is day 1, then 2/24..2/27 (4), 2/28 Sat (6),
+    # March 2-6 (11), 9-13 (16), 16-19 → the 20th working day is Thu 2026-03-19
+    due = PURE.add_working_days(D(2026, 2, 13), 20)
+    assert due.due_on == D(2026, 3, 19)
+    assert not due.assumes_weekends_only
+    # the naive weekday count would give 2026-03-13: the holiday shifts it by four working days
+    naive = D(2026, 2, 13)
+    counted = 0
+    while counted < 20:
+        naive += dt.timedelta(days=1)
+        counted += naive.weekday() < 5
+    assert naive == D(2026, 3, 13)
+
+
+def test_result_due_across_national_day_2025() -> None:
+    # 2025 国庆+中秋: 10/1-10/8 off; Sun 9/28 and Sat 10/11 worked
+    assert PURE.status(D(2025, 9, 28)).is_working
+    assert PURE.status(D(2025, 10, 11)).is_working
+    assert not PURE.status(D(2025, 10, 8)).is_working
+    # finished Fri 2025-09-26: 9/28 (1), 9/29, 9/30 (3), 10/9, 10/10, 10/11 (6),
+    # 10/13-17 (11), 20-24 (16), 27-30 (20)
+    assert PURE.add_working_days(D(2025, 9, 26), 20).due_on == D(2025, 10, 30)
+
+
+def test_result_due_across_national_day_2026_and_spring_festival_2025() -> None:
+    # 2026: 10/1-10/7 off, Sun 9/20 and Sat 10/10 worked; finished Tue 2026-09-29
+    # 9/30 (1), 10/8, 10/9, 10/10 (4), 10/12-16 (9), 19-23 (14), 26-30 (19), 11/2 (20)
+    assert PURE.add_working_days(D(2026, 9, 29), 20).due_on == D(2026, 11, 2)
+    # 2025 春节: 1/28-2/4 off, Sun 1/26 and Sat 2/8 worked; finished Fri 2025-01-24
+    # 1/26 (1), 1/27 (2), 2/5-2/7 (5), 2/8 (6), 2/10-14 (11), 17-21 (16), 24-27 (20)
+    assert PURE.add_working_days(D(2025, 1, 24), 20).due_on == D(2025, 2, 27)
+
+
+def test_unknown_year_assumes_weekends_and_says_so() -> None:
+    due = PURE.add_working_days(D(2026, 12, 28), 20)
+    assert due.assumes_weekends_only
+    assert due.assumed_years == (2027,)
+    assert PURE.status(D(2027, 2, 8)).assumed
+    # weekends only: 2026-12-29..31 (3), then 17 weekdays of January 2027 → Mon 2027-01-25
+    assert due.due_on == D(2027, 1, 25)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(min_value=D(2024, 1, 1), max_value=D(2026, 10, 31)),
+       st.integers(min_value=0, max_value=40))
+def test_due_date_is_a_working_day_with_exactly_n_working_days(start: dt.date, n: int) -> None:
+    due = PURE.add_working_days(start, n)
+    days = [start + dt.timedelta(days=i) for i in range(1, (due.due_on - start).days + 1)]
+    assert sum(PURE.status(d).is_working for d in days) == n
+    if n:
+        assert PURE.status(due.due_on).is_working
+
+
+def _notice_2027() -> HolidayNotice:
+    days = [NoticeDay(D(2027, 2, 5) + dt.timedelta(days=i), False, "春节") for i in range(8)]
+    days.append(NoticeDay(D(2027, 2, 14), True, "春节"))  # a Sunday, worked
+    return HolidayNotice(2027, "测试通知", tuple(days))
+
+
+async def test_imported_year_is_used_and_audited(session: AsyncSession, clock) -> None:
+    service = CalendarService(session, clock)
+    before = await service.add_working_days(D(2027, 2, 3), 5)
+    assert before.assumed_years == (2027,)
+    report = await service.import_notice(_notice_2027(), actor="admin")
+    assert (report.year, report.holidays, report.swapped_working_days) == (2027, 8, 1)
+    assert not (await service.day(D(2027, 2, 8))).is_working  # Monday inside the holiday
+    assert (await service.day(D(2027, 2, 14))).is_working  # the swapped Sunday
+    due = await service.add_working_days(D(2027, 2, 3), 5)
+    # 2/4 (1), 2/5-2/12 off, 2/14 Sun (2), 2/15, 16, 17 (5)
+    assert due.due_on == D(2027, 2, 17)
+    assert not due.assumes_weekends_only
+    event = await session.scalar(select(AuditEvent).where(AuditEvent.action == "calendar.import"))
+    assert event is not None and event.data["holidays"] == 8
+
+
+async def test_reimport_replaces_the_year(session: AsyncSession, clock) -> None:
+    service = CalendarService(session, clock)
+    await service.import_notice(_notice_2027(), actor="admin")
+    smaller = HolidayNotice(2027, "更正通知", (NoticeDay(D(2027, 2, 8), False, "春节"),))
+    report = await service.import_notice(smaller, actor="admin")
+    assert report.replaced
+    days = (await session.scalars(select(CalendarDay.day))).all()
+    assert days == [D(2027, 2, 8)]
+    assert (await service.day(D(2027, 2, 9))).is_working
+    assert (await service.year(2027)).imported_from == "更正通知"
+
+
+async def test_result_due_on_uses_configured_days(session: AsyncSession, clock) -> None:
+    due = await CalendarService(session, clock, result_due_working_days=5).result_due_on(
+        D(2026, 9, 29))
+    # 9/30, 10/8, 10/9, 10/10 (Sat, worked), 10/12
+    assert due.due_on == D(2026, 10, 12)
+
+
+def test_parse_json_notice(tmp_path: Path) -> None:
+    path = tmp_path / "2027.json"
+    path.write_text(json.dumps({
+        "year": 2027, "source": "国办发明电〔2026〕1号",
+        "holidays": [{"name": "春节", "start": "2027-02-05", "end": "2027-02-12"},
+                     {"name": "元旦", "start": "2027-01-01", "end": "2027-01-01"}],
+        "working_days": [{"date": "2027-02-14", "name": "春节"}, "2027-02-20"],
+    }, ensure_ascii=False), encoding="utf-8")
+    notice = parse_notice(path)
+    assert notice.year == 2027 and notice.source == "国办发明电〔2026〕1号"
+    assert sum(not d.is_working for d in notice.days) == 9
+    assert [d.day for d in notice.days if d.is_working] == [D(2027, 2, 14), D(2027, 2, 20)]
+
+
+def test_parse_csv_notice_in_gb18030(tmp_path: Path) -> None:
+    path = tmp_path / "2027.csv"
+    path.write_bytes("日期,类型,名称\n2027-02-05,休,春节\n2027/02/14,班,春节\n".encode("gb18030"))
+    notice = parse_notice(path)
+    assert notice.year == 2027
+    assert [(d.day, d.is_working, d.name) for d in notice.days] == [
+        (D(2027, 2, 5), False, "春节"), (D(2027, 2, 14), True, "春节")]
+
+
+@pytest.mark.parametrize(
+    ("content", "key"),
+    [
+        ("日期,类型\n2027-02-15,班\n", "calendar-weekday-workday"),  # a Monday cannot be 调休
+        ("日期,类型\n2027-13-01,休\n", "calendar-bad-date"),
+        ("日期,类型\n2027-02-05,maybe\n", "calendar-bad-kind"),
+        ("day,what\n2027-02-05,休\n", "calendar-bad-header"),
+        ("", "calendar-empty-file"),
+        ("日期,类型\n2027-02-05,休\n2027-02-05,班\n", "calendar-duplicate-day"),
+    ],
+)
+def test_bad_notice_files_are_refused(tmp_path: Path, content: str, key: str) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ValidationFailed) as err:
+        parse_notice(path)
+    assert err.value.key == key
