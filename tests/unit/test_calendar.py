@@ -109,7 +109,8 @@ async def test_imported_year_is_used_and_audited(session: AsyncSession, clock) -
     assert due.due_on == D(2027, 2, 17)
     assert not due.assumes_weekends_only
     event = await session.scalar(select(AuditEvent).where(AuditEvent.action == "calendar.import"))
-    assert event is not None and event.data["holidays"] == 8
+    assert event is not None
+    assert event.data["holidays"] == 8
 
 
 async def test_reimport_replaces_the_year(session: AsyncSession, clock) -> None:
@@ -140,7 +141,8 @@ def test_parse_json_notice(tmp_path: Path) -> None:
         "working_days": [{"date": "2027-02-14", "name": "春节"}, "2027-02-20"],
     }, ensure_ascii=False), encoding="utf-8")
     notice = parse_notice(path)
-    assert notice.year == 2027 and notice.source == "国办发明电〔2026〕1号"
+    assert notice.year == 2027
+    assert notice.source == "国办发明电〔2026〕1号"
     assert sum(not d.is_working for d in notice.days) == 9
     assert [d.day for d in notice.days if d.is_working] == [D(2027, 2, 14), D(2027, 2, 20)]
 

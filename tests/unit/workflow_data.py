@@ -114,3 +114,36 @@ async def mark_inspected(session: AsyncSession, subject_id: int, item: str,
     """Record a previous inspection of ``subject_id`` for ``item``."""
     session.add(SubjectInspection(subject_id=subject_id, item_code=item, inspected_on=day))
     await session.commit()
+
+
+async def approved_entry(session: AsyncSession, clock: object) -> int:
+    """An approved 2027 plan entry for SCJG + SThJ + YJGL with every item; returns its id."""
+    from services.plans import PlanEntryInput, PlanService
+
+    service = PlanService(session, clock)  # type: ignore[arg-type]
+    view = await service.submit_entry(
+        PlanEntryInput(year=2027, department="SCJG", title="餐饮与危化品联合抽查",
+                       items=tuple(ITEMS), departments=tuple(DEPARTMENTS),
+                       period_start=dt.date(2027, 3, 1), period_end=dt.date(2027, 10, 31),
+                       target_ratio="0.05"),
+        actor="scjg-admin",
+    )
+    await service.approve(2027, actor="gov")
+    return view.id
+
+
+def task_spec(entry_id: int, **changes: object) -> object:
+    """A joint task of three departments with two teams, from ``entry_id``."""
+    from dataclasses import replace
+
+    from services.tasks import TaskSpec
+
+    spec = TaskSpec(
+        plan_entry_id=entry_id, name="2027年餐饮与危化品联合抽查", lead_department="SCJG",
+        departments=("SCJG", "SThJ", "YJGL"), items=("SC-01", "ST-01", "YJ-01"),
+        window_start=dt.date(2027, 4, 1), window_end=dt.date(2027, 5, 31), team_count=2,
+        members_per_team={"SCJG": 2, "SThJ": 1, "YJGL": 1},
+        sample={"A": {"ratio": "0.25"}, "B": {"ratio": "0.25"}, "C": {"count": 3},
+                "D": {"count": 4}},
+    )
+    return replace(spec, **changes)  # type: ignore[arg-type]
