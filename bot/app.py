@@ -1,0 +1,136 @@
+"""Assembly of the bot: the Bot (Telegram or any Bot API server), the Dispatcher, polling."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.types import BotCommandScopeDefault
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.i18n import LANGUAGES, Translator
+from bot.middlewares import (
+    AccountMiddleware,
+    DatabaseMiddleware,
+    RetryAfterMiddleware,
+    ThrottlingMiddleware,
+    on_error,
+)
+from handlers import build_routers, render
+from services.clock import Clock
+
+log = logging.getLogger("jointcheck.bot")
+
+
+class BotNotConfigured(RuntimeError):
+    """No bot token: the bot cannot start (the demo uses the sandbox's token instead)."""
+
+
+def build_bot(settings: Settings, *, retry_on_flood: bool = True) -> Bot:
+    """A Bot for ``JOINTCHECK_BOT_TOKEN``, talking to ``JOINTCHECK_BOT_API_URL`` when set.
+
+    ``retry_on_flood`` waits out a 429 and repeats the request (handler replies); the outbox
+    sender turns it off because it reschedules the row and pauses itself instead.
+    """
+    if settings.bot_token is None:
+        raise BotNotConfigured("set JOINTCHECK_BOT_TOKEN (from @BotFather) to run the bot")
+    if settings.bot_api_url:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.bot_api_url.rstrip("/")))
+    else:
+        session = AiohttpSession()
+    if retry_on_flood:
+        session.middleware(RetryAfterMiddleware())
+    return Bot(settings.bot_token.get_secret_value(), session=session)
+
+
+def build_storage(settings: Settings) -> BaseStorage:
+    """Conversation state: Redis when several instances share it, memory otherwise."""
+    if settings.redis_url:
+        from aiogram.fsm.storage.redis import RedisStorage
+
+        return RedisStorage.from_url(settings.redis_url)
+    return MemoryStorage()
+
+
+def build_dispatcher(
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    *,
+    throttle_limit: int = 12,
+    throttle_window: float = 6.0,
+) -> Dispatcher:
+    """The Dispatcher with its middlewares, error handler and the feature routers."""
+    dispatcher = Dispatcher(storage=build_storage(settings))
+    dispatcher.update.outer_middleware(ThrottlingMiddleware(throttle_limit, throttle_window))
+    dispatcher.update.outer_middleware(DatabaseMiddleware(sessions, clock))
+    dispatcher.update.outer_middleware(AccountMiddleware())
+    dispatcher.errors.register(on_error)
+    dispatcher.include_routers(*build_routers(settings))
+    return dispatcher
+
+
+async def set_default_commands(bot: Bot) -> None:
+    """The command menu before binding: Chinese by default, English for English clients."""
+    for language in LANGUAGES:
+        await bot.set_my_commands(
+            render.bot_commands(None, Translator(language)),
+            scope=BotCommandScopeDefault(),
+            language_code=None if language == "zh_CN" else language,
+        )
+
+
+async def run_polling(
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    stop_event: asyncio.Event | None = None,
+    *,
+    with_worker: bool = True,
+) -> None:
+    """Long polling until ``stop_event`` is set (or SIGINT/SIGTERM when there is none).
+
+    With ``with_worker`` the notification scans and the sender run in the same process (the
+    embedded setup); in production run ``jointcheck worker`` once instead.
+    """
+    from bot.worker import Worker
+
+    bot = build_bot(settings)
+    dispatcher = build_dispatcher(settings, sessions, clock)
+    worker_stop = asyncio.Event()
+    worker_task: asyncio.Task[None] | None = None
+    try:
+        await bot.delete_webhook(drop_pending_updates=False)  # polling and a webhook exclude
+        await set_default_commands(bot)
+        me = await bot.me()
+        log.info("polling as @%s", me.username)
+        if with_worker:
+            worker = Worker(settings, sessions, clock)
+            worker_task = asyncio.create_task(worker.run(worker_stop))
+        polling = asyncio.create_task(
+            dispatcher.start_polling(
+                bot, handle_signals=stop_event is None, close_bot_session=False
+            )
+        )
+        if stop_event is None:
+            await polling
+        else:
+            stopper = asyncio.create_task(stop_event.wait())
+            await asyncio.wait({polling, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            if not polling.done():
+                await dispatcher.stop_polling()
+            stopper.cancel()
+            await polling
+    finally:
+        worker_stop.set()
+        if worker_task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await worker_task
+        await bot.session.close()

@@ -1,0 +1,120 @@
+"""The worker: APScheduler runs the notification scans every few seconds and wakes the one
+outbox sender, which delivers rows through the Bot within Telegram's limits."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+)
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from handlers import render
+from services.clock import Clock
+from services.notifications import (
+    Deliver,
+    NotificationScanner,
+    Notifier,
+    OutboxSender,
+    OutgoingMessage,
+    RateLimiter,
+    RetryAfter,
+    Undeliverable,
+)
+from services.updates import prune_processed
+
+log = logging.getLogger("jointcheck.worker")
+PROCESSED_UPDATES_KEPT = dt.timedelta(days=7)
+
+
+def telegram_deliver(bot: Bot) -> Deliver:
+    """Render an outbox row in its recipient's language and send it; translate Telegram's
+    answers into the sender's terms (wait, give up, or retry later)."""
+
+    async def deliver(message: OutgoingMessage) -> None:
+        try:
+            text, markup = render.notification(message)
+        except (KeyError, ValueError) as error:
+            raise Undeliverable(f"cannot render {message.kind}: {error}") from error
+        try:
+            await bot.send_message(message.chat_id, text, reply_markup=markup)
+        except TelegramRetryAfter as error:
+            raise RetryAfter(error.retry_after) from error
+        except (TelegramForbiddenError, TelegramNotFound, TelegramBadRequest) as error:
+            # blocked by the user, chat gone, or a message Telegram will never accept
+            raise Undeliverable(error.message) from error
+
+    return deliver
+
+
+class Worker:
+    """Scans on a schedule and sends the outbox; one per deployment (or in the bot process)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        *,
+        scan_seconds: float = 3.0,
+        bot: Bot | None = None,
+        limiter: RateLimiter | None = None,
+    ) -> None:
+        from bot.app import build_bot
+
+        self._sessions = sessions
+        self._clock = clock
+        self.scan_seconds = scan_seconds
+        # its own Bot without the retry middleware: the sender pauses and reschedules itself
+        self.bot = bot or build_bot(settings, retry_on_flood=False)
+        self._own_bot = bot is None
+        self.sender = OutboxSender(sessions, clock, telegram_deliver(self.bot), limiter)
+        self.notifier = Notifier(self.sender, interval=scan_seconds)
+        self._last_prune: dt.datetime | None = None
+
+    async def scan_once(self) -> int:
+        """Run every scan once; wake the sender when something new is queued."""
+        try:
+            async with self._sessions() as session:
+                queued = await NotificationScanner(session, self._clock).scan()
+                now = self._clock()
+                if self._last_prune is None or now - self._last_prune > dt.timedelta(hours=1):
+                    await prune_processed(session, now - PROCESSED_UPDATES_KEPT)
+                    self._last_prune = now
+        except Exception:
+            log.exception("notification scan failed; the next run tries again")
+            return 0
+        if queued:
+            log.info("queued %d notifications", queued)
+            self.notifier.wake()
+        return queued
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Until ``stop``: the scheduler scans, the sender sends."""
+        scheduler = AsyncIOScheduler(timezone=dt.UTC)
+        scheduler.add_job(
+            self.scan_once, "interval", seconds=self.scan_seconds,
+            next_run_time=dt.datetime.now(dt.UTC), max_instances=1, coalesce=True,
+            id="notification-scan",
+        )
+        scheduler.start()
+        try:
+            while not stop.is_set():
+                try:
+                    await self.notifier.run(stop)
+                except Exception:
+                    log.exception("outbox sender failed; restarting it")
+                    await asyncio.sleep(self.scan_seconds)
+        finally:
+            scheduler.shutdown(wait=False)
+            if self._own_bot:
+                await self.bot.session.close()

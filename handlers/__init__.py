@@ -1,0 +1,22 @@
+"""aiogram routers, one per feature; ``build_routers`` assembles them in an explicit order."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from bot.config import Settings
+
+
+def build_routers(settings: Settings) -> list[Router]:
+    """Fresh routers for one Dispatcher, in the order updates should try them.
+
+    /start, /help and /cancel come first so that they work in the middle of a conversation;
+    the fallback (unknown text) comes last.
+    """
+    from handlers import review, start, tasks
+
+    return [
+        start.build_router(),
+        tasks.build_router(),
+        review.build_router(),
+        start.build_fallback_router(),
+    ]

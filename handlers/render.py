@@ -1,0 +1,296 @@
+"""Text and keyboards of the bot: services return data, these functions make what people read.
+
+Every string comes from ``bot/locales/<lang>/bot.ftl``; no message exceeds Telegram's 4096
+characters (long sections are paged, each page with its own buttons).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from aiogram.types import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from bot.i18n import Translator, has
+from services.accounts import AccountView, Role
+from services.assignments import Assignment, AssignmentSummary, Member
+from services.notifications import KIND_DRAWN, KIND_LEADER, KIND_REVIEW, OutgoingMessage
+
+from handlers.callbacks import ReviewCb, TaskCb, TaskListCb
+
+MAX_TEXT = 4096
+PAGE_BUDGET = 3500  # leaves room for the page footer
+SECTIONS = ("o", "i", "s")
+SECTION_KEYS = {"o": "tasks-section-overview", "i": "tasks-section-items",
+                "s": "tasks-section-subjects"}
+
+# commands each role may use, in menu order (the menu and setMyCommands show the same)
+COMMANDS_EVERYONE = ("start", "help")
+COMMANDS_BY_ROLE: dict[str, tuple[str, ...]] = {
+    Role.INSPECTOR: ("tasks",),
+    Role.DEPT_ADMIN: ("review",),
+    Role.ORGANISER: (),
+    Role.SUPERVISOR: (),
+}
+
+
+def day(value: dt.date | str | None) -> str:
+    """A date as officials write it: 2026-03-05."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else value.isoformat()
+
+
+def paginate(lines: Sequence[str], budget: int = PAGE_BUDGET) -> list[str]:
+    """Join ``lines`` into pages of at most ``budget`` characters, never splitting a line
+    unless one line alone is longer than a page."""
+    pages: list[str] = []
+    current: list[str] = []
+    size = 0
+    for original in lines:
+        line = original
+        while len(line) > budget:  # a single overlong line (a long requirement text)
+            if current:
+                pages.append("\n".join(current))
+                current, size = [], 0
+            pages.append(line[:budget])
+            line = line[budget:]
+        if current and size + len(line) + 1 > budget:
+            pages.append("\n".join(current))
+            current, size = [], 0
+        current.append(line)
+        size += len(line) + 1
+    if current or not pages:
+        pages.append("\n".join(current))
+    return pages
+
+
+# -- menu ----------------------------------------------------------------------------------------
+
+
+def commands_for(account: AccountView | None) -> list[str]:
+    """The commands an account's roles allow."""
+    commands = list(COMMANDS_EVERYONE)
+    for role in account.roles if account else ():
+        commands.extend(c for c in COMMANDS_BY_ROLE.get(role, ()) if c not in commands)
+    commands.append("cancel")
+    return commands
+
+
+def bot_commands(account: AccountView | None, tr: Translator) -> list[BotCommand]:
+    """The command list for ``setMyCommands``."""
+    return [BotCommand(command=c, description=tr(f"bot-cmd-{c}")) for c in commands_for(account)]
+
+
+def menu(account: AccountView, tr: Translator, *, just_bound: bool = False) -> str:
+    """The greeting with the person's roles and the commands they may use."""
+    department = account.department_name or account.department_code or ""
+    lines = [tr("bot-bound" if just_bound else "bot-greeting", name=account.name,
+                department=department)]
+    if account.roles:
+        roles = "、".join(tr(f"bot-role-{r}") for r in account.roles)
+        lines.append(tr("bot-roles", roles=roles))
+    lines.append("")
+    lines.append(tr("bot-menu-title"))
+    lines.extend(f"/{c} — {tr(f'bot-cmd-{c}')}" for c in commands_for(account))
+    return "\n".join(lines)
+
+
+# -- assignments ---------------------------------------------------------------------------------
+
+
+def assignment_list(
+    summaries: Sequence[AssignmentSummary], tr: Translator
+) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+    """``/tasks``: a line per assignment and a details button each (on the last page)."""
+    if not summaries:
+        return [(tr("tasks-none"), None)]
+    lines = [tr("tasks-title", count=len(summaries))]
+    builder = InlineKeyboardBuilder()
+    for n, item in enumerate(summaries, start=1):
+        lines.append(
+            tr(
+                "tasks-line", n=n, code=item.task_code, name=item.task_name,
+                team=item.team_number if item.team_number is not None else "-",
+                leader_mark=(" " + tr("tasks-leader-mark")) if item.is_leader else "",
+                start=day(item.window_start), end=day(item.window_end),
+                subjects=item.subject_count, state=state_name(item.state, tr),
+            )
+        )
+        builder.button(
+            text=tr("tasks-open-button", n=n, code=item.task_code),
+            callback_data=TaskCb(task_id=item.task_id, section="o", page=0),
+        )
+    builder.adjust(1)
+    pages = paginate(lines)
+    result: list[tuple[str, InlineKeyboardMarkup | None]] = [(p, None) for p in pages]
+    result[-1] = (pages[-1], builder.as_markup())
+    return result
+
+
+def state_name(state: str, tr: Translator) -> str:
+    """A task state in words."""
+    key = f"bot-state-{state}"
+    return tr(key) if has(key) else state
+
+
+def _method(code: str, tr: Translator) -> str:
+    key = f"task-method-{code}"
+    return tr(key) if has(key) else code
+
+
+def _member_line(member: Member, my_id: int | None, tr: Translator) -> str:
+    marks = []
+    if member.is_leader:
+        marks.append(tr("task-member-leader"))
+    if member.is_expert:
+        marks.append(tr("task-member-expert"))
+    if my_id is not None and member.inspector_id == my_id:
+        marks.append(tr("task-member-me"))
+    department = member.department_name or member.department_code or ""
+    return tr("task-member", name=member.name, department=department,
+              mark=" ".join(marks)).rstrip()
+
+
+def _overview_lines(a: Assignment, my_id: int | None, tr: Translator) -> list[str]:
+    s = a.summary
+    lines = [
+        tr("task-heading", code=s.task_code, name=s.task_name),
+        tr("task-state", state=state_name(s.state, tr)),
+        tr("task-lead", lead=a.lead_department_name or a.lead_department_code),
+        tr("task-window", start=day(s.window_start), end=day(s.window_end)),
+    ]
+    for what, date in sorted(a.deadlines.items()):
+        if isinstance(date, str) and len(date) == 10:
+            lines.append(tr("task-deadline", what=what, date=date))
+    lines.append("")
+    lines.append(tr("task-team", team=s.team_number if s.team_number is not None else "-"))
+    if a.leader:
+        department = a.leader.department_name or a.leader.department_code or ""
+        lines.append(tr("task-leader", name=a.leader.name, department=department))
+    else:
+        lines.append(tr("task-leader-pending"))
+    lines.append(tr("task-members"))
+    lines.extend(_member_line(m, my_id, tr) for m in a.members)
+    return lines
+
+
+def _item_lines(a: Assignment, tr: Translator) -> list[str]:
+    lines = [tr("task-heading", code=a.summary.task_code, name=a.summary.task_name),
+             tr("task-items")]
+    for n, item in enumerate(a.items, start=1):
+        lines.append(tr("task-item", n=n, name=item.name, code=item.code))
+        if item.legal_basis:
+            lines.append(tr("task-item-basis", basis=item.legal_basis))
+        if item.checklist:
+            lines.append(tr("task-item-checklist"))
+            lines.extend(tr("task-item-point", point=p) for p in item.checklist)
+        if item.methods:
+            lines.append(tr("task-item-methods",
+                            methods="、".join(_method(m, tr) for m in item.methods)))
+        if item.requirements:
+            lines.append(tr("task-item-requirements", requirements=item.requirements))
+    return lines
+
+
+def _subject_lines(a: Assignment, tr: Translator) -> list[str]:
+    lines = [tr("task-heading", code=a.summary.task_code, name=a.summary.task_name)]
+    if not a.subjects:
+        return [*lines, tr("task-subjects-none")]
+    lines.append(tr("task-subjects"))
+    for stop in a.subjects:
+        planned = tr("task-subject-planned", date=day(stop.planned_on)) if stop.planned_on else ""
+        address = " ".join(part for part in (stop.district, stop.address) if part)
+        lines.append(tr("task-subject", n=stop.position, name=stop.name, address=address,
+                        planned=planned))
+    return lines
+
+
+def assignment_section(
+    a: Assignment, my_inspector_id: int | None, section: str, page: int, tr: Translator
+) -> tuple[str, InlineKeyboardMarkup]:
+    """One page of one section of an assignment, with section, paging and back buttons."""
+    if section == "i":
+        lines = _item_lines(a, tr)
+    elif section == "s":
+        lines = _subject_lines(a, tr)
+    else:
+        section, lines = "o", _overview_lines(a, my_inspector_id, tr)
+    pages = paginate(lines)
+    page = min(max(page, 0), len(pages) - 1)
+    text = pages[page]
+    if len(pages) > 1:
+        text = f"{text}\n\n{tr('tasks-page', page=page + 1, pages=len(pages))}"
+    task_id = a.summary.task_id
+    rows: list[list[InlineKeyboardButton]] = []
+    if len(pages) > 1:
+        nav = []
+        if page > 0:
+            nav.append(InlineKeyboardButton(
+                text=tr("tasks-prev"),
+                callback_data=TaskCb(task_id=task_id, section=section, page=page - 1).pack()))
+        if page < len(pages) - 1:
+            nav.append(InlineKeyboardButton(
+                text=tr("tasks-next"),
+                callback_data=TaskCb(task_id=task_id, section=section, page=page + 1).pack()))
+        rows.append(nav)
+    rows.append([
+        InlineKeyboardButton(
+            text=("· " if s == section else "") + tr(SECTION_KEYS[s]),
+            callback_data=TaskCb(task_id=task_id, section=s, page=0).pack(),
+        )
+        for s in SECTIONS
+    ])
+    rows.append([InlineKeyboardButton(text=tr("tasks-back"), callback_data=TaskListCb().pack())])
+    return text, InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+# -- review (会审) --------------------------------------------------------------------------------
+
+
+def review_card(
+    *, task_id: int, code: str, name: str, department: str, window_start: dt.date | str,
+    window_end: dt.date | str, tr: Translator,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """A task waiting for the department's review, with Approve / Return buttons."""
+    text = tr("review-card", code=code, name=name, department=department,
+              start=day(window_start), end=day(window_end))
+    builder = InlineKeyboardBuilder()
+    builder.button(text=tr("review-approve-button"),
+                   callback_data=ReviewCb(task_id=task_id, department=department, action="a"))
+    builder.button(text=tr("review-return-button"),
+                   callback_data=ReviewCb(task_id=task_id, department=department, action="r"))
+    return text, builder.as_markup()
+
+
+# -- notifications -------------------------------------------------------------------------------
+
+
+def notification(message: OutgoingMessage) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The text (and buttons) of one outbox row, in the recipient's language."""
+    tr = Translator(message.language)
+    p: dict[str, Any] = message.payload
+    if message.kind == KIND_REVIEW:
+        return review_card(
+            task_id=p["task_id"], code=p["task_code"], name=p["task_name"],
+            department=p["department"], window_start=p["window_start"],
+            window_end=p["window_end"], tr=tr,
+        )
+    leader = p.get("leader")
+    if message.kind == KIND_LEADER and leader:
+        return tr("notify-leader", code=p["task_code"], team=p["team_number"],
+                  leader=leader["name"],
+                  department=leader.get("department_name") or leader["department"]), None
+    if message.kind == KIND_DRAWN:
+        if p.get("is_leader"):
+            leader_line = tr("notify-leader-you")
+        elif leader:
+            leader_line = tr("notify-leader-known", name=leader["name"],
+                             department=leader.get("department_name") or leader["department"])
+        else:
+            leader_line = tr("notify-leader-pending")
+        return tr("notify-drawn", code=p["task_code"], name=p["task_name"],
+                  team=p["team_number"], leader=leader_line,
+                  start=p["window_start"], end=p["window_end"]), None
+    raise ValueError(f"no renderer for outbox kind {message.kind!r}")

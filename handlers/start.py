@@ -1,0 +1,80 @@
+"""/start (with an invitation token: binding), /help, /cancel, and the menu of allowed commands."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import BotCommandScopeChat, Message
+from bot.i18n import Translator
+from services.accounts import AccountService, AccountView
+from services.errors import DomainError
+
+from handlers import render
+
+
+async def _set_menu(bot: Bot, chat_id: int, account: AccountView, tr: Translator) -> None:
+    # the command menu in the chat shows exactly what this person's roles allow
+    await bot.set_my_commands(
+        render.bot_commands(account, tr), scope=BotCommandScopeChat(chat_id=chat_id)
+    )
+
+
+async def start_with_token(
+    message: Message, *, command: CommandObject, bot: Bot, accounts: AccountService,
+    tr: Translator,
+) -> None:
+    """``/start <token>``: bind this Telegram account to the invited account."""
+    assert message.from_user is not None
+    try:
+        account = await accounts.bind(
+            command.args or "", message.from_user.id, message.from_user.language_code
+        )
+    except DomainError as error:
+        await message.answer(tr(error.key, **error.args_map))
+        return
+    tr = Translator(account.language or tr.language)
+    await _set_menu(bot, message.chat.id, account, tr)
+    await message.answer(render.menu(account, tr, just_bound=True))
+
+
+async def start(message: Message, *, bot: Bot, account: AccountView, tr: Translator) -> None:
+    """``/start``: the greeting and the menu."""
+    await _set_menu(bot, message.chat.id, account, tr)
+    await message.answer(render.menu(account, tr))
+
+
+async def help_command(message: Message, *, account: AccountView, tr: Translator) -> None:
+    """``/help``: what the bot does, then the menu."""
+    await message.answer(f"{tr('bot-help')}\n\n{render.menu(account, tr)}")
+
+
+async def cancel(message: Message, *, state: FSMContext, tr: Translator) -> None:
+    """``/cancel``: leave whatever conversation is going on."""
+    if await state.get_state() is None:
+        await message.answer(tr("bot-nothing-to-cancel"))
+        return
+    await state.clear()
+    await message.answer(tr("bot-cancelled"))
+
+
+async def unknown(message: Message, *, tr: Translator) -> None:
+    """Anything else a bound person types: point them to /help."""
+    await message.answer(tr("bot-unknown-command"))
+
+
+def build_router() -> Router:
+    """/start, /help and /cancel; they work in any conversation state."""
+    router = Router(name=__name__)
+    router.message.register(start_with_token, CommandStart(deep_link=True))
+    router.message.register(start, CommandStart())
+    router.message.register(help_command, Command("help"))
+    router.message.register(cancel, Command("cancel"))
+    return router
+
+
+def build_fallback_router() -> Router:
+    """The last router: text nobody else handled."""
+    router = Router(name=f"{__name__}.fallback")
+    router.message.register(unknown, F.text)
+    return router

@@ -1,0 +1,423 @@
+"""Notifications as outbox rows: idempotent scans enqueue them, one rate-limited sender sends them.
+
+A notification is a row in ``outbox`` with a ``dedup_key``: the scans can run any number of
+times (and in several workers) and each fact is enqueued once. The sender sends due rows one
+transaction per row and marks them sent in that transaction, so a row is sent once, never lost,
+and survives restarts; on PostgreSQL rows are claimed with ``FOR UPDATE SKIP LOCKED`` so several
+workers never send the same row. It stays under Telegram's limits (DESIGN.md §7: about 30
+messages a second per bot, one a second per chat) with token buckets, and honours the
+``retry_after`` of a 429 by pausing and rescheduling.
+
+The scans know nothing about text or Telegram: the bot side renders and delivers a row through
+the ``Deliver`` callable it hands to the sender.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from storage.models import (
+    Account,
+    Department,
+    Draw,
+    Inspector,
+    Outbox,
+    Task,
+    TaskReview,
+    Team,
+    TeamMember,
+)
+
+from services.clock import Clock
+
+KIND_DRAWN = "drawn"
+KIND_LEADER = "leader"
+KIND_REVIEW = "review"
+# tasks past these states need no "you were drawn" notice any more
+QUIET_STATES = ("published", "archived")
+MAX_ATTEMPTS = 8
+
+
+class RetryAfter(Exception):  # noqa: N818 -- named after Telegram's own "retry after"
+    """The messaging service said: too many requests, wait ``seconds``."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry after {seconds}s")
+        self.seconds = seconds
+
+
+class Undeliverable(Exception):  # noqa: N818 -- a condition, not a programming error
+    """The message can never be delivered (bot blocked, chat gone); retrying is pointless."""
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """One outbox row, ready to be rendered in the recipient's language and delivered."""
+
+    id: int
+    kind: str
+    account_id: int
+    chat_id: int
+    language: str | None
+    payload: dict[str, Any]
+
+
+Deliver = Callable[[OutgoingMessage], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class SendReport:
+    """What one pass of the sender did."""
+
+    sent: int = 0
+    rescheduled: int = 0
+    failed: int = 0
+
+
+# -- enqueueing ----------------------------------------------------------------------------------
+
+
+async def enqueue(
+    session: AsyncSession, *, account_id: int, kind: str, dedup_key: str,
+    payload: dict[str, Any], due_at: dt.datetime,
+) -> bool:
+    """Insert one outbox row unless its ``dedup_key`` exists; True when it was new."""
+    values = {
+        "account_id": account_id, "kind": kind, "dedup_key": dedup_key, "payload": payload,
+        "due_at": due_at, "attempts": 0, "last_error": "",
+    }
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    statement: Any
+    if dialect == "postgresql":
+        statement = postgresql.insert(Outbox).values(**values).on_conflict_do_nothing(
+            index_elements=["dedup_key"]
+        )
+    else:
+        statement = sqlite.insert(Outbox).values(**values).on_conflict_do_nothing(
+            index_elements=["dedup_key"]
+        )
+    result: Any = await session.execute(statement)
+    return bool(result.rowcount)
+
+
+def _person(inspector: Inspector | None, department: Department | None) -> dict[str, Any] | None:
+    if inspector is None:
+        return None
+    return {
+        "name": inspector.name,
+        "department": department.code if department else "",
+        "department_name": department.name_zh if department else "",
+    }
+
+
+class NotificationScanner:
+    """Finds facts worth telling someone and enqueues each once."""
+
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+        self._session = session
+        self._clock = clock
+
+    async def scan(self) -> int:
+        """Every scan, committed; returns how many rows were new."""
+        count = await self.scan_drawn() + await self.scan_reviews()
+        await self._session.commit()
+        return count
+
+    async def scan_drawn(self) -> int:
+        """"You were drawn": every active member of a completed draw with a bound account."""
+        now = self._clock()
+        rows = (
+            await self._session.execute(
+                select(TeamMember, Team, Task, Account, Department)
+                .join(Draw, Draw.id == TeamMember.draw_id)
+                .join(Team, Team.id == TeamMember.team_id)
+                .join(Task, Task.id == TeamMember.task_id)
+                .join(Account, Account.inspector_id == TeamMember.inspector_id)
+                .outerjoin(Department, Department.id == TeamMember.department_id)
+                .where(
+                    Draw.status == "completed",
+                    TeamMember.active.is_(True),
+                    Account.active.is_(True),
+                    Account.telegram_user_id.is_not(None),
+                    Task.state.not_in(QUIET_STATES),
+                )
+                .order_by(TeamMember.id)
+            )
+        ).all()
+        if not rows:
+            return 0
+        keys = [f"{KIND_DRAWN}:{member.id}" for member, *_ in rows]
+        existing = {
+            row.dedup_key: row.payload
+            for row in (
+                await self._session.scalars(select(Outbox).where(Outbox.dedup_key.in_(keys)))
+            ).all()
+        }
+        count = 0
+        for member, team, task, account, department in rows:
+            leader = None
+            if team.leader_inspector_id is not None:
+                leader_row = await self._session.get(Inspector, team.leader_inspector_id)
+                leader_dept = (
+                    await self._session.get(Department, leader_row.department_id)
+                    if leader_row else None
+                )
+                leader = _person(leader_row, leader_dept)
+            payload = {
+                "task_id": task.id, "task_code": task.code, "task_name": task.name,
+                "team_number": team.number,
+                "department": department.code if department else "",
+                "window_start": task.window_start.isoformat(),
+                "window_end": task.window_end.isoformat(),
+                "leader": leader,
+                "is_leader": team.leader_inspector_id == member.inspector_id,
+            }
+            key = f"{KIND_DRAWN}:{member.id}"
+            if key not in existing:
+                count += await enqueue(
+                    self._session, account_id=account.id, kind=KIND_DRAWN, dedup_key=key,
+                    payload=payload, due_at=now,
+                )
+            elif existing[key].get("leader") is None and leader is not None:
+                # told before the lead department drew the leader: now say who leads
+                count += await enqueue(
+                    self._session, account_id=account.id, kind=KIND_LEADER,
+                    dedup_key=f"{KIND_LEADER}:{member.id}:{team.leader_inspector_id}",
+                    payload=payload, due_at=now,
+                )
+        return count
+
+    async def scan_reviews(self) -> int:
+        """"Task to review" (会审, Art. 12) for each bound admin of a department still pending."""
+        now = self._clock()
+        rows = (
+            await self._session.execute(
+                select(TaskReview, Task, Department, Account)
+                .join(Task, Task.id == TaskReview.task_id)
+                .join(Department, Department.id == TaskReview.department_id)
+                .join(Account, Account.department_id == TaskReview.department_id)
+                .where(
+                    TaskReview.decision == "pending",
+                    Task.state == "in_review",
+                    Account.active.is_(True),
+                    Account.telegram_user_id.is_not(None),
+                )
+                .order_by(TaskReview.id, Account.id)
+            )
+        ).all()
+        count = 0
+        for review, task, department, account in rows:
+            if "dept_admin" not in account.roles:
+                continue
+            payload = {
+                "task_id": task.id, "task_code": task.code, "task_name": task.name,
+                "department": department.code, "round": review.round,
+                "window_start": task.window_start.isoformat(),
+                "window_end": task.window_end.isoformat(),
+            }
+            count += await enqueue(
+                self._session, account_id=account.id, kind=KIND_REVIEW,
+                dedup_key=f"{KIND_REVIEW}:{review.id}:{account.id}", payload=payload, due_at=now,
+            )
+        return count
+
+
+# -- sending -------------------------------------------------------------------------------------
+
+
+class TokenBucket:
+    """``rate`` tokens a second, at most ``burst`` saved up."""
+
+    def __init__(
+        self, rate: float, burst: float, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.rate = rate
+        self.burst = burst
+        self._monotonic = monotonic
+        self._tokens = burst
+        self._stamp = monotonic()
+
+    def _refill(self) -> None:
+        now = self._monotonic()
+        self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
+        self._stamp = now
+
+    def wait_time(self) -> float:
+        """Seconds until one token is there (0 when it is now)."""
+        self._refill()
+        return 0.0 if self._tokens >= 1 else (1 - self._tokens) / self.rate
+
+    def take(self) -> None:
+        """Spend one token (may go negative after a forced send; it refills)."""
+        self._refill()
+        self._tokens -= 1
+
+
+class RateLimiter:
+    """Telegram's limits: a bucket for the bot, one per chat, and a pause after a 429."""
+
+    def __init__(
+        self, per_second: float = 25.0, per_chat_per_second: float = 1.0,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        # 25 rather than 30: a margin for the replies the handlers send meanwhile
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._bot = TokenBucket(per_second, per_second, monotonic)
+        self._per_chat = per_chat_per_second
+        self._chats: dict[int, TokenBucket] = {}
+        self._paused_until = 0.0
+
+    def _chat(self, chat_id: int) -> TokenBucket:
+        if chat_id not in self._chats:
+            self._chats[chat_id] = TokenBucket(self._per_chat, 1, self._monotonic)
+        return self._chats[chat_id]
+
+    def wait_time(self, chat_id: int) -> float:
+        """Seconds before a message to ``chat_id`` may go."""
+        pause = max(0.0, self._paused_until - self._monotonic())
+        return max(pause, self._bot.wait_time(), self._chat(chat_id).wait_time())
+
+    async def acquire(self, chat_id: int) -> None:
+        """Wait for the bot's, the chat's and any 429 pause to allow one message, then take it."""
+        while (delay := self.wait_time(chat_id)) > 0:
+            await self._sleep(delay)
+        self._bot.take()
+        self._chat(chat_id).take()
+
+    def pause(self, seconds: float) -> None:
+        """Send nothing for ``seconds`` (Telegram's ``retry_after``)."""
+        self._paused_until = max(self._paused_until, self._monotonic() + seconds)
+
+
+class OutboxSender:
+    """Sends due outbox rows through ``deliver``, each once, within the limits."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        deliver: Deliver,
+        limiter: RateLimiter | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._deliver = deliver
+        self.limiter = limiter or RateLimiter()
+
+    async def _due_ids(self, limit: int) -> Sequence[int]:
+        async with self._sessions() as session:
+            return (
+                await session.scalars(
+                    select(Outbox.id)
+                    .where(
+                        Outbox.sent_at.is_(None),
+                        Outbox.failed_at.is_(None),
+                        Outbox.due_at <= self._clock(),
+                    )
+                    .order_by(Outbox.due_at, Outbox.id)
+                    .limit(limit)
+                )
+            ).all()
+
+    async def send_due(self, limit: int = 500) -> SendReport:
+        """One pass over the rows due now; stops early when Telegram asks to wait."""
+        sent = rescheduled = failed = 0
+        for row_id in await self._due_ids(limit):
+            outcome = await self._send_one(row_id)
+            if outcome == "sent":
+                sent += 1
+            elif outcome == "failed":
+                failed += 1
+            elif outcome in ("retry-after", "retry"):
+                rescheduled += 1
+                if outcome == "retry-after":
+                    break  # the pause applies to the whole bot: the next pass resumes
+        return SendReport(sent=sent, rescheduled=rescheduled, failed=failed)
+
+    async def _send_one(self, row_id: int) -> str:
+        async with self._sessions() as session:
+            query = select(Outbox).where(
+                Outbox.id == row_id, Outbox.sent_at.is_(None), Outbox.failed_at.is_(None)
+            )
+            if session.bind is not None and session.bind.dialect.name == "postgresql":
+                # another worker holding the row sends it; this one moves on
+                query = query.with_for_update(skip_locked=True)
+            row = await session.scalar(query)
+            if row is None:
+                return "skipped"
+            account = await session.get(Account, row.account_id)
+            if account is None or not account.active or account.telegram_user_id is None:
+                row.failed_at = self._clock()
+                row.last_error = "account not bound"
+                await session.commit()
+                return "failed"
+            message = OutgoingMessage(
+                id=row.id, kind=row.kind, account_id=account.id,
+                chat_id=account.telegram_user_id, language=account.language,
+                payload=dict(row.payload),
+            )
+            await self.limiter.acquire(message.chat_id)
+            row.attempts += 1
+            try:
+                await self._deliver(message)
+            except RetryAfter as error:
+                self.limiter.pause(error.seconds)
+                row.due_at = self._clock() + dt.timedelta(seconds=error.seconds)
+                row.last_error = str(error)[:500]
+                await session.commit()
+                return "retry-after"
+            except Undeliverable as error:
+                row.failed_at = self._clock()
+                row.last_error = str(error)[:500] or "undeliverable"
+                await session.commit()
+                return "failed"
+            except Exception as error:  # noqa: BLE001 -- a network hiccup: back off and retry
+                row.last_error = f"{type(error).__name__}: {error}"[:500]
+                if row.attempts >= MAX_ATTEMPTS:
+                    row.failed_at = self._clock()
+                    await session.commit()
+                    return "failed"
+                row.due_at = self._clock() + dt.timedelta(seconds=min(3600, 5 * 2**row.attempts))
+                await session.commit()
+                return "retry"
+            row.sent_at = self._clock()
+            row.last_error = ""
+            await session.commit()
+            return "sent"
+
+
+class Notifier:
+    """The worker's loop: wake on a signal (or every ``interval`` s) and send what is due."""
+
+    def __init__(self, sender: OutboxSender, interval: float = 5.0) -> None:
+        self.sender = sender
+        self.interval = interval
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Ask the sender to look at the outbox now (the scheduler's only job for it)."""
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Send due rows until ``stop`` is set."""
+        while not stop.is_set():
+            await self.sender.send_due()
+            self._wake.clear()
+            waiters = [
+                asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())
+            ]
+            _done, pending = await asyncio.wait(
+                waiters, timeout=self.interval, return_when=asyncio.FIRST_COMPLETED
+            )
+            for waiter in pending:
+                waiter.cancel()
