@@ -1,0 +1,851 @@
+"""Verifiable draws (摇号): the engine jointcheck draws with and the standalone public verifier.
+
+Art. 14 asks that drawing and matching be public, fair and just with the whole process
+traceable. This one file freezes a draw's inputs in a canonical JSON manifest, derives every
+random choice from HMAC-SHA-256 tickets keyed by the manifest and a declared entropy source,
+and re-computes a published bundle byte for byte. ``docs/draw-spec.md`` is the normative
+description; this file follows it exactly.
+
+It needs only the Python standard library; ``py_ecc`` is imported lazily and only to check a
+drand BLS signature. Run it as ``python verify_draw.py BUNDLE.json``: exit 0 when the bundle
+re-computes, 1 when it does not (each difference is printed).
+"""
+
+from __future__ import annotations
+
+import sys
+
+if __name__ == "__main__" and sys.path:
+    # Run as a script, Python puts services/ first on the path, where sibling modules (such as
+    # services/calendar.py) would shadow the standard library modules of the same name.
+    sys.path.pop(0)
+
+import argparse  # noqa: E402
+import datetime as _dt  # noqa: E402
+import hashlib  # noqa: E402
+import hmac  # noqa: E402
+import json  # noqa: E402
+import math  # noqa: E402
+import re  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable, Iterable, Mapping, Sequence  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from typing import Any  # noqa: E402
+
+SPEC = "jointcheck-draw/1"
+
+# The builtin (HACL*) SHA-256 copies its state several times faster than OpenSSL 3's EVP
+# contexts, which is what makes a ticket per candidate affordable for millions of candidates.
+# Both compute the same function; the tests check the bulk path against hmac.digest.
+_fast_sha256: Callable[..., Any]
+try:  # Python 3.11
+    from _sha256 import sha256 as _fast_sha256  # type: ignore[import-not-found,no-redef]
+except ImportError:  # pragma: no cover - Python 3.12+ renamed the module
+    try:
+        from _sha2 import sha256 as _fast_sha256  # type: ignore[import-not-found,no-redef]
+    except ImportError:
+        _fast_sha256 = hashlib.sha256
+
+# drand chains whose public data the verifier knows; a manifest naming another chain is refused
+# so that an operator cannot declare a key of their own making.
+KNOWN_DRAND_CHAINS: dict[str, dict[str, Any]] = {
+    "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971": {
+        "name": "quicknet",
+        "public_key": (
+            "83cf0f2896adee7eb8b5f01fcad3912212c437e0073e911fb90022d3e760183c8c4b450b6a0a6c3ac6"
+            "a5776a2d1064510d1fec758c921cc22b0e17e63aaf4bcb5ed66304de9cf809bd274ca73bab4af5a6e9"
+            "c76a4bc09e76eae8991ef5ece45a"
+        ),
+        "period": 3,
+        "genesis_time": 1692803367,
+        "scheme": "bls-unchained-g1-rfc9380",
+    },
+}
+DRAND_DST = b"BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_NUL_"
+
+KINDS = ("subjects", "inspectors", "experts", "matching", "replacement")
+
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\Z")
+_HEX64 = re.compile(r"[0-9a-f]{64}\Z")
+_DIGITS = re.compile(r"[0-9]{1,64}\Z")
+# Codes (strata, departments) appear inside ticket labels between colons.
+_CODE = re.compile(r"[^:\s]{1,64}\Z")
+_MAX_ID = 2**63 - 1
+
+
+class DrawError(Exception):
+    """A draw refused: ``code`` names the reason, ``details`` carries its figures.
+
+    ``key`` and ``args_map`` mirror ``services.errors.DomainError`` so that a handler can render
+    the message from the locale key ``draw-error-<code>`` without this file importing anything.
+    """
+
+    def __init__(self, code: str, details: Mapping[str, Any] | None = None) -> None:
+        self.code = code
+        self.details: dict[str, Any] = dict(details or {})
+        super().__init__(f"{code} {json.dumps(self.details, ensure_ascii=False, sort_keys=True)}")
+
+    @property
+    def key(self) -> str:
+        """The locale key of the message (``draw-error-<code>``)."""
+        return f"draw-error-{self.code}"
+
+    @property
+    def args_map(self) -> dict[str, Any]:
+        """The message arguments (same as ``details``)."""
+        return self.details
+
+
+class EntropyError(DrawError):
+    """The entropy evidence is bad or cannot be checked against the declared source."""
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """What ``verify_bundle`` found: ``ok`` only when every check re-computes."""
+
+    ok: bool
+    differences: list[str]
+    notes: list[str] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# Canonical JSON and the commitment
+
+
+def _check_canonical_value(value: Any, path: str) -> None:
+    """Refuse anything canonical JSON does not carry: floats, non-string keys, other types."""
+    stack: list[tuple[Any, str]] = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        kind = type(item)
+        if kind is dict:
+            for key, sub in item.items():
+                if type(key) is not str:
+                    raise DrawError("non-canonical-value", {"path": where, "type": "key"})
+                stack.append((sub, f"{where}.{key}"))
+        elif kind is list:
+            types = set(map(type, item))
+            if types <= {int, str, bool, type(None)}:
+                continue  # a flat list of scalars (the big id lists) needs no deeper walk
+            for index, sub in enumerate(item):
+                stack.append((sub, f"{where}[{index}]"))
+        elif kind not in (int, str, bool, type(None)):
+            raise DrawError("non-canonical-value", {"path": where, "type": kind.__name__})
+
+
+def canonical_json(value: Any) -> bytes:
+    """The canonical JSON bytes of ``value``: sorted keys, no spaces, UTF-8, no floats."""
+    _check_canonical_value(value, "$")
+    try:
+        text = json.dumps(
+            value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        )
+        return text.encode("utf-8")
+    except (UnicodeEncodeError, ValueError, TypeError) as exc:
+        raise DrawError("non-canonical-value", {"path": "$", "type": str(exc)}) from exc
+
+
+def commitment(manifest: dict[str, Any]) -> str:
+    """The commitment: SHA-256 hex of the manifest's canonical JSON."""
+    return hashlib.sha256(canonical_json(manifest)).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Keys, tickets and bounded integers
+
+
+def derive_key(manifest: dict[str, Any], entropy: bytes) -> bytes:
+    """K = HMAC-SHA-256(key = SHA-256(canonical manifest), msg = entropy bytes)."""
+    return _key_from_commitment(commitment(manifest), entropy)
+
+
+def _key_from_commitment(manifest_sha256: str, entropy: bytes) -> bytes:
+    return hmac.digest(bytes.fromhex(manifest_sha256), entropy, "sha256")
+
+
+def ticket(key: bytes, label: str) -> bytes:
+    """A ticket: HMAC-SHA-256(K, label as UTF-8)."""
+    return hmac.digest(key, label.encode("utf-8"), "sha256")
+
+
+def rand_below(key: bytes, label: str, n: int) -> int:
+    """An integer uniform in [0, n) by rejection sampling (never a bare modulo).
+
+    Blocks HMAC(K, label + ":" + counter) for counter 0, 1, ... are cut into four 64-bit
+    big-endian words; the first word below floor(2**64 / n) * n gives word mod n.
+    """
+    if not 1 <= n <= 2**64:
+        raise DrawError("bad-bound", {"n": n})
+    limit = (2**64 // n) * n
+    counter = 0
+    while True:
+        block = ticket(key, f"{label}:{counter}")
+        for offset in range(0, 32, 8):
+            word = int.from_bytes(block[offset : offset + 8], "big")
+            if word < limit:
+                return word % n
+        counter += 1
+
+
+class _TicketMaker:
+    """HMAC-SHA-256 under one key with the pads pre-hashed: one ticket per candidate, fast."""
+
+    def __init__(self, key: bytes) -> None:
+        block = key if len(key) <= 64 else hashlib.sha256(key).digest()
+        block = block.ljust(64, b"\0")
+        self._inner = _fast_sha256(bytes(b ^ 0x36 for b in block))
+        self._outer = _fast_sha256(bytes(b ^ 0x5C for b in block))
+
+    def lowest(self, prefix: str, ids: Sequence[int], n: int) -> list[int]:
+        """The ``n`` ids with the lowest tickets ``prefix + str(id)``, lowest first (ties: id)."""
+        if n <= 0:
+            return []
+        if n > len(ids):
+            raise DrawError("pool-too-small", {"needed": n, "available": len(ids)})
+        inner = self._inner.copy()
+        inner.update(prefix.encode("utf-8"))
+        threshold = _prefilter_threshold(n, len(ids))
+        kept = self._scan(inner, ids, threshold)
+        if len(kept) < n:  # the prefilter was too tight (probability < 1e-20): scan without it
+            kept = self._scan(inner, ids, None)
+        kept.sort()
+        return [candidate for _ticket, candidate in kept[:n]]
+
+    def _scan(
+        self, inner: Any, ids: Sequence[int], threshold: bytes | None
+    ) -> list[tuple[bytes, int]]:
+        inner_copy = inner.copy
+        outer_copy = self._outer.copy
+        kept: list[tuple[bytes, int]] = []
+        keep = kept.append
+        if threshold is None:
+            for candidate in ids:
+                h = inner_copy()
+                h.update(b"%d" % candidate)
+                o = outer_copy()
+                o.update(h.digest())
+                keep((o.digest(), candidate))
+            return kept
+        for candidate in ids:
+            h = inner_copy()
+            h.update(b"%d" % candidate)
+            o = outer_copy()
+            o.update(h.digest())
+            value = o.digest()
+            if value < threshold:
+                keep((value, candidate))
+        return kept
+
+
+def _prefilter_threshold(n: int, size: int) -> bytes | None:
+    """A 64-bit ticket prefix below which the ``n`` lowest of ``size`` tickets lie w.h.p.
+
+    Tickets are uniform, so about ``n`` fall below (n / size) * 2**64; ten standard deviations
+    of margin make a shortfall practically impossible, and a shortfall is still handled (the
+    caller rescans everything), so the result never depends on this shortcut.
+    """
+    bound = ((n + 10 * math.isqrt(n) + 64) << 64) // size + 1
+    if bound >= 2**64:
+        return None
+    return bound.to_bytes(8, "big")
+
+
+def _lowest(key: bytes, prefix: str, ids: Sequence[int], n: int) -> list[int]:
+    return _TicketMaker(key).lowest(prefix, ids, n)
+
+
+# ---------------------------------------------------------------------------------------------
+# Entropy
+
+
+def entropy_bytes(source: dict[str, Any], evidence: dict[str, Any]) -> bytes:
+    """The entropy bytes, after checking ``evidence`` against the declared ``source``."""
+    if not isinstance(source, dict) or not isinstance(evidence, dict):
+        raise EntropyError("evidence-invalid", {"field": "entropy", "reason": "not an object"})
+    declared = source.get("type")
+    given = evidence.get("type")
+    if declared != given:
+        raise EntropyError("entropy-type-mismatch", {"declared": declared, "given": given})
+    if declared == "operator-secret":
+        return _secret_entropy(source, evidence)
+    if declared == "witnessed":
+        return _witnessed_entropy(source, evidence)
+    if declared == "drand":
+        return _drand_entropy(source, evidence)
+    raise EntropyError("unknown-entropy-type", {"type": declared})
+
+
+def _secret_entropy(source: dict[str, Any], evidence: dict[str, Any]) -> bytes:
+    declared = source.get("sha256")
+    if not isinstance(declared, str) or not _HEX64.match(declared):
+        raise EntropyError("evidence-invalid", {"field": "sha256", "reason": "not 64 hex digits"})
+    secret = evidence.get("secret")
+    if not isinstance(secret, str) or not secret:
+        raise EntropyError("evidence-invalid", {"field": "secret", "reason": "missing"})
+    data = secret.encode("utf-8")
+    computed = hashlib.sha256(data).hexdigest()
+    if computed != declared:
+        raise EntropyError("secret-mismatch", {"declared": declared, "computed": computed})
+    return data
+
+
+def _witnessed_entropy(source: dict[str, Any], evidence: dict[str, Any]) -> bytes:
+    count = source.get("count")
+    if type(count) is not int or count < 1:
+        raise EntropyError("evidence-invalid", {"field": "count", "reason": "not a positive int"})
+    values = evidence.get("values")
+    if not isinstance(values, list):
+        raise EntropyError("evidence-invalid", {"field": "values", "reason": "not a list"})
+    if len(values) != count:
+        raise EntropyError("witnessed-count-mismatch", {"declared": count, "given": len(values)})
+    witnesses = evidence.get("witnesses")
+    if (
+        not isinstance(witnesses, list)
+        or not witnesses
+        or not all(isinstance(w, str) and w.strip() for w in witnesses)
+    ):
+        raise EntropyError("witnessed-no-witnesses", {})
+    parts = []
+    for index, value in enumerate(values):
+        if not isinstance(value, str) or not _DIGITS.match(value):
+            raise EntropyError("witnessed-bad-value", {"index": index, "value": str(value)})
+        # RFC 3797: each value in decimal without leading zeros, followed by "."
+        parts.append(f"{int(value)}.")
+    return ("".join(parts) + "/").encode("ascii")
+
+
+def _drand_entropy(source: dict[str, Any], evidence: dict[str, Any]) -> bytes:
+    chain = _known_chain(source)
+    declared_round = source.get("round")
+    given_round = evidence.get("round")
+    if type(declared_round) is not int or declared_round < 1:
+        raise EntropyError("evidence-invalid", {"field": "round", "reason": "not a positive int"})
+    if given_round != declared_round:
+        raise EntropyError(
+            "drand-round-mismatch", {"declared": declared_round, "given": given_round}
+        )
+    signature_hex = evidence.get("signature")
+    if not isinstance(signature_hex, str) or not re.fullmatch(r"[0-9a-f]{96}", signature_hex):
+        raise EntropyError(
+            "evidence-invalid", {"field": "signature", "reason": "not 96 lowercase hex digits"}
+        )
+    randomness = hashlib.sha256(bytes.fromhex(signature_hex)).hexdigest()
+    recorded = evidence.get("randomness")
+    if recorded is not None and recorded != randomness:
+        raise EntropyError(
+            "drand-randomness-mismatch", {"recorded": recorded, "computed": randomness}
+        )
+    if not verify_drand(chain, declared_round, signature_hex):
+        raise EntropyError("drand-bad-signature", {"round": declared_round})
+    return bytes.fromhex(randomness)
+
+
+def _known_chain(source: dict[str, Any]) -> dict[str, Any]:
+    chain_hash = source.get("chain_hash")
+    known = KNOWN_DRAND_CHAINS.get(chain_hash) if isinstance(chain_hash, str) else None
+    if known is None:
+        raise EntropyError("drand-unknown-chain", {"chain_hash": chain_hash})
+    for name in ("public_key", "period", "genesis_time"):
+        if source.get(name) != known[name]:
+            raise EntropyError("drand-chain-mismatch", {"field": name, "chain_hash": chain_hash})
+    return {"hash": chain_hash, **known}
+
+
+def drand_round_time(chain: dict[str, Any], round: int) -> int:  # noqa: A002 - drand's word
+    """Unix seconds at which ``round`` is published: genesis_time + (round - 1) * period."""
+    return int(chain["genesis_time"]) + (round - 1) * int(chain["period"])
+
+
+def verify_drand(chain: dict[str, Any], round: int, signature_hex: str) -> bool:  # noqa: A002
+    """Whether ``signature_hex`` is the chain's BLS signature of ``round`` (quicknet scheme).
+
+    bls-unchained-g1-rfc9380: signature in G1, public key in G2, message = SHA-256 of the round
+    as an 8-byte big-endian integer, hashed to G1 with ``DRAND_DST``; the check is
+    e(signature, g2) == e(H(m), public key).
+    """
+    try:
+        from py_ecc.bls.hash_to_curve import hash_to_G1
+        from py_ecc.bls.point_compression import decompress_G1, decompress_G2
+        from py_ecc.fields import optimized_bls12_381_FQ12 as FQ12
+        from py_ecc.optimized_bls12_381 import (
+            G2,
+            curve_order,
+            final_exponentiate,
+            is_inf,
+            multiply,
+            neg,
+            pairing,
+        )
+    except ImportError as exc:
+        raise EntropyError("drand-unavailable", {"reason": "py_ecc is not installed"}) from exc
+    try:
+        if not 0 <= round < 2**64:
+            return False
+        signature = bytes.fromhex(signature_hex)
+        key = bytes.fromhex(chain["public_key"])
+        if len(signature) != 48 or len(key) != 96:
+            return False
+        sig_point = decompress_G1(int.from_bytes(signature, "big"))  # type: ignore[arg-type]
+        key_point = decompress_G2(
+            (int.from_bytes(key[:48], "big"), int.from_bytes(key[48:], "big"))  # type: ignore[arg-type]
+        )
+        if is_inf(sig_point) or is_inf(key_point):
+            return False
+        # Points outside the prime-order subgroups would let a forged signature pass.
+        if not is_inf(multiply(sig_point, curve_order)):
+            return False
+        if not is_inf(multiply(key_point, curve_order)):
+            return False
+        message = hashlib.sha256(round.to_bytes(8, "big")).digest()
+        hashed = hash_to_G1(message, DRAND_DST, hashlib.sha256)  # type: ignore[arg-type]
+        product = pairing(G2, sig_point, final_exponentiate=False) * pairing(
+            neg(key_point), hashed, final_exponentiate=False
+        )
+        return bool(final_exponentiate(product) == FQ12.one())
+    except (ValueError, AssertionError, TypeError):
+        return False
+
+
+def drand_evidence(relay_round: dict[str, Any] | str) -> dict[str, Any]:
+    """Entropy evidence from a round as a drand relay returns it ({"round","randomness",...})."""
+    data = json.loads(relay_round) if isinstance(relay_round, str) else relay_round
+    if not isinstance(data, dict):
+        raise EntropyError("evidence-invalid", {"field": "round", "reason": "not an object"})
+    evidence: dict[str, Any] = {
+        "type": "drand",
+        "round": data.get("round"),
+        "signature": data.get("signature"),
+    }
+    if "randomness" in data:
+        evidence["randomness"] = data["randomness"]
+    return evidence
+
+
+def _committed_epoch(manifest: dict[str, Any]) -> int:
+    stamp = manifest.get("committed_at")
+    if not isinstance(stamp, str) or not _TIMESTAMP.match(stamp):
+        raise DrawError(
+            "manifest-invalid", {"field": "committed_at", "reason": "not YYYY-MM-DDTHH:MM:SSZ"}
+        )
+    try:
+        instant = _dt.datetime(
+            int(stamp[0:4]),
+            int(stamp[5:7]),
+            int(stamp[8:10]),
+            int(stamp[11:13]),
+            int(stamp[14:16]),
+            int(stamp[17:19]),
+            tzinfo=_dt.UTC,
+        )
+    except ValueError as exc:
+        raise DrawError(
+            "manifest-invalid", {"field": "committed_at", "reason": "not a real instant"}
+        ) from exc
+    return int(instant.timestamp())
+
+
+def _check_entropy_timing(manifest: dict[str, Any]) -> None:
+    """A drand round must be published after the manifest was committed."""
+    source = manifest["entropy_source"]
+    if source.get("type") != "drand":
+        return
+    published = drand_round_time(source, source["round"])
+    committed = _committed_epoch(manifest)
+    if published <= committed:
+        raise EntropyError(
+            "drand-round-too-early",
+            {
+                "round": source["round"],
+                "published_at": _iso(published),
+                "committed_at": manifest["committed_at"],
+            },
+        )
+
+
+def _iso(epoch: int) -> str:
+    return _dt.datetime.fromtimestamp(epoch, _dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def entropy_strength(source: dict[str, Any]) -> str:
+    """A one-line judgement of the declared source, the operator secret named the weakest."""
+    kind = source.get("type") if isinstance(source, dict) else None
+    if kind == "drand":
+        return "drand: public randomness beacon round, unknown to anyone at commit time"
+    if kind == "witnessed":
+        return "witnessed: numbers drawn in public before witnesses"
+    if kind == "operator-secret":
+        return (
+            "operator secret committed by hash: WEAKEST source - the operator knew the secret "
+            "when committing and could have tried several"
+        )
+    return f"unknown entropy source {kind!r}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Manifest validation
+
+
+def _require(manifest: dict[str, Any], name: str) -> Any:
+    if name not in manifest:
+        raise DrawError("manifest-invalid", {"field": name, "reason": "missing"})
+    return manifest[name]
+
+
+def _ids(value: Any, name: str) -> list[int]:
+    """A strictly increasing list of non-negative integer ids (sorted, no duplicates)."""
+    if type(value) is not list:
+        raise DrawError("manifest-invalid", {"field": name, "reason": "not a list"})
+    if not value:
+        return value
+    if set(map(type, value)) != {int}:
+        raise DrawError("manifest-invalid", {"field": name, "reason": "ids must be integers"})
+    if value[0] < 0 or value[-1] > _MAX_ID or not _strictly_increasing(value):
+        raise DrawError("manifest-not-canonical", {"field": name})
+    return value
+
+
+def _strictly_increasing(values: list[int]) -> bool:
+    # sorted() on an already sorted list is one linear pass in C; a set spots duplicates.
+    if values != sorted(values):
+        return False
+    return len(set(values)) == len(values)
+
+
+def _count(value: Any, name: str, minimum: int = 0) -> int:
+    if type(value) is not int or value < minimum:
+        raise DrawError(
+            "manifest-invalid", {"field": name, "reason": f"not an integer >= {minimum}"}
+        )
+    return value
+
+
+def _code(value: Any, name: str) -> str:
+    if not isinstance(value, str) or not _CODE.match(value):
+        raise DrawError("manifest-invalid", {"field": name, "reason": "not a code"})
+    return value
+
+
+def _exclusions(manifest: dict[str, Any], pool_ids: Iterable[int]) -> None:
+    exclusions = manifest.get("exclusions", [])
+    if type(exclusions) is not list:
+        raise DrawError("manifest-invalid", {"field": "exclusions", "reason": "not a list"})
+    previous: tuple[int, str] | None = None
+    excluded: set[int] = set()
+    for index, entry in enumerate(exclusions):
+        if (
+            type(entry) is not dict
+            or set(entry) != {"id", "reason"}
+            or type(entry["id"]) is not int
+            or not isinstance(entry["reason"], str)
+        ):
+            raise DrawError(
+                "manifest-invalid", {"field": f"exclusions[{index}]", "reason": "not {id, reason}"}
+            )
+        current = (entry["id"], entry["reason"])
+        if previous is not None and current <= previous:
+            raise DrawError("manifest-not-canonical", {"field": "exclusions"})
+        previous = current
+        excluded.add(entry["id"])
+    if excluded:
+        both = excluded.intersection(pool_ids)
+        if both:
+            raise DrawError("excluded-in-pool", {"id": min(both)})
+
+
+def _common(manifest: Any) -> dict[str, Any]:
+    if type(manifest) is not dict:
+        raise DrawError("manifest-invalid", {"field": "$", "reason": "not an object"})
+    spec = manifest.get("spec")
+    if spec != SPEC:
+        raise DrawError("unsupported-spec", {"spec": spec})
+    kind = manifest.get("kind")
+    if kind not in KINDS:
+        raise DrawError("unknown-kind", {"kind": kind})
+    _committed_epoch(manifest)
+    source = _require(manifest, "entropy_source")
+    if type(source) is not dict or source.get("type") not in (
+        "drand",
+        "witnessed",
+        "operator-secret",
+    ):
+        raise DrawError("manifest-invalid", {"field": "entropy_source", "reason": "unknown type"})
+    if source["type"] == "drand":
+        _known_chain(source)
+        _count(source.get("round"), "entropy_source.round", 1)
+    elif source["type"] == "operator-secret":
+        if not isinstance(source.get("sha256"), str) or not _HEX64.match(source["sha256"]):
+            raise DrawError(
+                "manifest-invalid", {"field": "entropy_source.sha256", "reason": "not hex"}
+            )
+    else:
+        _count(source.get("count"), "entropy_source.count", 1)
+        if not isinstance(source.get("description"), str) or not source["description"].strip():
+            raise DrawError(
+                "manifest-invalid",
+                {"field": "entropy_source.description", "reason": "missing"},
+            )
+    task = manifest.get("task")
+    if task is not None and (
+        type(task) is not dict
+        or not isinstance(task.get("code"), str)
+        or type(task.get("year")) is not int
+        or type(task.get("items")) is not list
+        or task["items"] != sorted(task["items"])
+    ):
+        raise DrawError("manifest-invalid", {"field": "task", "reason": "not {code, items, year}"})
+    return manifest
+
+
+# ---------------------------------------------------------------------------------------------
+# The kinds of draw
+
+
+def _draw_subjects(manifest: dict[str, Any], key: bytes) -> dict[str, Any]:
+    """Stratified subjects (Art. 14): per stratum the lowest ``subject:<S>:<id>`` tickets."""
+    pool = _require(manifest, "pool")
+    allocation = _require(manifest, "allocation")
+    if type(pool) is not dict or type(allocation) is not dict:
+        raise DrawError("manifest-invalid", {"field": "pool", "reason": "not an object"})
+    if set(allocation) - set(pool):
+        missing = sorted(set(allocation) - set(pool))[0]
+        raise DrawError(
+            "pool-too-small",
+            {"stratum": missing, "needed": allocation[missing], "available": 0},
+        )
+    total = 0
+    strata: dict[str, list[int]] = {}
+    for stratum, ids in pool.items():
+        _code(stratum, f"pool.{stratum}")
+        strata[stratum] = _ids(ids, f"pool.{stratum}")
+        total += len(ids)
+    everyone: set[int] = set()
+    for ids in strata.values():
+        everyone.update(ids)
+    if len(everyone) != total:
+        raise DrawError("manifest-invalid", {"field": "pool", "reason": "id in two strata"})
+    _exclusions(manifest, everyone)
+    del everyone
+    maker = _TicketMaker(key)
+    selected: dict[str, list[int]] = {}
+    for stratum in sorted(strata):
+        needed = _count(allocation.get(stratum, 0), f"allocation.{stratum}")
+        available = len(strata[stratum])
+        if needed > available:
+            raise DrawError(
+                "pool-too-small", {"stratum": stratum, "needed": needed, "available": available}
+            )
+        selected[stratum] = sorted(maker.lowest(f"subject:{stratum}:", strata[stratum], needed))
+    return {"selected": selected, "tickets_label_scheme": "subject:<stratum>:<id>"}
+
+
+_DRAWS: dict[str, Callable[[dict[str, Any], bytes], dict[str, Any]]] = {
+    "subjects": _draw_subjects,
+}
+
+
+def compute_result(
+    manifest: dict[str, Any], evidence: dict[str, Any], *, manifest_sha256: str | None = None
+) -> dict[str, Any]:
+    """The result of the draw ``manifest`` describes, with the entropy ``evidence``.
+
+    ``manifest_sha256`` lets a caller that has just computed the commitment skip computing it
+    again (the verifier never passes it).
+    """
+    _common(manifest)
+    entropy = entropy_bytes(manifest["entropy_source"], evidence)
+    _check_entropy_timing(manifest)
+    digest = manifest_sha256 or commitment(manifest)
+    key = _key_from_commitment(digest, entropy)
+    draw = _DRAWS.get(manifest["kind"])
+    if draw is None:
+        raise DrawError("unknown-kind", {"kind": manifest["kind"]})
+    return draw(manifest, key)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bundles and their verification
+
+
+def make_bundle(
+    manifest: dict[str, Any], evidence: dict[str, Any], result: dict[str, Any]
+) -> dict[str, Any]:
+    """The public bundle: spec, manifest, commitment, entropy evidence and result."""
+    return {
+        "spec": SPEC,
+        "manifest": manifest,
+        "commitment": commitment(manifest),
+        "entropy": evidence,
+        "result": result,
+    }
+
+
+def verify_bundle(bundle: dict[str, Any]) -> VerifyReport:
+    """Re-compute a bundle from its manifest and entropy; say exactly what differs."""
+    differences: list[str] = []
+    notes: list[str] = []
+    checks: list[str] = []
+    if type(bundle) is not dict:
+        return VerifyReport(False, ["bundle: not a JSON object"])
+    for name in ("spec", "manifest", "commitment", "entropy", "result"):
+        if name not in bundle:
+            differences.append(f"bundle: missing field {name!r}")
+    if differences:
+        return VerifyReport(False, differences)
+    if bundle["spec"] != SPEC:
+        return VerifyReport(False, [f"spec: {bundle['spec']!r} is not {SPEC!r}"])
+    manifest = bundle["manifest"]
+    try:
+        recomputed = commitment(manifest)
+    except DrawError as exc:
+        return VerifyReport(False, [f"manifest: {exc.code} {exc.details}"])
+    if recomputed != bundle["commitment"]:
+        differences.append(
+            f"commitment: recorded {bundle['commitment']}, re-computed {recomputed} "
+            "(the manifest is not the one committed)"
+        )
+    else:
+        checks.append(f"commitment {recomputed} matches the manifest")
+    if type(manifest) is dict and isinstance(manifest.get("entropy_source"), dict):
+        notes.append("entropy: " + entropy_strength(manifest["entropy_source"]))
+    try:
+        expected = compute_result(manifest, bundle["entropy"], manifest_sha256=recomputed)
+    except EntropyError as exc:
+        differences.append(f"entropy: {exc.code} {_details(exc.details)}")
+        return VerifyReport(False, differences, notes, checks)
+    except DrawError as exc:
+        differences.append(f"manifest: {exc.code} {_details(exc.details)}")
+        return VerifyReport(False, differences, notes, checks)
+    checks.append("entropy evidence verifies against the declared source")
+    result_differences = _compare_results(expected, bundle["result"])
+    if result_differences:
+        differences.extend(result_differences)
+    else:
+        checks.append("result re-computes byte for byte")
+    return VerifyReport(not differences, differences, notes, checks)
+
+
+def _details(details: Mapping[str, Any]) -> str:
+    return ", ".join(f"{name}={value}" for name, value in sorted(details.items()))
+
+
+def _compare_results(expected: dict[str, Any], recorded: Any) -> list[str]:
+    if canonical_json(expected) == _safe_canonical(recorded):
+        return []
+    if type(recorded) is not dict:
+        return ["result: recorded result is not an object"]
+    differences: list[str] = []
+    for name in sorted(set(expected) | set(recorded)):
+        if name not in recorded:
+            differences.append(f"result.{name}: missing from the recorded result")
+        elif name not in expected:
+            differences.append(f"result.{name}: not part of a re-computed result")
+        elif expected[name] != recorded[name]:
+            differences.extend(_compare_field(f"result.{name}", expected[name], recorded[name]))
+    if not differences:
+        differences.append("result: differs in encoding from the re-computed result")
+    return differences
+
+
+def _compare_field(where: str, expected: Any, recorded: Any) -> list[str]:
+    if type(expected) is dict and type(recorded) is dict:
+        out: list[str] = []
+        for name in sorted(set(expected) | set(recorded), key=_natural):
+            if name not in recorded:
+                out.append(f"{where}.{name}: missing (re-computed {_short(expected[name])})")
+            elif name not in expected:
+                out.append(f"{where}.{name}: unexpected (recorded {_short(recorded[name])})")
+            elif expected[name] != recorded[name]:
+                out.extend(_compare_field(f"{where}.{name}", expected[name], recorded[name]))
+        return out
+    if type(expected) is list and type(recorded) is list:
+        missing = sorted(set(map(_hashable, expected)) - set(map(_hashable, recorded)), key=str)
+        extra = sorted(set(map(_hashable, recorded)) - set(map(_hashable, expected)), key=str)
+        parts = []
+        if missing:
+            parts.append(f"missing ids {_short(missing)}")
+        if extra:
+            parts.append(f"extra ids {_short(extra)}")
+        if not parts:
+            parts.append("same ids in another order")
+        return [f"{where}: " + "; ".join(parts)]
+    return [f"{where}: recorded {_short(recorded)}, re-computed {_short(expected)}"]
+
+
+def _hashable(value: Any) -> Any:
+    return value if isinstance(value, int | str | bool | type(None)) else json.dumps(value)
+
+
+def _natural(name: str) -> tuple[int, str]:
+    return (int(name), "") if name.isdigit() else (2**63, name)
+
+
+def _short(value: Any, limit: int = 20) -> str:
+    if type(value) is list and len(value) > limit:
+        shown = ", ".join(map(str, value[:limit]))
+        return f"[{shown}, ... ({len(value)} in all)]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _safe_canonical(value: Any) -> bytes | None:
+    try:
+        return canonical_json(value)
+    except DrawError:
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Conflict pairs
+
+
+def salted_pair_hash(salt: str, inspector_id: int, subject_id: int) -> str:
+    """The salted hash recorded for a forbidden inspector–subject pair (回避, recent pairing)."""
+    label = f"pair:{salt}:{inspector_id}:{subject_id}"
+    return hashlib.sha256(label.encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python verify_draw.py BUNDLE.json``: 0 when the bundle re-computes, 1 otherwise."""
+    parser = argparse.ArgumentParser(
+        prog="verify_draw.py",
+        description="Re-compute a jointcheck draw bundle and report what differs.",
+    )
+    parser.add_argument("bundle", help="the bundle JSON file (- for standard input)")
+    args = parser.parse_args(argv)
+    out = sys.stdout
+    try:
+        if args.bundle == "-":
+            bundle = json.load(sys.stdin)
+        else:
+            with open(args.bundle, encoding="utf-8") as handle:
+                bundle = json.load(handle)
+    except (OSError, ValueError) as exc:
+        out.write(f"FAIL: cannot read the bundle: {exc}\n")
+        return 1
+    started = time.perf_counter()
+    report = verify_bundle(bundle)
+    elapsed = time.perf_counter() - started
+    manifest = bundle.get("manifest") if isinstance(bundle, dict) else None
+    if isinstance(manifest, dict):
+        out.write(f"draw kind:   {manifest.get('kind')}\n")
+        out.write(f"committed:   {manifest.get('committed_at')}\n")
+    if isinstance(bundle, dict):
+        out.write(f"commitment:  {bundle.get('commitment')}\n")
+    for note in report.notes:
+        out.write(f"note:        {note}\n")
+    for check in report.checks:
+        out.write(f"ok:          {check}\n")
+    for difference in report.differences:
+        out.write(f"DIFFERS:     {difference}\n")
+    verdict = "MATCH - the draw re-computes byte for byte" if report.ok else "MISMATCH"
+    out.write(f"verdict:     {verdict} ({elapsed:.2f} s)\n")
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
