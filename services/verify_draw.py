@@ -640,8 +640,273 @@ def _draw_subjects(manifest: dict[str, Any], key: bytes) -> dict[str, Any]:
     return {"selected": selected, "tickets_label_scheme": "subject:<stratum>:<id>"}
 
 
+def _deal(order: list[int], team_count: int) -> dict[str, list[int]]:
+    """Deal ids in ticket order round-robin: the k-th lowest ticket joins team (k mod T) + 1."""
+    teams: dict[str, list[int]] = {str(team): [] for team in range(1, team_count + 1)}
+    for rank, person in enumerate(order):
+        teams[str(rank % team_count + 1)].append(person)
+    for members in teams.values():
+        members.sort()
+    return teams
+
+
+def _draw_people(
+    manifest: dict[str, Any], key: bytes, label: str, who: dict[str, Any]
+) -> tuple[dict[str, list[int]], _TicketMaker]:
+    team_count = _count(_require(manifest, "team_count"), "team_count", 1)
+    per_team = _count(_require(manifest, "per_team"), "per_team", 0)
+    pool = _ids(_require(manifest, "pool"), "pool")
+    _exclusions(manifest, pool)
+    needed = team_count * per_team
+    if needed > len(pool):
+        raise DrawError("pool-too-small", {**who, "needed": needed, "available": len(pool)})
+    maker = _TicketMaker(key)
+    return _deal(maker.lowest(label, pool, needed), team_count), maker
+
+
+def _draw_inspectors(manifest: dict[str, Any], key: bytes) -> dict[str, Any]:
+    """One department's inspectors (Art. 13): the lowest tickets, dealt to teams; leaders."""
+    department = _code(_require(manifest, "department"), "department")
+    is_lead = _require(manifest, "is_lead")
+    if type(is_lead) is not bool:
+        raise DrawError("manifest-invalid", {"field": "is_lead", "reason": "not true/false"})
+    if is_lead and _require(manifest, "per_team") == 0:
+        raise DrawError("no-lead-members", {"department": department, "team": "1"})
+    teams, maker = _draw_people(
+        manifest, key, f"inspector:{department}:", {"department": department}
+    )
+    result: dict[str, Any] = {
+        "teams": teams,
+        "tickets_label_scheme": "inspector:<department>:<id>; deal: rank mod team_count",
+    }
+    if is_lead:
+        # Art. 13: the leader comes at random from the lead department's members of the team.
+        result["leaders"] = {
+            team: maker.lowest(f"leader:{team}:", members, 1)[0] for team, members in teams.items()
+        }
+        result["tickets_label_scheme"] += "; leader:<team>:<id>"
+    return result
+
+
+def _draw_experts(manifest: dict[str, Any], key: bytes) -> dict[str, Any]:
+    """Experts from the expert directory (Art. 13), dealt to teams like inspectors."""
+    teams, _maker = _draw_people(manifest, key, "expert:", {"department": "experts"})
+    return {"teams": teams, "tickets_label_scheme": "expert:<id>; deal: rank mod team_count"}
+
+
+def _forbidden(manifest: dict[str, Any]) -> tuple[str, frozenset[str]]:
+    salt = _require(manifest, "salt")
+    if not isinstance(salt, str) or not salt:
+        raise DrawError("manifest-invalid", {"field": "salt", "reason": "missing"})
+    forbidden = _require(manifest, "forbidden")
+    if type(forbidden) is not list or not all(
+        isinstance(h, str) and _HEX64.match(h) for h in forbidden
+    ):
+        raise DrawError("manifest-invalid", {"field": "forbidden", "reason": "not sha256 hexes"})
+    if forbidden != sorted(set(forbidden)):
+        raise DrawError("manifest-not-canonical", {"field": "forbidden"})
+    return salt, frozenset(forbidden)
+
+
+class _Matcher:
+    """Balanced matching of subjects to teams avoiding forbidden pairs (Art. 14).
+
+    Capacity-aware augmenting paths (Kuhn's algorithm on a flow network): first every team is
+    filled to q = N div T, then the remaining subjects go to distinct teams up to q + 1. Each
+    phase reaches the maximum flow, so an instance is refused only when no balanced matching
+    without a forbidden pair exists.
+    """
+
+    def __init__(
+        self,
+        subject_order: list[int],
+        team_order: list[str],
+        members: dict[str, list[int]],
+        salt: str,
+        forbidden: frozenset[str],
+    ) -> None:
+        self.rank = {subject: rank for rank, subject in enumerate(subject_order)}
+        self.order = subject_order
+        self.team_order = team_order
+        self.members = members
+        self.salt = salt
+        self.forbidden = forbidden
+        self.allowed_cache: dict[tuple[int, str], bool] = {}
+        self.load: dict[str, dict[int, None]] = {team: {} for team in team_order}
+        self.assigned: dict[int, str] = {}
+
+    def allowed(self, subject: int, team: str) -> bool:
+        """Whether no member of ``team`` forms a forbidden pair with ``subject``."""
+        if not self.forbidden:
+            return True
+        cached = self.allowed_cache.get((subject, team))
+        if cached is None:
+            cached = not any(
+                salted_pair_hash(self.salt, member, subject) in self.forbidden
+                for member in self.members[team]
+            )
+            self.allowed_cache[(subject, team)] = cached
+        return cached
+
+    def preferences(self, subject: int) -> list[str]:
+        """The teams in the subject's order: the team order rotated by the subject's rank."""
+        start = self.rank[subject] % len(self.team_order)
+        return self.team_order[start:] + self.team_order[:start]
+
+    def augment(self, start: int, capacity: int) -> bool:
+        """Place ``start`` along a shortest augmenting path (breadth first over teams)."""
+        parent: dict[str, tuple[int, str | None]] = {}
+        queue: list[str] = []
+        for team in self.preferences(start):
+            if self.allowed(start, team):
+                parent[team] = (start, None)
+                if len(self.load[team]) < capacity:
+                    self._apply(parent, team)
+                    return True
+                queue.append(team)
+        head = 0
+        while head < len(queue):
+            team = queue[head]
+            head += 1
+            for subject in self.load[team]:
+                for other in self.preferences(subject):
+                    if other in parent or not self.allowed(subject, other):
+                        continue
+                    parent[other] = (subject, team)
+                    if len(self.load[other]) < capacity:
+                        self._apply(parent, other)
+                        return True
+                    queue.append(other)
+        return False
+
+    def _apply(self, parent: dict[str, tuple[int, str | None]], team: str) -> None:
+        current: str | None = team
+        while current is not None:
+            subject, previous = parent[current]
+            if previous is not None:
+                del self.load[previous][subject]
+            self.load[current][subject] = None
+            self.assigned[subject] = current
+            current = previous
+
+    def run(self) -> dict[str, list[int]]:
+        """The assignment, or DrawError("no-feasible-matching")."""
+        teams = len(self.team_order)
+        base, _extra = divmod(len(self.order), teams)
+        filled = 0
+        if base:
+            for subject in self.order:
+                if filled == base * teams:
+                    break
+                if self.augment(subject, base):
+                    filled += 1
+            if filled < base * teams:
+                raise self._refusal(filled)
+        for subject in self.order:
+            if subject not in self.assigned and not self.augment(subject, base + 1):
+                raise self._refusal(len(self.assigned), subject)
+        return {team: sorted(load) for team, load in self.load.items()}
+
+    def _refusal(self, placed: int, subject: int | None = None) -> DrawError:
+        details: dict[str, Any] = {
+            "subjects": len(self.order),
+            "teams": len(self.team_order),
+            "placed": placed,
+        }
+        if subject is not None:
+            details["subject"] = subject
+        return DrawError("no-feasible-matching", details)
+
+
+def _teams_members(manifest: dict[str, Any], team_count: int) -> dict[str, list[int]]:
+    teams = _require(manifest, "teams")
+    expected = {str(team) for team in range(1, team_count + 1)}
+    if type(teams) is not dict or set(teams) != expected:
+        raise DrawError("manifest-invalid", {"field": "teams", "reason": "not teams 1..T"})
+    members: dict[str, list[int]] = {}
+    for team, entry in teams.items():
+        if type(entry) is not dict or "members" not in entry:
+            raise DrawError("manifest-invalid", {"field": f"teams.{team}", "reason": "members"})
+        members[team] = _ids(entry["members"], f"teams.{team}.members")
+    return members
+
+
+def _draw_matching(manifest: dict[str, Any], key: bytes) -> dict[str, Any]:
+    """Subjects matched to teams: balanced loads, never a forbidden pair (Art. 14)."""
+    team_count = _count(_require(manifest, "team_count"), "team_count", 1)
+    subjects = _ids(_require(manifest, "subjects"), "subjects")
+    members = _teams_members(manifest, team_count)
+    salt, forbidden = _forbidden(manifest)
+    maker = _TicketMaker(key)
+    subject_order = maker.lowest("match:subject:", subjects, len(subjects))
+    team_order = [
+        str(t) for t in maker.lowest("match:team:", range(1, team_count + 1), team_count)
+    ]
+    matcher = _Matcher(subject_order, team_order, members, salt, forbidden)
+    assignment = matcher.run()
+    return {
+        "assignment": {team: assignment[team] for team in sorted(assignment, key=int)},
+        "tickets_label_scheme": "match:subject:<id>; match:team:<team>",
+    }
+
+
+def _draw_replacement(manifest: dict[str, Any], key: bytes) -> dict[str, Any]:
+    """A withdrawn person replaced by a recorded re-draw; nothing else changes."""
+    department = _code(_require(manifest, "department"), "department")
+    team = _require(manifest, "team")
+    if not isinstance(team, str) or not team.isdigit():
+        raise DrawError("manifest-invalid", {"field": "team", "reason": "not a team number"})
+    withdrawn = _count(_require(manifest, "withdrawn"), "withdrawn")
+    reason = _require(manifest, "reason")
+    if not isinstance(reason, str) or not reason.strip():
+        raise DrawError("manifest-invalid", {"field": "reason", "reason": "missing"})
+    pool = _ids(_require(manifest, "pool"), "pool")
+    if withdrawn in set(pool):
+        raise DrawError("manifest-invalid", {"field": "pool", "reason": "withdrawn in pool"})
+    _exclusions(manifest, pool)
+    team_subjects = _ids(_require(manifest, "team_subjects"), "team_subjects")
+    salt, forbidden = _forbidden(manifest)
+    redraw_leader = _require(manifest, "redraw_leader")
+    is_lead = manifest.get("is_lead", False)
+    if type(redraw_leader) is not bool or type(is_lead) is not bool:
+        raise DrawError("manifest-invalid", {"field": "redraw_leader", "reason": "not bool"})
+    lead_members = _ids(manifest.get("lead_members", []), "lead_members")
+    if forbidden:
+        eligible = [
+            person
+            for person in pool
+            if not any(
+                salted_pair_hash(salt, person, subject) in forbidden for subject in team_subjects
+            )
+        ]
+    else:
+        eligible = pool
+    if not eligible:
+        raise DrawError(
+            "no-eligible-replacement",
+            {"department": department, "team": team, "available": len(pool)},
+        )
+    maker = _TicketMaker(key)
+    replacement = maker.lowest(f"replacement:{department}:{team}:", eligible, 1)[0]
+    leader: int | None = None
+    if redraw_leader:
+        candidates = sorted({*lead_members, replacement} if is_lead else set(lead_members))
+        if not candidates:
+            raise DrawError("no-lead-members", {"department": department, "team": team})
+        leader = maker.lowest(f"leader:{team}:", candidates, 1)[0]
+    return {
+        "replacement": replacement,
+        "leader": leader,
+        "tickets_label_scheme": "replacement:<department>:<team>:<id>; leader:<team>:<id>",
+    }
+
+
 _DRAWS: dict[str, Callable[[dict[str, Any], bytes], dict[str, Any]]] = {
     "subjects": _draw_subjects,
+    "inspectors": _draw_inspectors,
+    "experts": _draw_experts,
+    "matching": _draw_matching,
+    "replacement": _draw_replacement,
 }
 
 
