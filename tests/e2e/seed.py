@@ -80,7 +80,8 @@ async def seed_world(session: AsyncSession) -> World:
             legal_basis="《中华人民共和国食品安全法》第三十五条",
             department_codes=["SCJG"], subject_kinds=["enterprise"],
             checklist=["食品经营许可证是否在有效期内", "实际经营地址与许可地址是否一致"],
-            methods=["onsite", "document"], requirements="检查时出示执法证件，两名以上执法人员在场。",
+            methods=["onsite", "document"],
+            requirements="检查时出示执法证件，两名以上执法人员在场。",
         ),
         InspectionItem(
             year=2026, code="HB-PW-01", name="排污许可执行情况的检查",
@@ -89,7 +90,8 @@ async def seed_world(session: AsyncSession) -> World:
         ),
     ])
     subjects = [
-        Subject(department_id=scjg.id, identifier="91420700MA4KXXXX1A", name="鄂州市江南餐饮有限公司",
+        Subject(department_id=scjg.id, identifier="91420700MA4KXXXX1A",
+                name="鄂州市江南餐饮有限公司",
                 kind="enterprise", address="鄂城区古楼街道滨湖北路18号", district="鄂城区",
                 longitude=114.89, latitude=30.39),
         Subject(department_id=scjg.id, identifier="91420700MA4KXXXX2B", name="华容区好味道小吃店",

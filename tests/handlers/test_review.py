@@ -1,0 +1,137 @@
+"""会审 in the bot: approve, return with a comment, double taps, and who may review."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from handlers.callbacks import ReviewCb
+from services.tasks import TaskService
+from storage.models import Department, TaskReview
+from tests.handlers.conftest import Harness, Person
+
+CARD_ZH = (
+    "【会审】2026-LH-002 2026年加油站安全生产与环保联合抽查\n"
+    "部门：SCJG\n"
+    "检查时间：2026-05-06 至 2026-05-29"
+)
+
+
+async def admin(h: Harness, user_id: int = 1100) -> Person:
+    return await h.bound(user_id, department="SCJG", role="dept_admin", name="陈主任")
+
+
+async def decision(h: Harness, department: str) -> tuple[str, str, str | None]:
+    async with h.sessions() as session:
+        row = (
+            await session.execute(
+                select(TaskReview.decision, TaskReview.comment, TaskReview.decided_by)
+                .join(Department, Department.id == TaskReview.department_id)
+                .where(TaskReview.task_id == h.world.review_task, Department.code == department)
+            )
+        ).one()
+    return row[0], row[1], row[2]
+
+
+async def task_state(h: Harness) -> str:
+    async with h.sessions() as session:
+        return str((await TaskService(session, h.clock).get(h.world.review_task)).state)
+
+
+async def test_review_lists_the_pending_task_with_two_buttons(h: Harness) -> None:
+    chen = await admin(h)
+    h.api.allow("sendMessage")
+    await chen.send("/review")
+    (card,) = h.api.sent()
+    assert card.text == CARD_ZH
+    (buttons,) = card.reply_markup.inline_keyboard
+    assert [b.text for b in buttons] == ["✅ 通过", "↩️ 退回"]
+    assert [b.callback_data for b in buttons] == [
+        ReviewCb(task_id=h.world.review_task, department="SCJG", action="a").pack(),
+        ReviewCb(task_id=h.world.review_task, department="SCJG", action="r").pack(),
+    ]
+
+
+async def test_approve_records_the_decision_and_removes_the_buttons(h: Harness) -> None:
+    chen = await admin(h)
+    h.api.allow("editMessageText", "answerCallbackQuery")
+    approve = ReviewCb(task_id=h.world.review_task, department="SCJG", action="a").pack()
+    await chen.tap(approve, message_id=55, text=CARD_ZH)
+
+    (edit,) = h.api.sent("editMessageText")
+    assert edit.text == CARD_ZH + "\n\n✅ 已通过（陈主任）"
+    assert edit.reply_markup is None
+    (answer,) = h.api.sent("answerCallbackQuery")
+    assert answer.text == "已通过【2026-LH-002】的会审。"
+    assert (await decision(h, "SCJG"))[0] == "approved"
+    assert await task_state(h) == "in_review"  # 生态环境局 has not decided yet
+
+
+async def test_a_double_tap_has_one_effect(h: Harness) -> None:
+    chen = await admin(h)
+    h.api.allow("editMessageText", "answerCallbackQuery")
+    approve = ReviewCb(task_id=h.world.review_task, department="SCJG", action="a").pack()
+    first = await chen.tap(approve, message_id=55, text=CARD_ZH)
+    await chen.tap(approve, message_id=55, text=CARD_ZH)  # a second tap: a new update
+    await chen.feed(first)  # and the first update delivered again
+
+    assert len(h.api.sent("editMessageText")) == 1
+    answers = [a.text for a in h.api.sent("answerCallbackQuery")]
+    assert answers == ["已通过【2026-LH-002】的会审。", "已处理"]
+
+
+async def test_return_asks_for_a_comment_then_returns_the_task(h: Harness) -> None:
+    chen = await admin(h)
+    h.api.allow("sendMessage", "editMessageText", "answerCallbackQuery")
+    ret = ReviewCb(task_id=h.world.review_task, department="SCJG", action="r").pack()
+    await chen.tap(ret, message_id=56, text=CARD_ZH)
+    await chen.tap(ret, message_id=56, text=CARD_ZH)  # tapped again while we wait
+    await chen.send("   ")
+    await chen.send("抽查比例过高，请调整为5%")
+
+    assert h.api.texts() == [
+        "请输入退回【2026-LH-002】的意见（发送 /cancel 取消）：",
+        "退回意见不能为空，请重新输入（发送 /cancel 取消）：",
+        "已退回【2026-LH-002】，意见：抽查比例过高，请调整为5%",
+    ]
+    assert [a.text for a in h.api.sent("answerCallbackQuery")] == [None, "正在等待您输入退回意见。"]
+    (edit,) = h.api.sent("editMessageText")
+    assert edit.message_id == 56
+    assert edit.text == CARD_ZH + "\n\n↩️ 已退回（陈主任）：抽查比例过高，请调整为5%"
+    assert edit.reply_markup is None
+    assert (await decision(h, "SCJG"))[:2] == ("returned", "抽查比例过高，请调整为5%")
+    assert await task_state(h) == "returned"
+
+
+async def test_cancel_leaves_the_review_pending(h: Harness) -> None:
+    chen = await admin(h)
+    h.api.allow("sendMessage", "answerCallbackQuery")
+    ret = ReviewCb(task_id=h.world.review_task, department="SCJG", action="r").pack()
+    await chen.tap(ret, message_id=56, text=CARD_ZH)
+    await chen.send("/cancel")
+    await chen.send("这句话不是意见")
+    assert h.api.texts()[1:] == ["已取消。", "没有这个命令。发送 /help 查看可用的命令。"]
+    assert (await decision(h, "SCJG"))[0] == "pending"
+
+
+async def test_only_the_departments_admin_may_review(h: Harness) -> None:
+    inspector = await h.bound(1001, h.world.leader)
+    other_admin = await h.bound(1200, department="HBJ", role="dept_admin", name="刘科长")
+    h.api.allow("sendMessage", "answerCallbackQuery")
+    approve = ReviewCb(task_id=h.world.review_task, department="SCJG", action="a").pack()
+    await inspector.send("/review")
+    await inspector.tap(approve)
+    await other_admin.tap(approve)
+    assert h.api.texts() == ["只有该部门的管理员可以会审。"]
+    assert [a.text for a in h.api.sent("answerCallbackQuery")] == ["只有该部门的管理员可以会审。"] * 2
+    assert (await decision(h, "SCJG"))[0] == "pending"
+
+
+async def test_all_departments_approving_approves_the_task(h: Harness) -> None:
+    chen = await admin(h)
+    liu = await h.bound(1200, department="HBJ", role="dept_admin", name="刘科长")
+    h.api.allow("sendMessage", "editMessageText", "answerCallbackQuery")
+    await chen.tap(ReviewCb(task_id=h.world.review_task, department="SCJG", action="a").pack())
+    await liu.tap(ReviewCb(task_id=h.world.review_task, department="HBJ", action="a").pack())
+    assert await task_state(h) == "approved"
+    await chen.send("/review")
+    assert h.api.texts() == ["本部门目前没有待会审的任务。"]
