@@ -93,7 +93,8 @@ async def test_return_asks_for_a_comment_then_returns_the_task(h: Harness) -> No
         "退回意见不能为空，请重新输入（发送 /cancel 取消）：",
         "已退回【2026-LH-002】，意见：抽查比例过高，请调整为5%",
     ]
-    assert [a.text for a in h.api.sent("answerCallbackQuery")] == [None, "正在等待您输入退回意见。"]
+    answers = [a.text for a in h.api.sent("answerCallbackQuery")]
+    assert answers == [None, "正在等待您输入退回意见。"]
     (edit,) = h.api.sent("editMessageText")
     assert edit.message_id == 56
     assert edit.text == CARD_ZH + "\n\n↩️ 已退回（陈主任）：抽查比例过高，请调整为5%"
@@ -122,7 +123,8 @@ async def test_only_the_departments_admin_may_review(h: Harness) -> None:
     await inspector.tap(approve)
     await other_admin.tap(approve)
     assert h.api.texts() == ["只有该部门的管理员可以会审。"]
-    assert [a.text for a in h.api.sent("answerCallbackQuery")] == ["只有该部门的管理员可以会审。"] * 2
+    answers = [a.text for a in h.api.sent("answerCallbackQuery")]
+    assert answers == ["只有该部门的管理员可以会审。"] * 2
     assert (await decision(h, "SCJG"))[0] == "pending"
 
 
