@@ -272,7 +272,8 @@ class RateLimiter:
         # 25 rather than 30: a margin for the replies the handlers send meanwhile
         self._monotonic = monotonic
         self._sleep = sleep
-        self._bot = TokenBucket(per_second, per_second, monotonic)
+        # a small burst: in any one second at most burst + rate messages leave (5 + 25 = 30)
+        self._bot = TokenBucket(per_second, min(5.0, per_second), monotonic)
         self._per_chat = per_chat_per_second
         self._chats: dict[int, TokenBucket] = {}
         self._paused_until = 0.0

@@ -53,10 +53,15 @@ class ScriptedSession(BaseSession):
         self.calls: list[Call] = []
         self.unexpected: list[Call] = []
         self._ids = itertools.count(5000)
+        self.failures: dict[str, list[Exception]] = {}
 
     def allow(self, *methods: str) -> None:
         """Let the handlers call these Bot API methods (e.g. ``"sendMessage"``)."""
         self.allowed.update(methods)
+
+    def fail_next(self, method: str, error: Exception) -> None:
+        """The next ``method`` call raises ``error`` (a 429, a blocked bot ...)."""
+        self.failures.setdefault(method, []).append(error)
 
     def sent(self, method: str = "sendMessage") -> list[Call]:
         """The calls of one method, in order."""
@@ -75,6 +80,8 @@ class ScriptedSession(BaseSession):
         if name not in self.allowed:
             self.unexpected.append(call)
             raise AssertionError(f"the test did not expect a {name} call: {method!r}")
+        if self.failures.get(name):
+            raise self.failures[name].pop(0)
         self.calls.append(call)
         if name in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
             params = method.model_dump()
