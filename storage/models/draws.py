@@ -21,14 +21,17 @@ class Draw(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(24))  # subjects | inspectors | teams | redraw
+    kind: Mapped[str] = mapped_column(String(24))  # subjects|inspectors|experts|matching|replacement
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
-    status: Mapped[str] = mapped_column(String(16), default="committed")  # committed | completed
+    status: Mapped[str] = mapped_column(String(16), default="committed")  # committed|completed|failed
     manifest: Mapped[str] = mapped_column(Text)
     manifest_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     entropy_source: Mapped[dict[str, Any]] = mapped_column(default=dict)
     entropy_evidence: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     result: Mapped[str | None] = mapped_column(Text)
+    # counts people read without parsing a manifest of millions of ids: pool per stratum,
+    # exclusions per reason, allocation, what was drawn
+    summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("draw.id"))
     reason: Mapped[str] = mapped_column(Text, default="")
     committed_by: Mapped[str] = mapped_column(String(200), default="")

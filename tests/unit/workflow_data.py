@@ -147,3 +147,25 @@ def task_spec(entry_id: int, **changes: object) -> object:
                 "D": {"count": 4}},
     )
     return replace(spec, **changes)  # type: ignore[arg-type]
+
+
+async def approved_task(session: AsyncSession, clock: object, **changes: object) -> int:
+    """A task created from the plan and approved by all three departments; returns its id."""
+    from services.tasks import TaskService
+
+    entry_id = await approved_entry(session, clock)
+    tasks = TaskService(session, clock)  # type: ignore[arg-type]
+    view = await tasks.create(task_spec(entry_id, **changes), actor="organiser")  # type: ignore[arg-type]
+    await tasks.submit(view.id, actor="organiser")
+    for dept in view.departments:
+        await tasks.review(view.id, dept, "approve", "", actor=f"{dept}-admin")
+    return view.id
+
+
+def secret_source(secret: str) -> dict[str, object]:
+    """An operator-secret entropy source for ``secret``."""
+    import hashlib
+
+    from services.draws import operator_secret_source
+
+    return operator_secret_source(hashlib.sha256(secret.encode()).hexdigest())

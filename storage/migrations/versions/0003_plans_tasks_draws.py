@@ -16,7 +16,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """Apply: plan_change, the reviewed changes to an approved annual plan (Art. 11)."""
+    """Apply: plan_change (reviewed changes to an approved plan, Art. 11); draw.summary."""
     op.create_table(
         "plan_change",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -39,10 +39,17 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("plan_change", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_plan_change_plan_id"), ["plan_id"], unique=False)
+    # draw.summary: counts shown without parsing a manifest of millions of ids
+    with op.batch_alter_table("draw", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("summary", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
+        )
 
 
 def downgrade() -> None:
     """Revert."""
+    with op.batch_alter_table("draw", schema=None) as batch_op:
+        batch_op.drop_column("summary")
     with op.batch_alter_table("plan_change", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_plan_change_plan_id"))
     op.drop_table("plan_change")
