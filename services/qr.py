@@ -45,12 +45,15 @@ def find_cjk_font() -> Path | None:
     return next((p for p in CJK_FONT_CANDIDATES if p.is_file()), None)
 
 
-def qr_image(link: str, box_size: int = 8) -> Image.Image:
-    """The QR code of ``link`` (error correction M: survives a crease in the paper)."""
+def qr_image(link: str, box_size: int = 8, fit_width: int | None = None) -> Image.Image:
+    """The QR code of ``link`` (error correction M: survives a crease in the paper); with
+    ``fit_width`` the largest whole-pixel module size that fits (scaling would blur modules)."""
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size,
                          border=2)
     code.add_data(link)
     code.make(fit=True)
+    if fit_width is not None:
+        code.box_size = max(1, fit_width // (code.modules_count + 2 * code.border))
     image = code.make_image(fill_color="black", back_color="white")
     return image.get_image().convert("RGB")  # type: ignore[no-any-return]
 
@@ -64,10 +67,11 @@ def png_bytes(image: Image.Image) -> bytes:
 
 def card_image(card: Card, font_path: Path | None) -> Image.Image:
     """A card: the QR code with the name and department under it (when a font can draw them)."""
-    code = qr_image(card.link).resize((CARD_WIDTH - 40, CARD_WIDTH - 40), Image.Resampling.NEAREST)
+    code = qr_image(card.link, fit_width=CARD_WIDTH - 40)
     height = CARD_WIDTH + (110 if font_path else 0)
     canvas = Image.new("RGB", (CARD_WIDTH, height), "white")
-    canvas.paste(code, (20, 20))
+    offset = (CARD_WIDTH - code.width) // 2
+    canvas.paste(code, (offset, offset))
     if font_path:
         draw = ImageDraw.Draw(canvas)
         big = ImageFont.truetype(str(font_path), 34)

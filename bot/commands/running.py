@@ -1,9 +1,99 @@
-"""CLI commands for running."""
+"""``jointcheck run`` (long polling), ``webhook`` (uvicorn serving web/) and ``worker``."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import signal
+
 import typer
+
+from bot.commands.common import database, err_console, run
+from bot.config import get_settings
+from bot.i18n import t
+from services.clock import utc_now
+
+
+def _logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+
+
+def run_command(
+    with_worker: bool = typer.Option(
+        True, "--with-worker/--no-worker",
+        help="run the notification scans and sender in this process (embedded setup)",
+    ),
+) -> None:
+    """The bot by long polling (Telegram, or JOINTCHECK_BOT_API_URL such as the sandbox)."""
+    from bot.app import BotNotConfigured, run_polling
+
+    _logging()
+    settings = get_settings()
+
+    async def body() -> None:
+        stop = asyncio.Event()
+        _stop_on_signals(stop)
+        async with database(settings) as sessions:
+            await run_polling(settings, sessions, utc_now, stop, with_worker=with_worker)
+
+    try:
+        run(body())
+    except BotNotConfigured as error:
+        err_console.print(str(error))
+        raise typer.Exit(2) from error
+
+
+def webhook_command(
+    host: str | None = typer.Option(None, "--host"),
+    port: int | None = typer.Option(None, "--port"),
+) -> None:
+    """Serve web/ with uvicorn and register the webhook with Telegram (secret-token checked)."""
+    import uvicorn
+
+    from web.app import create_web_app
+
+    _logging()
+    settings = get_settings()
+    if settings.bot_token is None or not settings.webhook_url or settings.webhook_secret is None:
+        err_console.print(t("cli-webhook-needs"))
+        raise typer.Exit(2)
+    app = create_web_app(settings, set_webhook=True)
+    uvicorn.run(app, host=host or settings.web_host, port=port or settings.web_port)
+
+
+def worker_command(
+    scan_seconds: float = typer.Option(3.0, "--scan-seconds"),
+) -> None:
+    """The scheduler and the one outbox sender (production: exactly one of these)."""
+    from bot.app import BotNotConfigured
+    from bot.worker import Worker
+
+    _logging()
+    settings = get_settings()
+
+    async def body() -> None:
+        stop = asyncio.Event()
+        _stop_on_signals(stop)
+        async with database(settings) as sessions:
+            await Worker(settings, sessions, utc_now, scan_seconds=scan_seconds).run(stop)
+
+    try:
+        run(body())
+    except BotNotConfigured as error:
+        err_console.print(str(error))
+        raise typer.Exit(2) from error
 
 
 def register(app: typer.Typer) -> None:
-    """Add this feature's commands to ``app``."""
+    """Add ``run``, ``webhook`` and ``worker``."""
+    app.command("run")(run_command)
+    app.command("webhook")(webhook_command)
+    app.command("worker")(worker_command)

@@ -115,3 +115,20 @@ notify-leader-you = Leader: you
 notify-leader-pending = Leader: you will be told once the lead department has drawn
 notify-leader =
     The leader of team { $team } of task [{ $code }] is { $leader } ({ $department }).
+
+## CLI: jointcheck invite / account
+cli-invite-title = { $department } · jointcheck invitation QR codes
+cli-invite-none = Nobody to invite (every active inspector of the department is linked).
+cli-invite-written = QR codes and the printable sheet are in { $dir }
+cli-invite-expires = valid until { $at }
+cli-bot-username-missing = The bot's username is unknown: set JOINTCHECK_BOT_USERNAME, or JOINTCHECK_BOT_TOKEN so that it can be asked for.
+cli-col-account = Account
+cli-col-name = Name
+cli-col-department = Department
+cli-col-roles = Roles
+cli-col-telegram = Telegram
+cli-col-link = Invitation link
+cli-col-expires = Valid until
+cli-accounts-none = No accounts.
+cli-account-revoked = Account { $id } ({ $name }) is no longer linked to Telegram.
+cli-webhook-needs = Set JOINTCHECK_BOT_TOKEN, JOINTCHECK_WEBHOOK_URL and JOINTCHECK_WEBHOOK_SECRET.

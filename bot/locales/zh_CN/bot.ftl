@@ -115,3 +115,20 @@ notify-leader-you = 组长：您本人
 notify-leader-pending = 组长：待牵头部门抽取后通知您
 notify-leader =
     任务【{ $code }】第 { $team } 组的组长已确定：{ $leader }（{ $department }）。
+
+## CLI: jointcheck invite / account
+cli-invite-title = { $department } · jointcheck 邀请二维码
+cli-invite-none = 没有需要邀请的人员（本部门在职检查人员都已绑定）。
+cli-invite-written = 二维码和打印页已写入 { $dir }
+cli-invite-expires = 有效期至 { $at }
+cli-bot-username-missing = 不知道机器人的用户名：请设置 JOINTCHECK_BOT_USERNAME，或设置 JOINTCHECK_BOT_TOKEN 以便查询。
+cli-col-account = 账号
+cli-col-name = 姓名
+cli-col-department = 部门
+cli-col-roles = 身份
+cli-col-telegram = Telegram
+cli-col-link = 邀请链接
+cli-col-expires = 有效期至
+cli-accounts-none = 没有账号。
+cli-account-revoked = 已解除账号 { $id }（{ $name }）的 Telegram 绑定。
+cli-webhook-needs = 请设置 JOINTCHECK_BOT_TOKEN、JOINTCHECK_WEBHOOK_URL 和 JOINTCHECK_WEBHOOK_SECRET。
