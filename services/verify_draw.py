@@ -13,9 +13,14 @@ re-computes, 1 when it does not (each difference is printed).
 
 from __future__ import annotations
 
+import os
 import sys
 
-if __name__ == "__main__" and sys.path:
+if (
+    __name__ == "__main__"
+    and sys.path
+    and os.path.abspath(sys.path[0] or ".") == os.path.dirname(os.path.abspath(__file__))
+):
     # Run as a script, Python puts services/ first on the path, where sibling modules (such as
     # services/calendar.py) would shadow the standard library modules of the same name.
     sys.path.pop(0)
@@ -24,8 +29,10 @@ import argparse  # noqa: E402
 import datetime as _dt  # noqa: E402
 import hashlib  # noqa: E402
 import hmac  # noqa: E402
+import itertools  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
+import operator  # noqa: E402
 import re  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable, Iterable, Mapping, Sequence  # noqa: E402
@@ -189,10 +196,30 @@ def rand_below(key: bytes, label: str, n: int) -> int:
         counter += 1
 
 
-class _TicketMaker:
-    """HMAC-SHA-256 under one key with the pads pre-hashed: one ticket per candidate, fast."""
+# Below this many candidates in one draw, starting worker processes costs more than it saves.
+PARALLEL_MIN_CANDIDATES = 400_000
+_MAX_WORKERS = 8
 
-    def __init__(self, key: bytes) -> None:
+
+@dataclass(frozen=True)
+class _Scan:
+    """One ranking job: the ``n`` lowest tickets ``prefix + str(id)`` among ``ids``."""
+
+    prefix: str
+    ids: Sequence[int]
+    n: int
+
+
+class _TicketMaker:
+    """HMAC-SHA-256 under one key with the pads pre-hashed: one ticket per candidate, fast.
+
+    ``ticket(key, label)`` is the reference; this computes the same bytes (tests compare them)
+    with the 64-byte pad blocks absorbed once, and can spread a large job over processes.
+    """
+
+    def __init__(self, key: bytes, workers: int = 1) -> None:
+        self.key = key
+        self.workers = workers
         block = key if len(key) <= 64 else hashlib.sha256(key).digest()
         block = block.ljust(64, b"\0")
         self._inner = _fast_sha256(bytes(b ^ 0x36 for b in block))
@@ -200,26 +227,57 @@ class _TicketMaker:
 
     def lowest(self, prefix: str, ids: Sequence[int], n: int) -> list[int]:
         """The ``n`` ids with the lowest tickets ``prefix + str(id)``, lowest first (ties: id)."""
-        if n <= 0:
-            return []
-        if n > len(ids):
-            raise DrawError("pool-too-small", {"needed": n, "available": len(ids)})
+        return self.lowest_many([_Scan(prefix, ids, n)])[0]
+
+    def order(self, prefix: str, ids: Sequence[int]) -> list[int]:
+        """All ids ordered by their tickets ``prefix + str(id)`` (ties: id)."""
+        return self.lowest(prefix, ids, len(ids))
+
+    def lowest_many(
+        self, scans: list[_Scan], meanwhile: Callable[[], None] | None = None
+    ) -> list[list[int]]:
+        """Several rankings at once (in parallel when large); ``meanwhile`` runs alongside."""
+        for scan in scans:
+            if not 0 <= scan.n <= len(scan.ids):
+                raise DrawError("pool-too-small", {"needed": scan.n, "available": len(scan.ids)})
+        jobs = [
+            (index, scan.prefix, scan.ids, _prefilter_threshold(scan.n, len(scan.ids)))
+            for index, scan in enumerate(scans)
+            if scan.n > 0
+        ]
+        total = sum(len(ids) for _index, _prefix, ids, _threshold in jobs)
+        kept: dict[int, list[tuple[bytes, int]]] = {index: [] for index, *_rest in jobs}
+        parallel = self.workers > 1 and total >= PARALLEL_MIN_CANDIDATES
+        if parallel and _scan_in_processes(self.key, jobs, kept, self.workers, meanwhile):
+            pass
+        else:
+            if meanwhile is not None:
+                meanwhile()
+            for index, prefix, ids, threshold in jobs:
+                kept[index] = self.scan(prefix, ids, threshold)
+        results: list[list[int]] = []
+        for index, scan in enumerate(scans):
+            if scan.n == 0:
+                results.append([])
+                continue
+            found = kept[index]
+            if len(found) < scan.n:  # the prefilter was too tight (p < 1e-20): take them all
+                found = self.scan(scan.prefix, scan.ids, None)
+            found.sort()
+            results.append([candidate for _ticket, candidate in found[: scan.n]])
+        return results
+
+    def scan(
+        self, prefix: str, ids: Iterable[int], threshold: bytes | None
+    ) -> list[tuple[bytes, int]]:
+        """(ticket, id) for every id whose ticket is below ``threshold`` (all when None)."""
         inner = self._inner.copy()
         inner.update(prefix.encode("utf-8"))
-        threshold = _prefilter_threshold(n, len(ids))
-        kept = self._scan(inner, ids, threshold)
-        if len(kept) < n:  # the prefilter was too tight (probability < 1e-20): scan without it
-            kept = self._scan(inner, ids, None)
-        kept.sort()
-        return [candidate for _ticket, candidate in kept[:n]]
-
-    def _scan(
-        self, inner: Any, ids: Sequence[int], threshold: bytes | None
-    ) -> list[tuple[bytes, int]]:
         inner_copy = inner.copy
         outer_copy = self._outer.copy
         kept: list[tuple[bytes, int]] = []
         keep = kept.append
+        # Two copies of the loop, so that the common filtered case pays for no extra branch.
         if threshold is None:
             for candidate in ids:
                 h = inner_copy()
@@ -239,6 +297,136 @@ class _TicketMaker:
         return kept
 
 
+_WORKER_FLAG = "--ticket-worker"
+
+
+def _scan_in_processes(
+    key: bytes,
+    jobs: list[tuple[int, str, Sequence[int], bytes | None]],
+    kept: dict[int, list[tuple[bytes, int]]],
+    workers: int,
+    meanwhile: Callable[[], None] | None,
+) -> bool:
+    """Spread the jobs over this process and ``workers - 1`` helpers; False if unavailable.
+
+    The candidates are cut into contiguous pieces balanced over the processes; a ticket depends
+    only on K and its label, so the pieces' kept tickets, put together, are exactly what one
+    process keeps.
+    A helper is this very file run as ``python -I -S verify_draw.py --ticket-worker``: unlike
+    multiprocessing's spawn, it never re-runs the caller's main script.
+    """
+    import subprocess
+    import threading
+    from array import array
+
+    total = sum(len(ids) for _index, _prefix, ids, _threshold in jobs)
+    share = -(-total // (4 * workers))
+    pieces: list[tuple[int, str, Sequence[int], bytes | None]] = []
+    for index, prefix, ids, threshold in jobs:
+        for begin in range(0, len(ids), share):
+            pieces.append((index, prefix, ids[begin : begin + share], threshold))
+    # Largest piece first to the least loaded process; bin 0 is this process.
+    bins: list[list[tuple[int, str, Sequence[int], bytes | None]]] = [[] for _ in range(workers)]
+    loads = [0] * workers
+    if meanwhile is not None:  # this process also checks the pool while the helpers work
+        loads[0] = total // (8 * workers)
+    for piece in sorted(pieces, key=lambda piece: -len(piece[2])):
+        lightest = loads.index(min(loads))
+        bins[lightest].append(piece)
+        loads[lightest] += len(piece[2])
+    mine, helpers = bins[0], [batch for batch in bins[1:] if batch]
+    outputs: list[tuple[bytes, int] | None] = [None] * len(helpers)
+    failures: list[BaseException] = []
+
+    def run(slot: int, batch: list[tuple[int, str, Sequence[int], bytes | None]]) -> None:
+        header = {
+            "key": key.hex(),
+            "jobs": [
+                {"prefix": prefix, "threshold": None if t is None else t.hex(), "count": len(ids)}
+                for _index, prefix, ids, t in batch
+            ],
+        }
+        payload = json.dumps(header).encode("utf-8") + b"\n"
+        payload += b"".join(array("q", ids).tobytes() for _index, _prefix, ids, _t in batch)
+        try:
+            done = subprocess.run(
+                [sys.executable, "-I", "-S", os.path.abspath(__file__), _WORKER_FLAG],
+                input=payload,
+                capture_output=True,
+                check=False,
+            )
+            outputs[slot] = (done.stdout, done.returncode)
+        except OSError as exc:
+            failures.append(exc)
+
+    threads = [
+        threading.Thread(target=run, args=(slot, batch), daemon=True)
+        for slot, batch in enumerate(helpers)
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        if meanwhile is not None:
+            meanwhile()
+        maker = _TicketMaker(key)
+        for index, prefix, ids, threshold in mine:
+            kept[index].extend(maker.scan(prefix, ids, threshold))
+    finally:
+        for thread in threads:
+            thread.join()
+    if failures:
+        return _discard(kept)
+    for batch, output in zip(helpers, outputs, strict=True):
+        if output is None or output[1] != 0:
+            return _discard(kept)
+        data = output[0]
+        offset = 0
+        for index, _prefix, _ids, _threshold in batch:
+            count = int.from_bytes(data[offset : offset + 8], "big")
+            offset += 8
+            records = data[offset : offset + 40 * count]
+            offset += 40 * count
+            found = array("q")
+            found.frombytes(records[32 * count :])
+            kept[index].extend(
+                zip(
+                    (records[i : i + 32] for i in range(0, 32 * count, 32)),
+                    found,
+                    strict=True,
+                )
+            )
+        if offset != len(data):
+            return _discard(kept)
+    return True
+
+
+def _discard(kept: dict[int, list[tuple[bytes, int]]]) -> bool:
+    for index in kept:
+        kept[index] = []
+    return False
+
+
+def _ticket_worker() -> int:
+    """A helper process: read jobs and ids on stdin, write kept tickets and ids on stdout."""
+    from array import array
+
+    source = sys.stdin.buffer
+    header = json.loads(source.readline())
+    key = bytes.fromhex(header["key"])
+    maker = _TicketMaker(key)
+    out = sys.stdout.buffer
+    for job in header["jobs"]:
+        ids = array("q")
+        ids.frombytes(source.read(8 * job["count"]))
+        threshold = None if job["threshold"] is None else bytes.fromhex(job["threshold"])
+        found = maker.scan(job["prefix"], ids, threshold)
+        out.write(len(found).to_bytes(8, "big"))
+        out.write(b"".join(ticket for ticket, _id in found))
+        out.write(array("q", [candidate for _ticket, candidate in found]).tobytes())
+    out.flush()
+    return 0
+
+
 def _prefilter_threshold(n: int, size: int) -> bytes | None:
     """A 64-bit ticket prefix below which the ``n`` lowest of ``size`` tickets lie w.h.p.
 
@@ -246,14 +434,23 @@ def _prefilter_threshold(n: int, size: int) -> bytes | None:
     of margin make a shortfall practically impossible, and a shortfall is still handled (the
     caller rescans everything), so the result never depends on this shortcut.
     """
+    if n <= 0 or size <= 0:
+        return None
     bound = ((n + 10 * math.isqrt(n) + 64) << 64) // size + 1
     if bound >= 2**64:
         return None
     return bound.to_bytes(8, "big")
 
 
-def _lowest(key: bytes, prefix: str, ids: Sequence[int], n: int) -> list[int]:
-    return _TicketMaker(key).lowest(prefix, ids, n)
+def default_workers() -> int:
+    """Processes a large draw may use: the CPUs this process may run on, at most 8."""
+    import os
+
+    try:
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        available = os.cpu_count() or 1
+    return max(1, min(available, _MAX_WORKERS))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -507,10 +704,8 @@ def _ids(value: Any, name: str) -> list[int]:
 
 
 def _strictly_increasing(values: list[int]) -> bool:
-    # sorted() on an already sorted list is one linear pass in C; a set spots duplicates.
-    if values != sorted(values):
-        return False
-    return len(set(values)) == len(values)
+    # One pass of C comparisons over neighbours, without building a set of millions of ids.
+    return not any(map(operator.ge, values, itertools.islice(values, 1, None)))
 
 
 def _count(value: Any, name: str, minimum: int = 0) -> int:
@@ -602,41 +797,37 @@ def _common(manifest: Any) -> dict[str, Any]:
 # The kinds of draw
 
 
-def _draw_subjects(manifest: dict[str, Any], key: bytes) -> dict[str, Any]:
+def _draw_subjects(manifest: dict[str, Any], maker: _TicketMaker) -> dict[str, Any]:
     """Stratified subjects (Art. 14): per stratum the lowest ``subject:<S>:<id>`` tickets."""
     pool = _require(manifest, "pool")
     allocation = _require(manifest, "allocation")
     if type(pool) is not dict or type(allocation) is not dict:
         raise DrawError("manifest-invalid", {"field": "pool", "reason": "not an object"})
-    if set(allocation) - set(pool):
-        missing = sorted(set(allocation) - set(pool))[0]
-        raise DrawError(
-            "pool-too-small",
-            {"stratum": missing, "needed": allocation[missing], "available": 0},
-        )
-    total = 0
-    strata: dict[str, list[int]] = {}
-    for stratum, ids in pool.items():
+    scans: list[_Scan] = []
+    strata = sorted(set(pool) | set(allocation))
+    for stratum in strata:
         _code(stratum, f"pool.{stratum}")
-        strata[stratum] = _ids(ids, f"pool.{stratum}")
-        total += len(ids)
-    everyone: set[int] = set()
-    for ids in strata.values():
-        everyone.update(ids)
-    if len(everyone) != total:
-        raise DrawError("manifest-invalid", {"field": "pool", "reason": "id in two strata"})
-    _exclusions(manifest, everyone)
-    del everyone
-    maker = _TicketMaker(key)
-    selected: dict[str, list[int]] = {}
-    for stratum in sorted(strata):
+        ids = _ids(pool.get(stratum, []), f"pool.{stratum}")
         needed = _count(allocation.get(stratum, 0), f"allocation.{stratum}")
-        available = len(strata[stratum])
-        if needed > available:
+        if needed > len(ids):
             raise DrawError(
-                "pool-too-small", {"stratum": stratum, "needed": needed, "available": available}
+                "pool-too-small", {"stratum": stratum, "needed": needed, "available": len(ids)}
             )
-        selected[stratum] = sorted(maker.lowest(f"subject:{stratum}:", strata[stratum], needed))
+        scans.append(_Scan(f"subject:{stratum}:", ids, needed))
+
+    def check_pool_as_a_whole() -> None:
+        # Runs while worker processes compute tickets: an id in two strata or in the pool and
+        # the exclusions at once makes the manifest invalid.
+        merged: list[int] = []
+        for scan in scans:
+            merged.extend(scan.ids)
+        merged.sort()
+        if not _strictly_increasing(merged):
+            raise DrawError("manifest-invalid", {"field": "pool", "reason": "id in two strata"})
+        _exclusions(manifest, merged)
+
+    chosen = maker.lowest_many(scans, meanwhile=check_pool_as_a_whole)
+    selected = {stratum: sorted(ids) for stratum, ids in zip(strata, chosen, strict=True)}
     return {"selected": selected, "tickets_label_scheme": "subject:<stratum>:<id>"}
 
 
@@ -651,8 +842,8 @@ def _deal(order: list[int], team_count: int) -> dict[str, list[int]]:
 
 
 def _draw_people(
-    manifest: dict[str, Any], key: bytes, label: str, who: dict[str, Any]
-) -> tuple[dict[str, list[int]], _TicketMaker]:
+    manifest: dict[str, Any], maker: _TicketMaker, label: str, who: dict[str, Any]
+) -> dict[str, list[int]]:
     team_count = _count(_require(manifest, "team_count"), "team_count", 1)
     per_team = _count(_require(manifest, "per_team"), "per_team", 0)
     pool = _ids(_require(manifest, "pool"), "pool")
@@ -660,11 +851,10 @@ def _draw_people(
     needed = team_count * per_team
     if needed > len(pool):
         raise DrawError("pool-too-small", {**who, "needed": needed, "available": len(pool)})
-    maker = _TicketMaker(key)
-    return _deal(maker.lowest(label, pool, needed), team_count), maker
+    return _deal(maker.lowest(label, pool, needed), team_count)
 
 
-def _draw_inspectors(manifest: dict[str, Any], key: bytes) -> dict[str, Any]:
+def _draw_inspectors(manifest: dict[str, Any], maker: _TicketMaker) -> dict[str, Any]:
     """One department's inspectors (Art. 13): the lowest tickets, dealt to teams; leaders."""
     department = _code(_require(manifest, "department"), "department")
     is_lead = _require(manifest, "is_lead")
@@ -672,9 +862,7 @@ def _draw_inspectors(manifest: dict[str, Any], key: bytes) -> dict[str, Any]:
         raise DrawError("manifest-invalid", {"field": "is_lead", "reason": "not true/false"})
     if is_lead and _require(manifest, "per_team") == 0:
         raise DrawError("no-lead-members", {"department": department, "team": "1"})
-    teams, maker = _draw_people(
-        manifest, key, f"inspector:{department}:", {"department": department}
-    )
+    teams = _draw_people(manifest, maker, f"inspector:{department}:", {"department": department})
     result: dict[str, Any] = {
         "teams": teams,
         "tickets_label_scheme": "inspector:<department>:<id>; deal: rank mod team_count",
@@ -688,9 +876,9 @@ def _draw_inspectors(manifest: dict[str, Any], key: bytes) -> dict[str, Any]:
     return result
 
 
-def _draw_experts(manifest: dict[str, Any], key: bytes) -> dict[str, Any]:
+def _draw_experts(manifest: dict[str, Any], maker: _TicketMaker) -> dict[str, Any]:
     """Experts from the expert directory (Art. 13), dealt to teams like inspectors."""
-    teams, _maker = _draw_people(manifest, key, "expert:", {"department": "experts"})
+    teams = _draw_people(manifest, maker, "expert:", {"department": "experts"})
     return {"teams": teams, "tickets_label_scheme": "expert:<id>; deal: rank mod team_count"}
 
 
@@ -831,14 +1019,13 @@ def _teams_members(manifest: dict[str, Any], team_count: int) -> dict[str, list[
     return members
 
 
-def _draw_matching(manifest: dict[str, Any], key: bytes) -> dict[str, Any]:
+def _draw_matching(manifest: dict[str, Any], maker: _TicketMaker) -> dict[str, Any]:
     """Subjects matched to teams: balanced loads, never a forbidden pair (Art. 14)."""
     team_count = _count(_require(manifest, "team_count"), "team_count", 1)
     subjects = _ids(_require(manifest, "subjects"), "subjects")
     members = _teams_members(manifest, team_count)
     salt, forbidden = _forbidden(manifest)
-    maker = _TicketMaker(key)
-    subject_order = maker.lowest("match:subject:", subjects, len(subjects))
+    subject_order = maker.order("match:subject:", subjects)
     team_order = [
         str(t) for t in maker.lowest("match:team:", range(1, team_count + 1), team_count)
     ]
@@ -850,7 +1037,7 @@ def _draw_matching(manifest: dict[str, Any], key: bytes) -> dict[str, Any]:
     }
 
 
-def _draw_replacement(manifest: dict[str, Any], key: bytes) -> dict[str, Any]:
+def _draw_replacement(manifest: dict[str, Any], maker: _TicketMaker) -> dict[str, Any]:
     """A withdrawn person replaced by a recorded re-draw; nothing else changes."""
     department = _code(_require(manifest, "department"), "department")
     team = _require(manifest, "team")
@@ -886,7 +1073,6 @@ def _draw_replacement(manifest: dict[str, Any], key: bytes) -> dict[str, Any]:
             "no-eligible-replacement",
             {"department": department, "team": team, "available": len(pool)},
         )
-    maker = _TicketMaker(key)
     replacement = maker.lowest(f"replacement:{department}:{team}:", eligible, 1)[0]
     leader: int | None = None
     if redraw_leader:
@@ -901,7 +1087,7 @@ def _draw_replacement(manifest: dict[str, Any], key: bytes) -> dict[str, Any]:
     }
 
 
-_DRAWS: dict[str, Callable[[dict[str, Any], bytes], dict[str, Any]]] = {
+_DRAWS: dict[str, Callable[[dict[str, Any], _TicketMaker], dict[str, Any]]] = {
     "subjects": _draw_subjects,
     "inspectors": _draw_inspectors,
     "experts": _draw_experts,
@@ -911,12 +1097,17 @@ _DRAWS: dict[str, Callable[[dict[str, Any], bytes], dict[str, Any]]] = {
 
 
 def compute_result(
-    manifest: dict[str, Any], evidence: dict[str, Any], *, manifest_sha256: str | None = None
+    manifest: dict[str, Any],
+    evidence: dict[str, Any],
+    *,
+    manifest_sha256: str | None = None,
+    workers: int | None = None,
 ) -> dict[str, Any]:
     """The result of the draw ``manifest`` describes, with the entropy ``evidence``.
 
-    ``manifest_sha256`` lets a caller that has just computed the commitment skip computing it
-    again (the verifier never passes it).
+    ``manifest_sha256`` lets a caller that has just computed the commitment of this very
+    manifest skip computing it again. ``workers`` caps the processes a large draw may use
+    (None: ``default_workers()``; 1: this process only); the result never depends on it.
     """
     _common(manifest)
     entropy = entropy_bytes(manifest["entropy_source"], evidence)
@@ -926,7 +1117,7 @@ def compute_result(
     draw = _DRAWS.get(manifest["kind"])
     if draw is None:
         raise DrawError("unknown-kind", {"kind": manifest["kind"]})
-    return draw(manifest, key)
+    return draw(manifest, _TicketMaker(key, default_workers() if workers is None else workers))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -946,7 +1137,7 @@ def make_bundle(
     }
 
 
-def verify_bundle(bundle: dict[str, Any]) -> VerifyReport:
+def verify_bundle(bundle: dict[str, Any], *, workers: int | None = None) -> VerifyReport:
     """Re-compute a bundle from its manifest and entropy; say exactly what differs."""
     differences: list[str] = []
     notes: list[str] = []
@@ -975,7 +1166,9 @@ def verify_bundle(bundle: dict[str, Any]) -> VerifyReport:
     if type(manifest) is dict and isinstance(manifest.get("entropy_source"), dict):
         notes.append("entropy: " + entropy_strength(manifest["entropy_source"]))
     try:
-        expected = compute_result(manifest, bundle["entropy"], manifest_sha256=recomputed)
+        expected = compute_result(
+            manifest, bundle["entropy"], manifest_sha256=recomputed, workers=workers
+        )
     except EntropyError as exc:
         differences.append(f"entropy: {exc.code} {_details(exc.details)}")
         return VerifyReport(False, differences, notes, checks)
@@ -1113,4 +1306,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == [_WORKER_FLAG]:
+        sys.exit(_ticket_worker())
     sys.exit(main())
