@@ -72,6 +72,35 @@ DRAND_DST = b"BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_NUL_"
 
 KINDS = ("subjects", "inspectors", "experts", "matching", "replacement")
 
+# Every DrawError / EntropyError code; each has the locale key draw-error-<code> (zh_CN, en).
+ERROR_CODES = (
+    "bad-bound",
+    "drand-bad-signature",
+    "drand-chain-mismatch",
+    "drand-randomness-mismatch",
+    "drand-round-mismatch",
+    "drand-round-too-early",
+    "drand-unavailable",
+    "drand-unknown-chain",
+    "entropy-type-mismatch",
+    "evidence-invalid",
+    "excluded-in-pool",
+    "manifest-invalid",
+    "manifest-not-canonical",
+    "no-eligible-replacement",
+    "no-feasible-matching",
+    "no-lead-members",
+    "non-canonical-value",
+    "pool-too-small",
+    "secret-mismatch",
+    "unknown-entropy-type",
+    "unknown-kind",
+    "unsupported-spec",
+    "witnessed-bad-value",
+    "witnessed-count-mismatch",
+    "witnessed-no-witnesses",
+)
+
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\Z")
 _HEX64 = re.compile(r"[0-9a-f]{64}\Z")
 _DIGITS = re.compile(r"[0-9]{1,64}\Z")
@@ -159,6 +188,37 @@ def commitment(manifest: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(manifest)).hexdigest()
 
 
+def normalise_manifest(manifest: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``manifest`` with every list the spec orders put in order, duplicates dropped.
+
+    A builder reading its pool in any order gets the same manifest (and commitment); the
+    engine itself refuses an unordered manifest (``manifest-not-canonical``) rather than
+    silently drawing from something other than what was committed.
+    """
+    out = dict(manifest)
+    for name in ("pool", "subjects", "team_subjects", "lead_members"):
+        value = out.get(name)
+        if type(value) is list:
+            out[name] = sorted(set(value))
+        elif name == "pool" and type(value) is dict:
+            out[name] = {stratum: sorted(set(ids)) for stratum, ids in value.items()}
+    if type(out.get("exclusions")) is list:
+        unique = {(entry["id"], entry["reason"]) for entry in out["exclusions"]}
+        out["exclusions"] = [{"id": i, "reason": reason} for i, reason in sorted(unique)]
+    if type(out.get("forbidden")) is list:
+        out["forbidden"] = sorted(set(out["forbidden"]))
+    if type(out.get("teams")) is dict:
+        out["teams"] = {
+            team: {**entry, "members": sorted(set(entry["members"]))}
+            if type(entry) is dict and type(entry.get("members")) is list
+            else entry
+            for team, entry in out["teams"].items()
+        }
+    if type(out.get("task")) is dict and type(out["task"].get("items")) is list:
+        out["task"] = {**out["task"], "items": sorted(set(out["task"]["items"]))}
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # Keys, tickets and bounded integers
 
@@ -239,7 +299,14 @@ class _TicketMaker:
         """Several rankings at once (in parallel when large); ``meanwhile`` runs alongside."""
         for scan in scans:
             if not 0 <= scan.n <= len(scan.ids):
-                raise DrawError("pool-too-small", {"needed": scan.n, "available": len(scan.ids)})
+                raise DrawError(
+                    "pool-too-small",
+                    {
+                        "scope": scan.prefix.rstrip(":"),
+                        "needed": scan.n,
+                        "available": len(scan.ids),
+                    },
+                )
         jobs = [
             (index, scan.prefix, scan.ids, _prefilter_threshold(scan.n, len(scan.ids)))
             for index, scan in enumerate(scans)
@@ -811,7 +878,8 @@ def _draw_subjects(manifest: dict[str, Any], maker: _TicketMaker) -> dict[str, A
         needed = _count(allocation.get(stratum, 0), f"allocation.{stratum}")
         if needed > len(ids):
             raise DrawError(
-                "pool-too-small", {"stratum": stratum, "needed": needed, "available": len(ids)}
+                "pool-too-small",
+                {"scope": stratum, "stratum": stratum, "needed": needed, "available": len(ids)},
             )
         scans.append(_Scan(f"subject:{stratum}:", ids, needed))
 
@@ -850,7 +918,10 @@ def _draw_people(
     _exclusions(manifest, pool)
     needed = team_count * per_team
     if needed > len(pool):
-        raise DrawError("pool-too-small", {**who, "needed": needed, "available": len(pool)})
+        raise DrawError(
+            "pool-too-small",
+            {"scope": next(iter(who.values())), **who, "needed": needed, "available": len(pool)},
+        )
     return _deal(maker.lowest(label, pool, needed), team_count)
 
 
