@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.models import (
@@ -44,6 +44,7 @@ KIND_REVIEW = "review"
 # tasks past these states need no "you were drawn" notice any more
 QUIET_STATES = ("published", "archived")
 MAX_ATTEMPTS = 8
+LEASE = dt.timedelta(seconds=120)  # how long a claimed row stays with its sender
 
 
 class RetryAfter(Exception):  # noqa: N818 -- named after Telegram's own "retry after"
@@ -347,8 +348,10 @@ class OutboxSender:
 
     async def _send_one(self, row_id: int) -> str:
         async with self._sessions() as session:
+            now = self._clock()
             query = select(Outbox).where(
-                Outbox.id == row_id, Outbox.sent_at.is_(None), Outbox.failed_at.is_(None)
+                Outbox.id == row_id, Outbox.sent_at.is_(None), Outbox.failed_at.is_(None),
+                Outbox.due_at <= now,
             )
             if session.bind is not None and session.bind.dialect.name == "postgresql":
                 # another worker holding the row sends it; this one moves on
@@ -358,7 +361,7 @@ class OutboxSender:
                 return "skipped"
             account = await session.get(Account, row.account_id)
             if account is None or not account.active or account.telegram_user_id is None:
-                row.failed_at = self._clock()
+                row.failed_at = now
                 row.last_error = "account not bound"
                 await session.commit()
                 return "failed"
@@ -368,33 +371,48 @@ class OutboxSender:
                 payload=dict(row.payload),
             )
             await self.limiter.acquire(message.chat_id)
-            row.attempts += 1
-            try:
-                await self._deliver(message)
-            except RetryAfter as error:
-                self.limiter.pause(error.seconds)
-                row.due_at = self._clock() + dt.timedelta(seconds=error.seconds)
-                row.last_error = str(error)[:500]
-                await session.commit()
-                return "retry-after"
-            except Undeliverable as error:
-                row.failed_at = self._clock()
-                row.last_error = str(error)[:500] or "undeliverable"
-                await session.commit()
-                return "failed"
-            except Exception as error:  # noqa: BLE001 -- a network hiccup: back off and retry
-                row.last_error = f"{type(error).__name__}: {error}"[:500]
-                if row.attempts >= MAX_ATTEMPTS:
-                    row.failed_at = self._clock()
-                    await session.commit()
-                    return "failed"
-                row.due_at = self._clock() + dt.timedelta(seconds=min(3600, 5 * 2**row.attempts))
-                await session.commit()
-                return "retry"
-            row.sent_at = self._clock()
-            row.last_error = ""
+            # the lease: the row is not due for LEASE while this worker sends it, so no other
+            # worker (nor a second sender on SQLite, which has no row locks) takes it; the
+            # conditional update makes the claim exactly once. A crash mid-send only delays it.
+            claimed: Any = await session.execute(
+                update(Outbox)
+                .where(Outbox.id == row.id, Outbox.sent_at.is_(None), Outbox.due_at <= now)
+                .values(due_at=now + LEASE, attempts=Outbox.attempts + 1)
+                .execution_options(synchronize_session=False)
+            )
+            if claimed.rowcount != 1:
+                await session.rollback()
+                return "skipped"
             await session.commit()
-            return "sent"
+            attempts = row.attempts + 1
+            outcome, values = await self._attempt(message, attempts)
+            await session.execute(
+                update(Outbox).where(Outbox.id == row.id).values(**values)
+                .execution_options(synchronize_session=False)
+            )
+            await session.commit()
+            return outcome
+
+    async def _attempt(
+        self, message: OutgoingMessage, attempts: int
+    ) -> tuple[str, dict[str, Any]]:
+        """Deliver once; the outcome and the row's new values."""
+        try:
+            await self._deliver(message)
+        except RetryAfter as error:
+            self.limiter.pause(error.seconds)
+            due = self._clock() + dt.timedelta(seconds=error.seconds)
+            return "retry-after", {"due_at": due, "last_error": str(error)[:500]}
+        except Undeliverable as error:
+            return "failed", {"failed_at": self._clock(),
+                              "last_error": str(error)[:500] or "undeliverable"}
+        except Exception as error:  # noqa: BLE001 -- a network hiccup: back off and retry
+            text = f"{type(error).__name__}: {error}"[:500]
+            if attempts >= MAX_ATTEMPTS:
+                return "failed", {"failed_at": self._clock(), "last_error": text}
+            due = self._clock() + dt.timedelta(seconds=min(3600, 5 * 2**attempts))
+            return "retry", {"due_at": due, "last_error": text}
+        return "sent", {"sent_at": self._clock(), "last_error": ""}
 
 
 class Notifier:

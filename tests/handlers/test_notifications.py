@@ -3,6 +3,7 @@ once, within Telegram's limits, waiting out a 429 (through the scripted Bot API)
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 from aiogram.exceptions import TelegramForbiddenError, TelegramRetryAfter
@@ -14,7 +15,12 @@ from sqlalchemy import select, update
 from bot.worker import telegram_deliver
 from handlers.callbacks import ReviewCb
 from services.accounts import Persona, bind_demo_accounts
-from services.notifications import NotificationScanner, OutboxSender, RateLimiter
+from services.notifications import (
+    NotificationScanner,
+    OutboxSender,
+    OutgoingMessage,
+    RateLimiter,
+)
 from storage.models import Outbox, Team
 from tests.handlers.conftest import Harness
 
@@ -166,6 +172,26 @@ async def test_members_told_before_the_leader_was_drawn_are_told_who_leads(h: Ha
     await sender(h, FakeTime()).send_due()
     texts = {c.chat_id: c.text for c in h.api.sent()}
     assert texts[1003] == "The leader of team 1 of task [2026-LH-001] is 张三 (市场监督管理局)."
+
+
+async def test_two_senders_at_once_send_each_row_once(h: Harness) -> None:
+    await bind_people(h)
+    await scan(h)
+    delivered: list[int] = []
+
+    async def slow_deliver(message: OutgoingMessage) -> None:
+        await asyncio.sleep(0.05)  # both senders are busy at the same time
+        delivered.append(message.id)
+
+    def a_sender() -> OutboxSender:
+        time = FakeTime()
+        return OutboxSender(h.sessions, h.clock, slow_deliver,
+                            RateLimiter(monotonic=time, sleep=time.sleep))
+
+    first, second = await asyncio.gather(a_sender().send_due(), a_sender().send_due())
+    assert first.sent + second.sent == 3
+    assert sorted(delivered) == sorted(r.id for r in await outbox(h))
+    assert all(r.sent_at is not None and r.attempts == 1 for r in await outbox(h))
 
 
 @settings(max_examples=30, deadline=None)
