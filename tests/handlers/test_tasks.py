@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.i18n import Translator
@@ -132,6 +132,7 @@ def _big_assignment(subjects: int, requirement: str) -> Assignment:
     )
 
 
+@settings(deadline=None, max_examples=50)
 @given(subjects=st.integers(0, 400), requirement=st.text(max_size=9000))
 def test_no_page_of_an_assignment_exceeds_telegrams_limit(
     subjects: int, requirement: str
