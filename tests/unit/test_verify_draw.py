@@ -671,3 +671,19 @@ def test_every_error_code_raised_is_listed_and_has_messages_in_both_languages() 
     for code in vd.ERROR_CODES:
         assert has(f"draw-error-{code}", "zh_CN"), code
         assert has(f"draw-error-{code}", "en"), code
+
+
+def test_matching_moves_an_earlier_subject_to_make_room() -> None:
+    # Subject 1 comes first and takes team 1; subject 2 may only go to team 1 (inspector 102
+    # of team 2 declared a conflict with it), so subject 1 must move along to team 2.
+    forbidden = frozenset({vd.salted_pair_hash(SALT, 102, 2)})
+    matcher = vd._Matcher([1, 2], ["1", "2"], {"1": [101], "2": [102]}, SALT, forbidden)
+    assert matcher.run() == {"1": [2], "2": [1]}
+
+
+def test_matching_fills_every_team_to_the_floor_before_any_gets_one_more() -> None:
+    # 5 subjects, 2 teams: loads 3 and 2. Subjects 1-3 may only go to team 1 and come first;
+    # a greedy pass would put 4 there too and leave team 2 short of 2 with only subject 5.
+    forbidden = frozenset(vd.salted_pair_hash(SALT, 102, s) for s in (1, 2, 3))
+    matcher = vd._Matcher([1, 2, 3, 4, 5], ["1", "2"], {"1": [101], "2": [102]}, SALT, forbidden)
+    assert matcher.run() == {"1": [1, 2, 3], "2": [4, 5]}
