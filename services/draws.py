@@ -25,16 +25,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+from itertools import filterfalse
 from typing import Any
 
 from sqlalchemy import (
+    String,
     Table,
     and_,
-    exists,
+    case,
     func,
     insert,
     not_,
-    or_,
     select,
     update,
 )
@@ -246,6 +247,14 @@ async def _bulk_insert(session: AsyncSession, table: Table, columns: Sequence[st
         driver: Any = raw.driver_connection
         await driver.copy_records_to_table(table.name, records=rows, columns=list(columns))
         return
+    if conn.dialect.name == "sqlite":
+        # the raw aiosqlite connection, inside the session's transaction: one executemany call
+        raw = await conn.get_raw_connection()
+        sqlite_conn: Any = raw.driver_connection
+        marks = ", ".join("?" * len(columns))
+        await sqlite_conn.executemany(
+            f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})", rows)
+        return
     await session.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
 
 
@@ -325,8 +334,23 @@ class DrawService:
                                        json.loads(draw.result)))
 
     async def bundle_bytes(self, draw_id: int) -> bytes:
-        """The bundle as canonical JSON, ready to publish."""
-        return bytes(engine.canonical_json(await self.bundle(draw_id)))
+        """The bundle as canonical JSON, ready to publish.
+
+        Spliced from the stored canonical texts (keys in canonical order: commitment, entropy,
+        manifest, result, spec), byte-identical to ``canonical_json(make_bundle(...))`` without
+        re-serialising a manifest of millions of ids; a test checks the identity.
+        """
+        draw = await self._draw(draw_id)
+        if draw.status != "completed" or draw.result is None or draw.entropy_evidence is None:
+            raise IllegalTransition("draw-not-completed", id=draw_id, status=draw.status)
+        parts = [
+            b'{"commitment":', bytes(engine.canonical_json(draw.manifest_sha256)),
+            b',"entropy":', bytes(engine.canonical_json(dict(draw.entropy_evidence))),
+            b',"manifest":', draw.manifest.encode("utf-8"),
+            b',"result":', draw.result.encode("utf-8"),
+            b',"spec":', bytes(engine.canonical_json(engine.SPEC)), b"}",
+        ]
+        return b"".join(parts)
 
     async def teams(self, task_id: int) -> list[TeamView]:
         """The task's teams with members (withdrawn ones marked) and matched subjects."""
@@ -406,47 +430,57 @@ class DrawService:
         base = [Subject.department_id == task.lead_department_id,
                 Subject.risk_class.in_(strata), *scope.conditions()]
         drawable = [Subject.active.is_(True), Subject.status.in_(sorted(ACTIVE_STATUSES))]
-        recent = exists().where(
-            SubjectInspection.subject_id == Subject.id,
-            SubjectInspection.item_code.in_(sorted(task.item_codes)),
-            SubjectInspection.inspected_on >= since,
-        )
-        dialect = (await self._session.connection()).dialect.name
-        pool: dict[str, list[int]] = {s: [] for s in strata}
-        where = and_(*base, *drawable, not_(recent))
-        if dialect == "postgresql":
-            # one row per stratum with its ids as an array, sorted by the server
-            rows = await self._session.execute(
-                select(Subject.risk_class, func.array_agg(aggregate_order_by(Subject.id,
-                                                                             Subject.id)))
-                .where(where).group_by(Subject.risk_class))
-            for risk, ids in rows:
-                pool[risk] = list(ids)
-        else:
-            rows = await self._session.execute(
-                select(Subject.risk_class, func.group_concat(Subject.id))
-                .where(where).group_by(Subject.risk_class))
-            for risk, text in rows:
-                ids = [int(x) for x in str(text).split(",")] if text else []
-                ids.sort()
-                pool[risk] = ids
         excluded: dict[int, str] = {}
-        rows2 = await self._session.execute(
-            select(Subject.id, Subject.active, Subject.status)
-            .where(*base, or_(Subject.active.is_(False),
-                              Subject.status.not_in(sorted(ACTIVE_STATUSES)))))
-        for sid, _active, status in rows2:
-            # a status such as "deregistered" says more than the bare inactive flag
-            excluded[int(sid)] = status if status not in ACTIVE_STATUSES else "inactive"
-        rows3 = await self._session.execute(
+        # the few subjects inspected for one of the task's items within the window (a few %),
+        # fetched on their own: cheaper than an anti-join probe for each of millions of rows
+        reason = f"inspected-within-{self._repeat_months}-months"
+        recent_rows = await self._session.execute(
             select(SubjectInspection.subject_id, func.min(SubjectInspection.item_code))
             .join(Subject, Subject.id == SubjectInspection.subject_id)
             .where(*base, *drawable, SubjectInspection.item_code.in_(sorted(task.item_codes)),
                    SubjectInspection.inspected_on >= since)
             .group_by(SubjectInspection.subject_id))
-        reason = f"inspected-within-{self._repeat_months}-months"
-        for sid, item in rows3:
-            excluded.setdefault(int(sid), f"{reason}:{item}")
+        for sid, item in recent_rows:
+            excluded[int(sid)] = f"{reason}:{item}"
+        # subjects marked inactive: few, found through ix_subject_pool (department, active, risk)
+        inactive_rows = await self._session.execute(
+            select(Subject.id, Subject.status).where(*base, Subject.active.is_(False)))
+        for sid, status in inactive_rows:
+            # a status such as "deregistered" says more than the bare inactive flag
+            excluded[int(sid)] = status if status not in ACTIVE_STATUSES else "inactive"
+        # one pass over the active rows: per stratum, the drawable ids and "id:status" of the
+        # others, aggregated by the database so that no row object is built per subject
+        live = Subject.status.in_(sorted(ACTIVE_STATUSES))
+        tagged = Subject.id.cast(String) + ":" + Subject.status
+        dialect = (await self._session.connection()).dialect.name
+        if dialect == "postgresql":
+            stmt = select(
+                Subject.risk_class,
+                func.array_agg(aggregate_order_by(Subject.id, Subject.id)).filter(live),
+                func.string_agg(tagged, ",").filter(not_(live)),
+            )
+        else:
+            stmt = select(
+                Subject.risk_class,
+                func.group_concat(case((live, Subject.id))),
+                func.group_concat(case((not_(live), tagged))),
+            )
+        rows = await self._session.execute(
+            stmt.where(*base, Subject.active.is_(True)).group_by(Subject.risk_class))
+        pool: dict[str, list[int]] = {s: [] for s in strata}
+        for risk, aggregated, others in rows:
+            if isinstance(aggregated, str):  # SQLite: "1,5,9"; json parses it faster than int()
+                ids: list[int] = json.loads(f"[{aggregated}]")
+                ids.sort()  # already in rowid order almost always: a linear pass
+            else:
+                ids = list(aggregated or [])
+            if excluded:
+                ids = list(filterfalse(excluded.__contains__, ids))
+            pool[risk] = ids
+            for tag in (others or "").split(","):
+                if tag:
+                    tagged_id, tagged_status = tag.split(":", 1)
+                    excluded[int(tagged_id)] = tagged_status
         exclusions = [{"id": sid, "reason": excluded[sid]} for sid in sorted(excluded)]
         return pool, exclusions
 

@@ -144,7 +144,10 @@ async def test_bundle_reproduces_and_tampering_is_named(session: AsyncSession, c
     _directory, task_id = await _setup(session, clock)
     draws = DrawService(session, clock)
     done = await _draw(draws, draws.commit_subjects(task_id, secret_source("x"), "o"), "x")
-    bundle = json.loads(await draws.bundle_bytes(done.id))
+    raw = await draws.bundle_bytes(done.id)
+    # the spliced bytes are exactly the engine's canonical bundle
+    assert raw == verify_draw.canonical_json(await draws.bundle(done.id))
+    bundle = json.loads(raw)
     report = verify_draw.verify_bundle(bundle)
     assert report.ok, report.differences
     tampered = json.loads(json.dumps(bundle))
