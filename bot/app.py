@@ -19,6 +19,7 @@ from bot.i18n import LANGUAGES, Translator
 from bot.middlewares import (
     AccountMiddleware,
     DatabaseMiddleware,
+    OneAtATimeMiddleware,
     RetryAfterMiddleware,
     ThrottlingMiddleware,
     on_error,
@@ -70,6 +71,7 @@ def build_dispatcher(
     """The Dispatcher with its middlewares, error handler and the feature routers."""
     dispatcher = Dispatcher(storage=build_storage(settings))
     dispatcher.update.outer_middleware(ThrottlingMiddleware(throttle_limit, throttle_window))
+    dispatcher.update.outer_middleware(OneAtATimeMiddleware())
     dispatcher.update.outer_middleware(DatabaseMiddleware(sessions, clock))
     dispatcher.update.outer_middleware(AccountMiddleware())
     dispatcher.errors.register(on_error)

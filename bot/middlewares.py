@@ -1,7 +1,8 @@
 """The bot's middlewares: throttling, one database session per update with idempotency, the
 account and language of the sender, a polite error handler, and waiting out Telegram's 429s.
 
-Order on ``dp.update`` (outer): throttling → database (+ processed-update ledger) → account.
+Order on ``dp.update`` (outer): throttling → one update at a time per person → database
+(+ processed-update ledger) → account.
 aiogram's own error, user-context and FSM middlewares wrap all of them.
 """
 
@@ -92,6 +93,36 @@ class ThrottlingMiddleware(BaseMiddleware):
         if len(self._seen) > 10_000:  # forget idle users so memory stays bounded
             self._seen = {k: v for k, v in self._seen.items() if v and v[-1] > now - self.window}
         return None
+
+
+class OneAtATimeMiddleware(BaseMiddleware):
+    """One person's updates are handled one after another, in the order they came.
+
+    Polling hands updates to concurrent tasks; a double tap would otherwise run twice at once
+    and both runs would see the review still pending. In order, the second sees it decided.
+    (Across webhook instances, the services' row locks on PostgreSQL do the same job.)
+    """
+
+    def __init__(self) -> None:
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._users: dict[int, int] = {}  # updates of that person in flight or waiting
+
+    async def __call__(
+        self, handler: Handler, event: TelegramObject, data: dict[str, Any]
+    ) -> Any:
+        user = _user(data)
+        if user is None:
+            return await handler(event, data)
+        lock = self._locks.setdefault(user.id, asyncio.Lock())
+        self._users[user.id] = self._users.get(user.id, 0) + 1
+        try:
+            async with lock:
+                return await handler(event, data)
+        finally:
+            self._users[user.id] -= 1
+            if not self._users[user.id]:  # idle people cost no memory
+                del self._users[user.id]
+                del self._locks[user.id]
 
 
 class DatabaseMiddleware(BaseMiddleware):

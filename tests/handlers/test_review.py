@@ -137,3 +137,17 @@ async def test_all_departments_approving_approves_the_task(h: Harness) -> None:
     assert await task_state(h) == "approved"
     await chen.send("/review")
     assert h.api.texts() == ["本部门目前没有待会审的任务。"]
+
+
+async def test_two_taps_handled_at_the_same_time_still_have_one_effect(h: Harness) -> None:
+    import asyncio
+
+    chen = await admin(h)
+    h.api.allow("editMessageText", "answerCallbackQuery")
+    approve = ReviewCb(task_id=h.world.review_task, department="SCJG", action="a").pack()
+    taps = [chen.tap_update(approve, message_id=55, text=CARD_ZH) for _ in range(2)]
+    # polling hands each update to its own task, as here
+    await asyncio.gather(*(chen.feed(update) for update in taps))
+    assert len(h.api.sent("editMessageText")) == 1
+    answers = [a.text for a in h.api.sent("answerCallbackQuery")]
+    assert answers == ["已通过【2026-LH-002】的会审。", "已处理"]
