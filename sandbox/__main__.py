@@ -27,7 +27,9 @@ def build_state(personas: Path | None, bot_username: str, flood: bool) -> Emulat
 async def serve(host: str, port: int, state: EmulatorState) -> None:
     """Serve until interrupted; print ``sandbox ready http://HOST:PORT`` once listening."""
     config = uvicorn.Config(create_app(state), host=host, port=port, log_level="warning",
-                            access_log=False, lifespan="on")
+                            access_log=False, lifespan="on",
+                            # a pending getUpdates long poll must not hold up a shutdown
+                            timeout_graceful_shutdown=1)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:

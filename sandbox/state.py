@@ -88,28 +88,38 @@ class _Bucket:
 
 
 class FloodLimiter:
-    """Token buckets per chat and per bot, a sliding minute per group; answers retry_after."""
+    """A token bucket per chat (a short burst, then the steady rate), and sliding windows: one
+    second for the whole bot, one minute per group. Answers Telegram's ``retry_after``."""
 
     def __init__(self, settings: FloodSettings) -> None:
         self.settings = settings
         self._chat: dict[int, _Bucket] = {}
-        self._bot = _Bucket(tokens=settings.per_bot_per_second, stamp=time.monotonic())
+        self._bot: deque[float] = deque()
         self._group: dict[int, deque[float]] = {}
 
     def reset(self) -> None:
         """Forget what was sent (after a settings change or a reset)."""
         self._chat.clear()
         self._group.clear()
-        self._bot = _Bucket(tokens=self.settings.per_bot_per_second, stamp=time.monotonic())
+        self._bot.clear()
 
     @staticmethod
     def _take(bucket: _Bucket, rate: float, capacity: float, now: float) -> float:
-        """Take one token; return 0 when allowed, else seconds until one is available."""
+        """Refill, then 0 when a token is there, else seconds until one is."""
         bucket.tokens = min(capacity, bucket.tokens + (now - bucket.stamp) * rate)
         bucket.stamp = now
         if bucket.tokens >= 1:
             return 0.0
         return (1 - bucket.tokens) / rate
+
+    @staticmethod
+    def _window(sent: deque[float], limit: float, span: float, now: float) -> float:
+        """0 when fewer than ``limit`` were sent in the last ``span`` seconds, else the wait."""
+        while sent and now - sent[0] >= span:
+            sent.popleft()
+        if len(sent) >= limit:
+            return span - (now - sent[0])
+        return 0.0
 
     def check(self, chat_id: int, is_group: bool) -> int:
         """Record one outgoing message; 0 if allowed, else Telegram's ``retry_after`` seconds."""
@@ -117,24 +127,22 @@ class FloodLimiter:
         if not s.enabled:
             return 0
         now = time.monotonic()
-        waits: list[float] = []
         chat = self._chat.setdefault(chat_id, _Bucket(float(s.chat_burst), now))
-        waits.append(self._take(chat, s.per_chat_per_second, float(s.chat_burst), now))
-        waits.append(self._take(self._bot, s.per_bot_per_second, s.per_bot_per_second, now))
-        window: deque[float] | None = None
+        waits = [
+            self._take(chat, s.per_chat_per_second, float(s.chat_burst), now),
+            self._window(self._bot, s.per_bot_per_second, 1.0, now),
+        ]
+        group: deque[float] | None = None
         if is_group:
-            window = self._group.setdefault(chat_id, deque())
-            while window and now - window[0] >= 60:
-                window.popleft()
-            if len(window) >= s.per_group_per_minute:
-                waits.append(60 - (now - window[0]))
+            group = self._group.setdefault(chat_id, deque())
+            waits.append(self._window(group, s.per_group_per_minute, 60.0, now))
         wait = max(waits)
         if wait > 0:
             return max(1, math.ceil(wait))
         chat.tokens -= 1
-        self._bot.tokens -= 1
-        if window is not None:
-            window.append(now)
+        self._bot.append(now)
+        if group is not None:
+            group.append(now)
         return 0
 
 
@@ -262,6 +270,8 @@ class EmulatorState:
         # event numbers never restart (not even on reset) so a page's cursor stays meaningful
         self._event_seq = itertools.count(1)
         self.last_token: str | None = None
+        # update ids only grow, even across resets: a bot still polling keeps its offset
+        self.next_update_id = secrets.randbelow(10**8) + 10**8
         self._init_world()
 
     def _init_world(self) -> None:
@@ -269,7 +279,6 @@ class EmulatorState:
         self.blocked: set[int] = set()
         self.chats: dict[int, Chat] = {}
         self.updates: deque[Json] = deque()
-        self.next_update_id = secrets.randbelow(10**8) + 10**8
         self.allowed_updates: list[str] | None = None
         self.callback_queries: dict[str, CallbackQuery] = {}
         self.answers: list[Json] = []
