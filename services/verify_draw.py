@@ -1060,21 +1060,16 @@ class _Matcher:
                 if self.augment(subject, base):
                     filled += 1
             if filled < base * teams:
-                raise self._refusal(filled)
+                raise self._refusal()
         for subject in self.order:
             if subject not in self.assigned and not self.augment(subject, base + 1):
-                raise self._refusal(len(self.assigned), subject)
+                raise self._refusal()
         return {team: sorted(load) for team, load in self.load.items()}
 
-    def _refusal(self, placed: int, subject: int | None = None) -> DrawError:
-        details: dict[str, Any] = {
-            "subjects": len(self.order),
-            "teams": len(self.team_order),
-            "placed": placed,
-        }
-        if subject is not None:
-            details["subject"] = subject
-        return DrawError("no-feasible-matching", details)
+    def _refusal(self) -> DrawError:
+        return DrawError(
+            "no-feasible-matching", {"subjects": len(self.order), "teams": len(self.team_order)}
+        )
 
 
 def _teams_members(manifest: dict[str, Any], team_count: int) -> dict[str, list[int]]:
