@@ -841,6 +841,11 @@ def _common(manifest: Any) -> dict[str, Any]:
             raise DrawError(
                 "manifest-invalid", {"field": "entropy_source.sha256", "reason": "not hex"}
             )
+        if source.get("label") != "weakest":
+            # The manifest itself must say, before the draw, that this source is the weakest.
+            raise DrawError(
+                "manifest-invalid", {"field": "entropy_source.label", "reason": "not 'weakest'"}
+            )
     else:
         _count(source.get("count"), "entropy_source.count", 1)
         if not isinstance(source.get("description"), str) or not source["description"].strip():
@@ -854,7 +859,8 @@ def _common(manifest: Any) -> dict[str, Any]:
         or not isinstance(task.get("code"), str)
         or type(task.get("year")) is not int
         or type(task.get("items")) is not list
-        or task["items"] != sorted(task["items"])
+        or not all(isinstance(item, str) for item in task["items"])
+        or task["items"] != sorted(set(task["items"]))
     ):
         raise DrawError("manifest-invalid", {"field": "task", "reason": "not {code, items, year}"})
     return manifest
