@@ -244,7 +244,7 @@ def test_the_spec_shows_the_worked_example_of_the_vectors() -> None:
     spec = (ROOT / "docs" / "draw-spec.md").read_text(encoding="utf-8")
     draw = DRAWS["subjects, operator secret"]
     assert draw["canonical_manifest"] in spec
-    assert f"({len(draw['canonical_manifest'].encode())} bytes)" in spec
+    assert f"{len(draw['canonical_manifest'].encode())} bytes)" in spec
     for value in (draw["commitment"], draw["key_hex"], *draw["tickets"].values()):
         assert value in spec
     for other in VECTORS["draws"]:
