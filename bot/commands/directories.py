@@ -1,9 +1,320 @@
-"""CLI commands for directories."""
+"""CLI for the directories (Art. 7-10): import, export, demo data, departments, the item
+catalogue's lock, and ``audit verify`` for the hash-chained audit trail."""
 
 from __future__ import annotations
 
+import getpass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
 import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from bot.commands.common import console, database, err_console, run
+from bot.i18n import Translator
+from services.clock import SHANGHAI, utc_now
+from services.errors import DomainError
+
+MAX_SHOWN_ERRORS = 50
+
+
+class DirectoryKind(StrEnum):
+    """The directories a file can hold."""
+
+    subjects = "subjects"
+    inspectors = "inspectors"
+    experts = "experts"
+    items = "items"
+    conflicts = "conflicts"
+
+
+def _actor(actor: str | None) -> str:
+    if actor:
+        return actor
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def _fail(tr: Translator, exc: DomainError) -> typer.Exit:
+    err_console.print(f"[red]✗[/] {tr(exc.key, **_fluent_args(exc.args_map))}")
+    return typer.Exit(1)
+
+
+def _fluent_args(args: dict[str, Any]) -> dict[str, Any]:
+    # years and ids read better without digit grouping
+    return {k: str(v) if k in ("year", "id") else v for k, v in args.items()}
+
+
+def render_error(tr: Translator, error: Any) -> str:
+    """The reason of one row error in the translator's language."""
+    args = dict(error.args)
+    if error.reason == "dir-err-enum":
+        from services.directories.enums import ALL
+
+        enum = next(e for e in ALL if e.name == args.get("enum"))
+        args["allowed"] = enum.labels(tr.language)
+    return tr(error.reason, **args)
+
+
+async def _import(kind: str, path: Path, department: str | None, year: int | None,
+                  dry_run: bool, sync: bool, errors_out: Path | None, tr: Translator,
+                  actor: str) -> int:
+    from services.directories.exporter import write_error_file
+    from services.directories.importer import DirectoryImporter, ImportRequest
+
+    request = ImportRequest(kind=kind, path=path, department=department, year=year,
+                            dry_run=dry_run, sync=sync, actor=actor)
+    async with database() as sessions, sessions() as session:
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+            TimeElapsedColumn(), TimeRemainingColumn(), console=err_console, transient=True,
+        ) as bar:
+            task = bar.add_task(tr("dir-import-progress"), total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total or None)
+
+            report = await DirectoryImporter(session, utc_now).run(request, progress)
+    what = tr(f"dir-kind-{kind}")
+    console.print(tr("dir-import-file", name=report.file, format=report.format,
+                     encoding=report.encoding, rows=report.rows, sha=report.sha256[:16]))
+    if report.ignored_columns:
+        console.print(tr("dir-import-ignored", columns="、".join(report.ignored_columns)))
+    if not report.ok:
+        table = Table(show_lines=False)
+        for key in ("dir-col-row", "dir-col-column", "dir-col-value", "dir-col-reason"):
+            table.add_column(tr(key))
+        for error in report.errors[:MAX_SHOWN_ERRORS]:
+            table.add_row(str(error.row), error.column, error.value, render_error(tr, error))
+        console.print(table)
+        if report.error_count > MAX_SHOWN_ERRORS:
+            console.print(tr("dir-import-more-errors", count=report.error_count - MAX_SHOWN_ERRORS))
+        if errors_out is not None:
+            from services.directories.readers import open_table  # noqa: F401
+            from services.directories.pipeline import validate_stream  # noqa: F401
+
+            marked = write_error_file(
+                path, errors_out, _header_of(path, kind, report), report.errors,
+                lambda e: f"{e.column}: {render_error(tr, e)}", tr("dir-error-column"),
+            )
+            console.print(tr("dir-import-errors-written", path=str(errors_out), rows=marked))
+        err_console.print(f"[red]✗[/] {tr('dir-import-failed', bad_rows=report.bad_rows, errors=report.error_count)}")
+        return 1
+    counts = dict(what=what, created=report.created, updated=report.updated,
+                  unchanged=report.unchanged, deactivated=report.deactivated)
+    if report.changes:
+        console.print(tr("dir-import-changes"))
+        for change in report.changes:
+            detail = "; ".join(f"{k}: {old!r} → {new!r}" for k, (old, new) in change.changes.items())
+            console.print(f"  {tr('dir-change-' + change.action)} {change.key} {detail}".rstrip())
+    key = "dir-import-dry-run" if report.dry_run else "dir-import-done"
+    console.print(f"[green]✓[/] {tr(key, **counts)}")
+    return 0
+
+
+def _header_of(path: Path, kind: str, report: Any) -> Any:
+    """The header map of ``path`` again (cheap: only the first rows are read)."""
+    from services.directories.columns import looks_like_header, map_header
+    from services.directories.readers import open_table
+
+    reader = open_table(path)
+    try:
+        for number, cells in reader.rows():
+            if looks_like_header(kind, cells):
+                return map_header(kind, number, cells)
+            if number > 10:
+                break
+    finally:
+        reader.close()
+    return None
+
+
+def import_command(
+    kind: DirectoryKind = typer.Argument(..., help="subjects | inspectors | experts | items | conflicts"),
+    file: Path = typer.Argument(..., help="CSV (UTF-8 or GB18030) or XLSX 文件"),
+    department: str | None = typer.Option(None, "--department", "-d", help="部门编码，如 SCJG"),
+    year: int | None = typer.Option(None, "--year", help="抽查事项清单的年度（items）"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="只校验并报告将要发生的变更，不写入"),
+    sync: bool = typer.Option(False, "--sync", help="停用文件中没有的记录（从不删除）"),
+    errors: Path | None = typer.Option(None, "--errors", help="写出带“错误”列的文件"),
+    lang: str = typer.Option("zh_CN", "--lang", help="zh_CN 或 en"),
+    actor: str | None = typer.Option(None, "--actor", help="审计记录中的操作人"),
+) -> None:
+    """导入名录 / import a directory file, all or nothing."""
+    tr = Translator(lang)
+    try:
+        code = run(_import(kind.value, file, department, year, dry_run, sync, errors, tr,
+                           _actor(actor)))
+    except DomainError as exc:
+        raise _fail(tr, exc) from None
+    raise typer.Exit(code)
+
+
+def export_command(
+    kind: DirectoryKind = typer.Argument(...),
+    out: Path = typer.Argument(..., help=".csv（UTF-8 带 BOM）或 .xlsx"),
+    department: str | None = typer.Option(None, "--department", "-d"),
+    year: int | None = typer.Option(None, "--year", help="items：年度（默认今年）"),
+    lang: str = typer.Option("zh_CN", "--lang"),
+) -> None:
+    """导出名录 / export a directory in the format import reads."""
+    from services.directories.exporter import export_directory
+
+    tr = Translator(lang)
+
+    async def body() -> Any:
+        async with database() as sessions, sessions() as session:
+            return await export_directory(session, utc_now, kind.value, out,
+                                          department=department, year=year)
+
+    try:
+        report = run(body())
+    except DomainError as exc:
+        raise _fail(tr, exc) from None
+    console.print(f"[green]✓[/] {tr('dir-export-done', what=tr(f'dir-kind-{kind.value}'), rows=report.rows, path=str(out))}")
+
+
+audit_app = typer.Typer(help="审计 / audit trail", no_args_is_help=True)
+
+
+@audit_app.command("verify")
+def audit_verify(lang: str = typer.Option("zh_CN", "--lang")) -> None:
+    """校验审计链 / re-compute the hash chain: exit 0 intact, 1 broken."""
+    from services.audit import AuditTrail
+
+    tr = Translator(lang)
+
+    async def body() -> Any:
+        async with database() as sessions, sessions() as session:
+            return await AuditTrail(session, utc_now).verify()
+
+    report = run(body())
+    if report.intact:
+        console.print(f"[green]✓[/] {tr('dir-audit-intact', count=report.checked, head=report.head)}")
+        raise typer.Exit(0)
+    first = report.breaks[0]
+    reason = tr(f"dir-audit-reason-{first.reason}")
+    err_console.print(f"[red]✗[/] {tr('dir-audit-broken', id=str(first.event_id), reason=reason)}")
+    raise typer.Exit(1)
+
+
+items_app = typer.Typer(help="抽查事项清单 / item catalogue", no_args_is_help=True)
+
+
+@items_app.command("lock")
+def items_lock(
+    year: int = typer.Option(..., "--year"),
+    lang: str = typer.Option("zh_CN", "--lang"),
+    actor: str | None = typer.Option(None, "--actor"),
+) -> None:
+    """锁定年度清单 / lock a year's catalogue (Art. 7)."""
+    from services.directories.catalogue import lock_catalogue
+
+    tr = Translator(lang)
+
+    async def body() -> Any:
+        async with database() as sessions, sessions() as session:
+            return await lock_catalogue(session, utc_now, year, actor=_actor(actor))
+
+    try:
+        status = run(body())
+    except DomainError as exc:
+        raise _fail(tr, exc) from None
+    console.print(f"[green]✓[/] {tr('dir-lock-done', year=str(year), items=status.items)}")
+
+
+@items_app.command("status")
+def items_status(
+    year: int = typer.Option(..., "--year"), lang: str = typer.Option("zh_CN", "--lang"),
+) -> None:
+    """年度清单状态 / how many items a year has and whether it is locked."""
+    from services.directories.catalogue import catalogue_status
+
+    tr = Translator(lang)
+
+    async def body() -> Any:
+        async with database() as sessions, sessions() as session:
+            return await catalogue_status(session, year)
+
+    status = run(body())
+    locked_at = status.locked_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if status.locked_at else ""
+    console.print(tr("dir-catalogue-status", year=str(year), items=status.items,
+                     locked="yes" if status.locked_at else "no",
+                     locked_by=status.locked_by or "", locked_at=locked_at))
+
+
+departments_app = typer.Typer(help="部门 / departments", invoke_without_command=True)
+
+
+@departments_app.callback()
+def departments_list(ctx: typer.Context, lang: str = typer.Option("zh_CN", "--lang")) -> None:
+    """列出部门 / list the departments with the size of their directories."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from services.directories.catalogue import list_departments
+
+    tr = Translator(lang)
+
+    async def body() -> Any:
+        async with database() as sessions, sessions() as session:
+            return await list_departments(session)
+
+    rows = run(body())
+    if not rows:
+        console.print(tr("dir-departments-none"))
+        return
+    table = Table(title=tr("dir-departments-title"))
+    for key in ("dir-col-code", "dir-col-name", "dir-col-name-en", "dir-col-subjects",
+                "dir-col-inspectors"):
+        table.add_column(tr(key))
+    for d in rows:
+        table.add_row(d.code, d.name_zh, d.name_en, str(d.subjects), str(d.inspectors))
+    console.print(table)
+
+
+@departments_app.command("add")
+def departments_add(
+    code: str = typer.Argument(..., help="编码，如 SCJG"),
+    name: str = typer.Argument(..., help="中文名称，如 市场监督管理局"),
+    name_en: str = typer.Option("", "--en", help="英文名称"),
+    lang: str = typer.Option("zh_CN", "--lang"),
+    actor: str | None = typer.Option(None, "--actor"),
+) -> None:
+    """添加或改名部门 / add a department (or rename one)."""
+    from services.directories.catalogue import add_department
+
+    tr = Translator(lang)
+
+    async def body() -> Any:
+        async with database() as sessions, sessions() as session:
+            return await add_department(session, utc_now, code=code, name_zh=name,
+                                        name_en=name_en, actor=_actor(actor))
+
+    try:
+        view = run(body())
+    except DomainError as exc:
+        raise _fail(tr, exc) from None
+    console.print(f"[green]✓[/] {tr('dir-department-saved', code=view.code, name=view.name_zh)}")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this feature's commands to ``app``."""
+    """Add the directories' commands: import, export, demo-data, departments, items, audit."""
+    app.command("import")(import_command)
+    app.command("export")(export_command)
+    app.add_typer(audit_app, name="audit")
+    app.add_typer(items_app, name="items")
+    app.add_typer(departments_app, name="departments")
+
+
+__all__ = ["MofNCompleteColumn", "register"]

@@ -1,0 +1,227 @@
+"""The validation pass over a directory file, streamed in batches, optionally in a subprocess.
+
+``validate_stream`` reads the file once, finds the header, validates every row and yields
+batches of clean records while the file is clean so far; the final message carries every error
+(with the first row of each duplicate filled in by a second, key-only pass when needed).
+For big files the same generator runs in a child process, so that on two cores reading and
+validating overlap with the database writes; the messages are the same either way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import pickle
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Hashable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from services.directories.columns import (
+    HeaderMap,
+    Column,
+    looks_like_header,
+    map_header,
+    missing_required,
+)
+from services.directories.errors import FileProblem
+from services.directories.readers import Cell, TableReader, open_table
+from services.directories.validation import VALIDATORS, References, RowError
+
+BATCH_SIZE = 5000
+HEADER_SEARCH_ROWS = 10
+# Files above this size are validated in a child process (start-up costs about a second).
+PARALLEL_THRESHOLD_BYTES = 8 * 1024 * 1024
+NEEDS_DEPARTMENT = frozenset({"subjects", "inspectors", "conflicts"})
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """What the reader found out about the file before the first row."""
+
+    name: str
+    format: str  # csv | xlsx
+    encoding: str
+    sha256: str
+    header: HeaderMap
+
+
+@dataclass
+class Batch:
+    """Clean records (with their row numbers) while the file is clean so far, and progress."""
+
+    rows: list[int]
+    records: list[tuple[Any, ...]]
+    error_count: int
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The end of the pass: counts and every error (capped at ``MAX_ERRORS``)."""
+
+    rows: int
+    bad_rows: int
+    error_count: int
+    errors: list[RowError] = field(default_factory=list)
+
+
+Message = FileInfo | Batch | Summary
+
+
+def _blank(cells: list[Cell]) -> bool:
+    for c in cells:
+        if c is not None and c != "" and not (c.__class__ is str and not c.strip()):
+            return False
+    return True
+
+
+def _find_header(kind: str, reader: TableReader, rows: Iterator[tuple[int, list[Cell]]]
+                 ) -> HeaderMap:
+    first: tuple[int, list[Cell]] | None = None
+    for seen, (number, cells) in enumerate(rows):
+        if _blank(cells):
+            continue
+        if first is None:
+            first = (number, cells)
+        if looks_like_header(kind, cells):
+            return map_header(kind, number, cells)
+        if seen >= HEADER_SEARCH_ROWS:
+            break
+    if first is None:
+        raise FileProblem("dir-file-empty")
+    # No row looks like a header: report what the first row lacks.
+    return map_header(kind, first[0], first[1])
+
+
+def validate_stream(
+    path: Path, kind: str, refs: References, *, batch_size: int = BATCH_SIZE
+) -> Iterator[Message]:
+    """Validate ``path`` as a ``kind`` directory: FileInfo, then Batches, then a Summary."""
+    reader = open_table(path)
+    try:
+        rows = reader.rows()
+        header = _find_header(kind, reader, rows)
+        need_department = refs.department is None and kind in NEEDS_DEPARTMENT
+        missing: list[Column] = missing_required(kind, header, need_department=need_department)
+        if missing:
+            raise FileProblem(
+                "dir-file-missing-columns",
+                columns="、".join(c.header for c in missing),
+                columns_en=", ".join(c.en[0] for c in missing),
+            )
+        yield FileInfo(path.name, reader.kind, reader.encoding, reader.sha256, header)
+        validator = VALIDATORS[kind](header, refs)
+        validate = validator.validate
+        progress = reader.progress
+        numbers: list[int] = []
+        records: list[tuple[Any, ...]] = []
+        count = 0
+        for number, cells in rows:
+            if _blank(cells):
+                continue
+            count += 1
+            record = validate(number, cells)
+            if record is not None and not validator.error_count:
+                numbers.append(number)
+                records.append(record)
+            if count % batch_size == 0:
+                yield Batch(numbers, records, validator.error_count, progress.done, progress.total)
+                numbers, records = [], []
+        if count == 0:
+            raise FileProblem("dir-file-no-rows")
+        yield Batch(numbers, records, validator.error_count, progress.total, progress.total)
+        if validator.duplicates:
+            validator.resolve_duplicates(_first_rows(path, kind, header, validator))
+        yield Summary(count, validator.bad_rows, validator.error_count, validator.errors)
+    finally:
+        reader.close()
+
+
+def _first_rows(path: Path, kind: str, header: HeaderMap, validator: Any) -> dict[Hashable, int]:
+    """Second, key-only pass: the first row of every key that occurs more than once."""
+    wanted = set(validator.duplicates)
+    first: dict[Hashable, int] = {}
+    reader = open_table(path)
+    try:
+        for number, cells in reader.rows():
+            if number <= header.row or _blank(cells):
+                continue
+            key = validator.key_of(cells)
+            if key in wanted and key not in first:
+                first[key] = number
+                if len(first) == len(wanted):
+                    break
+    finally:
+        reader.close()
+    return first
+
+
+# --- running the pass in a child process ----------------------------------------------------
+# The child is a plain ``python -c`` process talking pickle over its stdin/stdout, so that it
+# never re-imports the caller's main module (as multiprocessing's spawn would).
+
+_PROBLEM = "problem"
+_ROOT = str(Path(__file__).resolve().parents[2])
+
+
+def child_main() -> None:
+    """Entry point of the validation child: args from stdin, messages to stdout, in pickle."""
+    out = sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing else may write into the message stream
+    path, kind, refs, batch_size = pickle.load(sys.stdin.buffer)
+    try:
+        for message in validate_stream(Path(path), kind, refs, batch_size=batch_size):
+            pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
+    except FileProblem as exc:
+        pickle.dump((_PROBLEM, exc.key, exc.args_map), out)
+    out.flush()
+
+
+async def stream(
+    path: Path, kind: str, refs: References, *, parallel: bool | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> AsyncIterator[Message]:
+    """``validate_stream`` for async callers; in a child process when ``parallel`` (or, when
+    ``None``, when the file is big enough for it to pay off)."""
+    if parallel is None:
+        try:
+            parallel = path.stat().st_size >= PARALLEL_THRESHOLD_BYTES and (os.cpu_count() or 1) > 1
+        except OSError:
+            parallel = False
+    if not parallel:
+        for message in validate_stream(path, kind, refs, batch_size=batch_size):
+            yield message
+        return
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (_ROOT, env.get("PYTHONPATH")) if p)
+    child = subprocess.Popen(
+        [sys.executable, "-c", "from services.directories.pipeline import child_main; child_main()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
+    )
+    assert child.stdin is not None and child.stdout is not None
+    messages = child.stdout
+    try:
+        pickle.dump((str(path), kind, refs, batch_size), child.stdin)
+        child.stdin.close()
+        while True:
+            try:
+                message = await asyncio.to_thread(pickle.load, messages)
+            except EOFError:
+                break
+            if isinstance(message, tuple) and message and message[0] == _PROBLEM:
+                raise FileProblem(message[1], **message[2])
+            yield message
+            if isinstance(message, Summary):
+                break
+        code = await asyncio.to_thread(child.wait)
+        if code != 0:
+            raise RuntimeError(f"the validation process failed (exit code {code})")
+    finally:
+        if child.poll() is None:
+            child.kill()
+            await asyncio.to_thread(child.wait)
+        messages.close()
