@@ -352,6 +352,12 @@ class DrawService:
         ]
         return b"".join(parts)
 
+    async def subjects_drawn(self, task_id: int) -> int:
+        """How many subjects the task's subjects draw selected."""
+        count = await self._session.scalar(
+            select(func.count()).select_from(TaskSubject).where(TaskSubject.task_id == task_id))
+        return int(count or 0)
+
     async def teams(self, task_id: int) -> list[TeamView]:
         """The task's teams with members (withdrawn ones marked) and matched subjects."""
         await self._task(task_id)
@@ -797,8 +803,7 @@ class DrawService:
                                            manifest_sha256=draw.manifest_sha256)
         except engine.EntropyError as exc:
             # wrong evidence: nothing changes, the right evidence can still be supplied
-            raise DrawRefused("draw-bad-entropy", id=draw_id, code=exc.code,
-                              details=json.dumps(exc.details, ensure_ascii=False)) from exc
+            raise DrawRefused(exc.key, **exc.details) from exc
         except engine.DrawError as exc:
             # the inputs cannot give a result whatever the entropy: record the failure
             draw.status = "failed"
@@ -808,8 +813,7 @@ class DrawService:
                 "task": task.code, "commitment": draw.manifest_sha256, "code": exc.code,
                 "details": exc.details})
             await self._session.commit()
-            raise DrawRefused("draw-engine-refused", id=draw_id, code=exc.code,
-                              details=json.dumps(exc.details, ensure_ascii=False)) from exc
+            raise DrawRefused(exc.key, **exc.details) from exc
         result_text = bytes(engine.canonical_json(result)).decode("utf-8")
         draw.result = result_text
         draw.entropy_evidence = dict(evidence)

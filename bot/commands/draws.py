@@ -1,9 +1,358 @@
-"""CLI commands for draws."""
+"""``jointcheck draw …``: commit, complete, show, bundle, verify, withdraw (Art. 13, 14).
+
+A draw is committed first (its manifest and SHA-256 published, the entropy source declared),
+then completed with the entropy evidence. The bundle re-computes with
+``python services/verify_draw.py BUNDLE`` or ``jointcheck draw verify BUNDLE``.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+from bot.commands.common import CLI_ACTOR, database
+from bot.commands.planning import (
+    LANG,
+    codes,
+    console,
+    err_console,
+    execute,
+    refuse,
+    shanghai,
+    translator,
+)
+from bot.config import Settings, get_settings
+from bot.i18n import Translator
+from services import verify_draw
+from services.clock import utc_now
+from services.draws import (
+    DrawService,
+    DrawView,
+    TeamView,
+    drand_source,
+    operator_secret_source,
+    witnessed_source,
+)
+from services.errors import ValidationFailed
+from services.tasks import TaskService
+
+draw_app = typer.Typer(help="摇号 / verifiable draws (Art. 13, 14)", no_args_is_help=True)
+ACTOR = typer.Option(CLI_ACTOR, "--actor", help="who does this, for the audit trail")
+KINDS = ("subjects", "inspectors", "experts", "matching")
+
+DRAND_OPT = typer.Option(None, "--drand", help="drand chain info JSON (a relay's /info, or "
+                                               "the testdata file): declare a future round")
+ROUND_OPT = typer.Option(None, "--round", help="the drand round (default: the first after "
+                                               "a minute from now)")
+WITNESSED_OPT = typer.Option(None, "--witnessed", help="what will be drawn in public, e.g. "
+                                                       "福彩3D 第2026058期 / dice")
+COUNT_OPT = typer.Option(0, "--count", help="how many witnessed numbers")
+SECRET_SHA_OPT = typer.Option(None, "--secret-sha256", help="SHA-256 of an operator secret "
+                                                            "(weakest source)")
+SECRET_FILE_OPT = typer.Option(None, "--secret-file", help="commit the SHA-256 of this file's "
+                                                           "text (weakest source)")
+
+
+def _service(session: Any, settings: Settings) -> DrawService:
+    return DrawService(session, utc_now,
+                       repeat_window_months=settings.repeat_inspection_window_months,
+                       pairing_window_months=settings.recent_pairing_window_months)
+
+
+def entropy_source(*, drand: Path | None, round_number: int | None, witnessed: str | None,
+                   count: int, secret_sha256: str | None, secret_file: Path | None
+                   ) -> dict[str, Any]:
+    """The one entropy source the options declare."""
+    chosen = [x for x in (drand, witnessed, secret_sha256, secret_file) if x]
+    if len(chosen) != 1:
+        raise ValidationFailed("cli-draw-one-source")
+    if drand:
+        try:
+            chain = json.loads(drand.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ValidationFailed("draw-bad-drand-chain", reason=str(exc)) from exc
+        return drand_source(chain, utc_now(), round_number)
+    if witnessed:
+        return witnessed_source(witnessed, count)
+    if secret_file:
+        secret = _read_secret(secret_file)
+        return operator_secret_source(hashlib.sha256(secret.encode("utf-8")).hexdigest())
+    return operator_secret_source(str(secret_sha256))
+
+
+def _read_secret(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ValidationFailed("cli-unreadable", path=str(path)) from exc
+
+
+def print_draw(tr: Translator, d: DrawView) -> None:
+    """A draw: what, whose, its commitment, its source, its figures."""
+    console.print(tr("cli-draw-heading", id=d.id, kind=tr(f"draw-kind-{d.kind}"),
+                     task=d.task_code, department=d.department or "-",
+                     status=tr(f"draw-status-{d.status}")))
+    console.print(tr("cli-draw-commitment", sha=d.commitment))
+    console.print(tr("cli-draw-committed-at", at=shanghai(d.committed_at)))
+    source = d.entropy_source
+    console.print(tr(f"cli-draw-source-{source.get('type')}", round=source.get("round", ""),
+                     description=source.get("description", ""), count=source.get("count", 0),
+                     sha=source.get("sha256", "")))
+    if source.get("type") == "operator-secret":
+        err_console.print("[yellow]![/] " + tr("cli-draw-weakest"))
+    if d.reason:
+        console.print(tr("cli-draw-reason", reason=d.reason))
+    summary = d.summary
+    if "pool" in summary:
+        console.print(tr("cli-draw-summary", pool=json.dumps(summary["pool"], ensure_ascii=False),
+                         excluded=json.dumps(summary.get("excluded", {}), ensure_ascii=False)))
+    if "allocation" in summary:
+        console.print(tr("cli-draw-allocation", allocation=json.dumps(summary["allocation"])))
+    if "forbidden" in summary:
+        console.print(tr("cli-draw-forbidden", n=summary["forbidden"],
+                         conflicts=summary.get("conflicts", 0),
+                         recent=summary.get("recent_pairings", 0)))
+    if d.completed_at:
+        console.print(tr("cli-draw-completed-at", at=shanghai(d.completed_at)))
+    if "drawn" in summary:
+        console.print(tr("cli-draw-drawn", drawn=json.dumps(summary["drawn"],
+                                                            ensure_ascii=False)))
+    if d.status == "committed":
+        console.print(tr("cli-draw-next-complete", id=d.id))
+
+
+def print_teams(tr: Translator, teams: list[TeamView]) -> None:
+    """Teams with members, leaders, withdrawals and subject counts."""
+    for team in teams:
+        console.print(tr("cli-team-heading", n=team.number, subjects=len(team.subject_ids)))
+        for m in team.members:
+            mark = []
+            if m.is_leader:
+                mark.append(tr("cli-team-leader"))
+            if m.expert_id:
+                mark.append(tr("cli-team-expert"))
+            if not m.active:
+                mark.append(tr("cli-team-withdrawn", reason=m.withdrawn_reason))
+            console.print("  " + tr("cli-team-member", id=m.inspector_id or m.expert_id,
+                                    name=m.name, department=m.department or "-",
+                                    mark=" ".join(mark)))
+
+
+@draw_app.command("commit")
+def draw_commit(
+    *,
+    task: str = typer.Argument(..., help="task code or id"),
+    kind: str = typer.Argument(..., help="subjects | inspectors | experts | matching"),
+    department: str | None = typer.Option(None, "--department", help="for inspectors"),
+    drand: Path | None = DRAND_OPT, round_number: int | None = ROUND_OPT,
+    witnessed: str | None = WITNESSED_OPT, count: int = COUNT_OPT,
+    secret_sha256: str | None = SECRET_SHA_OPT, secret_file: Path | None = SECRET_FILE_OPT,
+    actor: str = ACTOR, lang: str | None = LANG,
+) -> None:
+    """Freeze a draw's inputs and publish its commitment, before the entropy exists (承诺)."""
+    settings = get_settings()
+    tr = translator(lang, settings)
+    if kind not in KINDS:
+        refuse(tr, ValidationFailed("cli-draw-bad-kind", kind=kind, kinds=", ".join(KINDS)))
+
+    async def body() -> DrawView:
+        source = entropy_source(drand=drand, round_number=round_number, witnessed=witnessed,
+                                count=count, secret_sha256=secret_sha256,
+                                secret_file=secret_file)
+        async with database(settings) as sessions, sessions() as session:
+            task_id = await TaskService(session, utc_now).resolve(task)
+            draws = _service(session, settings)
+            if kind == "subjects":
+                return await draws.commit_subjects(task_id, source, actor)
+            if kind == "inspectors":
+                if not department:
+                    raise ValidationFailed("cli-draw-needs-department")
+                return await draws.commit_inspectors(task_id, department, source, actor)
+            if kind == "experts":
+                return await draws.commit_experts(task_id, source, actor)
+            return await draws.commit_matching(task_id, source, actor)
+
+    view = execute(tr, body)
+    console.print("[green]✓[/] " + tr("cli-draw-committed", id=view.id))
+    print_draw(tr, view)
+
+
+def evidence_of(draw: DrawView, *, secret: str | None, secret_file: Path | None,
+                values: str | None, witnesses: list[str], drand_round: Path | None
+                ) -> dict[str, Any]:
+    """The entropy evidence the options give, for the draw's declared source."""
+    kind = draw.entropy_source.get("type")
+    if kind == "operator-secret":
+        if secret_file:
+            secret = _read_secret(secret_file)
+        if not secret:
+            raise ValidationFailed("cli-draw-needs-evidence", kind=str(kind),
+                                   options="--secret / --secret-file")
+        return {"type": "operator-secret", "secret": secret}
+    if kind == "witnessed":
+        if not values:
+            raise ValidationFailed("cli-draw-needs-evidence", kind=str(kind),
+                                   options="--values 3,7,1 --witness 张三 --witness 李四")
+        return {"type": "witnessed", "values": list(codes(values)), "witnesses": witnesses}
+    if not drand_round:
+        raise ValidationFailed("cli-draw-needs-evidence", kind=str(kind),
+                               options="--drand-round ROUND.json")
+    try:
+        return verify_draw.drand_evidence(drand_round.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ValidationFailed("cli-unreadable", path=str(drand_round)) from exc
+
+
+@draw_app.command("complete")
+def draw_complete(
+    *,
+    draw: int = typer.Argument(...),
+    secret: str | None = typer.Option(None, "--secret"),
+    secret_file: Annotated[Path | None, typer.Option("--secret-file")] = None,
+    values: str | None = typer.Option(None, "--values", help="witnessed numbers: 3,7,1"),
+    witnesses: Annotated[
+        list[str] | None, typer.Option("--witness", help="a witness's name (repeat)")
+    ] = None,
+    drand_round: Annotated[Path | None, typer.Option("--drand-round",
+                                            help="the round's JSON from a drand relay")] = None,
+    actor: str = ACTOR, lang: str | None = LANG,
+) -> None:
+    """Give the entropy evidence and run the draw; writes what was drawn (摇号)."""
+    settings = get_settings()
+    tr = translator(lang, settings)
+
+    async def body() -> DrawView:
+        async with database(settings) as sessions, sessions() as session:
+            draws = _service(session, settings)
+            current = await draws.get(draw)
+            evidence = evidence_of(current, secret=secret, secret_file=secret_file,
+                                   values=values, witnesses=witnesses or [],
+                                   drand_round=drand_round)
+            return await draws.complete(draw, evidence, actor)
+
+    view = execute(tr, body)
+    console.print("[green]✓[/] " + tr("cli-draw-completed", id=view.id))
+    print_draw(tr, view)
+
+
+@draw_app.command("show")
+def draw_show(
+    *, draw: int = typer.Argument(...), lang: str | None = LANG) -> None:
+    """A draw: commitment, entropy source, pool and exclusions, what was drawn (查看摇号)."""
+    settings = get_settings()
+    tr = translator(lang, settings)
+
+    async def body() -> tuple[DrawView, list[TeamView]]:
+        async with database(settings) as sessions, sessions() as session:
+            draws = _service(session, settings)
+            view = await draws.get(draw)
+            teams = await draws.teams(view.task_id) if view.kind != "subjects" else []
+            return view, teams
+
+    view, teams = execute(tr, body)
+    print_draw(tr, view)
+    print_teams(tr, teams)
+
+
+@draw_app.command("list")
+def draw_list(
+    *, task: str = typer.Argument(...), lang: str | None = LANG) -> None:
+    """Every draw of a task (任务的摇号记录)."""
+    settings = get_settings()
+    tr = translator(lang, settings)
+
+    async def body() -> list[DrawView]:
+        async with database(settings) as sessions, sessions() as session:
+            task_id = await TaskService(session, utc_now).resolve(task)
+            return await _service(session, settings).for_task(task_id)
+
+    views = execute(tr, body)
+    if not views:
+        console.print(tr("cli-draw-none"))
+    for view in views:
+        console.print(tr("cli-draw-line", id=view.id, kind=tr(f"draw-kind-{view.kind}"),
+                         department=view.department or "-",
+                         status=tr(f"draw-status-{view.status}"),
+                         sha=view.commitment[:16]))
+
+
+@draw_app.command("bundle")
+def draw_bundle(
+    *, draw: int = typer.Argument(...),
+                output: Annotated[Path, typer.Option("-o", "--output")],
+                lang: str | None = LANG) -> None:
+    """Write the public bundle (manifest, entropy evidence, result) (导出核验包)."""
+    settings = get_settings()
+    tr = translator(lang, settings)
+
+    async def body() -> bytes:
+        async with database(settings) as sessions, sessions() as session:
+            return await _service(session, settings).bundle_bytes(draw)
+
+    data = execute(tr, body)
+    output.write_bytes(data)
+    console.print("[green]✓[/] " + tr("cli-draw-bundle-written", path=str(output),
+                                       size=len(data)))
+    console.print(tr("cli-draw-bundle-how"))
+
+
+@draw_app.command("verify")
+def draw_verify(
+    *, bundle: Annotated[Path, typer.Argument()], lang: str | None = LANG) -> None:
+    """Re-compute a bundle with the standalone verifier's code; exit 1 when it differs (核验)."""
+    tr = translator(lang)
+    try:
+        data = json.loads(bundle.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        err_console.print(f"[red]✗[/] {tr('cli-unreadable', path=str(bundle))} ({exc})")
+        raise typer.Exit(1) from exc
+    report = verify_draw.verify_bundle(data)
+    for note in report.notes:
+        console.print(tr("cli-verify-note", note=note))
+    for check in report.checks:
+        console.print(tr("cli-verify-ok", check=check))
+    for difference in report.differences:
+        console.print(tr("cli-verify-differs", difference=difference))
+    if report.ok:
+        console.print("[green]✓[/] " + tr("cli-verify-match"))
+        return
+    err_console.print("[red]✗[/] " + tr("cli-verify-mismatch", n=len(report.differences)))
+    raise typer.Exit(1)
+
+
+@draw_app.command("withdraw")
+def draw_withdraw(
+    *,
+    task: str = typer.Argument(...),
+    inspector: int = typer.Option(..., "--inspector", help="the drawn inspector's id"),
+    reason: str = typer.Option(..., "--reason", help="illness, a conflict declared late, ..."),
+    drand: Path | None = DRAND_OPT, round_number: int | None = ROUND_OPT,
+    witnessed: str | None = WITNESSED_OPT, count: int = COUNT_OPT,
+    secret_sha256: str | None = SECRET_SHA_OPT, secret_file: Path | None = SECRET_FILE_OPT,
+    actor: str = ACTOR, lang: str | None = LANG,
+) -> None:
+    """A drawn inspector withdraws: commit a replacement draw for that person only (替补)."""
+    settings = get_settings()
+    tr = translator(lang, settings)
+
+    async def body() -> DrawView:
+        source = entropy_source(drand=drand, round_number=round_number, witnessed=witnessed,
+                                count=count, secret_sha256=secret_sha256,
+                                secret_file=secret_file)
+        async with database(settings) as sessions, sessions() as session:
+            task_id = await TaskService(session, utc_now).resolve(task)
+            return await _service(session, settings).withdraw(task_id, inspector, reason,
+                                                              source, actor)
+
+    view = execute(tr, body)
+    console.print("[green]✓[/] " + tr("cli-draw-committed", id=view.id))
+    print_draw(tr, view)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this feature's commands to ``app``."""
+    """Add the ``draw`` commands."""
+    app.add_typer(draw_app, name="draw")
