@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
+import os
 import resource
 import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 from services import verify_draw as vd  # noqa: E402
 
@@ -49,6 +52,22 @@ def build_manifest(size: int) -> dict[str, object]:
     }
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished helpers (less sensitive to a busy machine)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    helpers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + helpers.ru_utime + helpers.ru_stime
+
+
+def drand_check_seconds() -> float:
+    """Wall time of one BLS check of the quicknet round in docs/draw-vectors.json (py_ecc)."""
+    vectors = json.loads((ROOT / "docs" / "draw-vectors.json").read_text(encoding="utf-8"))
+    drand = vectors["drand"]
+    started = time.perf_counter()
+    assert vd.verify_drand(drand["chain"], drand["round"]["round"], drand["round"]["signature"])
+    return time.perf_counter() - started
+
+
 def main() -> None:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -62,6 +81,8 @@ def main() -> None:
     print(f"built manifest of {args.subjects:,} subjects in {time.perf_counter() - started:.2f} s")
     evidence = {"type": "operator-secret", "secret": "bench secret"}
 
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+    c0 = cpu_seconds()
     t0 = time.perf_counter()
     encoded = vd.canonical_json(manifest)
     t1 = time.perf_counter()
@@ -77,15 +98,18 @@ def main() -> None:
     drawn = sum(len(ids) for ids in result["selected"].values())
     print(f"draw (validate, tickets, selection) {t4 - t3:6.2f} s  ({drawn:,} drawn)")
     engine = (t1 - t0) + (t2 - t1) + (t4 - t3)
-    print(f"engine total    {engine:6.2f} s  (commitment + draw)")
+    print(f"engine total    {engine:6.2f} s wall, {cpu_seconds() - c0:6.2f} s CPU (all processes)")
 
     bundle = vd.make_bundle(manifest, evidence, result)
     t5 = time.perf_counter()
     report = vd.verify_bundle(bundle, workers=args.workers)
     t6 = time.perf_counter()
     print(f"verifier        {t6 - t5:6.2f} s  ok={report.ok}")
+    print(f"drand BLS check {drand_check_seconds():6.2f} s (py_ecc pairing, once per drand draw)")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    helper_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak RSS        {peak_mb:6.0f} MB (including the manifest itself)")
+    print(f"helper peak RSS {helper_mb:6.0f} MB (largest helper process)")
 
 
 if __name__ == "__main__":

@@ -687,3 +687,44 @@ def test_matching_fills_every_team_to_the_floor_before_any_gets_one_more() -> No
     forbidden = frozenset(vd.salted_pair_hash(SALT, 102, s) for s in (1, 2, 3))
     matcher = vd._Matcher([1, 2, 3, 4, 5], ["1", "2"], {"1": [101], "2": [102]}, SALT, forbidden)
     assert matcher.run() == {"1": [1, 2, 3], "2": [4, 5]}
+
+
+def test_an_operator_secret_source_must_say_it_is_the_weakest() -> None:
+    source = {**secret_source(), "label": "strong"}
+    with pytest.raises(vd.DrawError) as caught:
+        vd.compute_result(subjects_manifest(entropy_source=source), secret_evidence())
+    assert caught.value.details == {"field": "entropy_source.label", "reason": "not 'weakest'"}
+
+
+def test_a_changed_leader_is_named() -> None:
+    manifest = inspectors_manifest()
+    result = vd.compute_result(manifest, secret_evidence())
+    tampered = copy.deepcopy(result)
+    other = next(m for m in result["teams"]["2"] if m != result["leaders"]["2"])
+    tampered["leaders"]["2"] = other
+    report = vd.verify_bundle(vd.make_bundle(manifest, secret_evidence(), tampered))
+    assert report.differences == [
+        f"result.leaders.2: recorded {other}, re-computed {result['leaders']['2']}"
+    ]
+
+
+def test_a_manifest_the_engine_refuses_is_reported_not_raised() -> None:
+    manifest = subjects_manifest(allocation={"A": 9})
+    bundle = vd.make_bundle(manifest, secret_evidence(), {"selected": {"A": []}})
+    report = vd.verify_bundle(bundle)
+    assert not report.ok
+    assert report.differences == [
+        "manifest: pool-too-small available=5, needed=9, scope=A, stratum=A"
+    ]
+
+
+def test_verifier_reads_a_bundle_from_standard_input() -> None:
+    done = subprocess.run(
+        [sys.executable, "-I", "-S", str(VERIFIER), "-"],
+        input=json.dumps(good_bundle()),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout
+    assert "draw kind:   subjects" in done.stdout
