@@ -51,7 +51,10 @@ def emulator_process() -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until(lambda: httpx.get(f"{base}/control/personas", timeout=1).status_code == 200)
+        wait_until(
+            lambda: httpx.get(f"{base}/control/personas", timeout=1).status_code == 200,
+            timeout=120,
+        )
         yield base
     finally:
         _stop(proc)

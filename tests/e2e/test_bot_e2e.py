@@ -120,7 +120,8 @@ def start_bot(
         context = bot_process(emu.base, db_url, log_path)
         started.append(context)
         context.__enter__()
-        wait_until(lambda: emu.calls("getUpdates"), timeout=30)
+        # importing aiogram alone takes seconds; on a loaded 2-core machine much longer
+        wait_until(lambda: emu.calls("getUpdates"), timeout=150)
 
     yield start
     for context in started:
@@ -131,7 +132,7 @@ def start_bot(
 
 
 def text_in(emu: Emulator, chat_id: int, wanted: Callable[[str], bool],
-            timeout: float = 15) -> dict[str, Any]:
+            timeout: float = 45) -> dict[str, Any]:
     """Wait for a bot message in the chat whose text satisfies ``wanted``."""
     return dict(wait_until(
         lambda: next((m for m in emu.bot_messages(chat_id) if wanted(m.get("text") or "")),
@@ -173,7 +174,7 @@ def test_an_unknown_account_is_refused_and_nothing_else(
     emu.user(5002, "陌生人")
     emu.send(5002, "/tasks")
     emu.send(5002, "你好")
-    wait_until(lambda: len(emu.bot_messages(5002)) >= 2)
+    wait_until(lambda: len(emu.bot_messages(5002)) >= 2, timeout=45)
     time.sleep(1.0)
     assert [m["text"] for m in emu.bot_messages(5002)] == [UNBOUND, UNBOUND]
 
@@ -244,7 +245,9 @@ def test_review_approve_with_a_double_tap_and_return_with_a_comment(
     emu.tap(5100, card["message_id"], approve["callback_data"])  # a double tap
     edited = text_in(emu, 5100, lambda t: t.endswith("✅ 已通过（陈主任）"))
     assert not (edited.get("reply_markup") or {}).get("inline_keyboard")
-    answers = wait_until(lambda: (a := [x["text"] for x in emu.answers()]) and len(a) >= 2 and a)
+    answers = wait_until(
+        lambda: (a := [x["text"] for x in emu.answers()]) and len(a) >= 2 and a, timeout=45
+    )
     assert sorted(answers) == sorted(["已通过【2026-LH-002】的会审。", "已处理"])
     assert count_audit(db_url, "task.review.approved") == 1
     assert review_row(db_url, "SCJG")[0] == "approved"
@@ -266,7 +269,7 @@ def test_a_429_is_waited_out_and_the_message_still_arrives(
     emu.fail_next("sendMessage", retry_after=2)  # the first message of the run: the notice
     started = time.monotonic()
     start_bot()
-    drawn = text_in(emu, 5300, lambda t: t.startswith("You were drawn"), timeout=30)
+    drawn = text_in(emu, 5300, lambda t: t.startswith("You were drawn"))
     assert "[2026-LH-001]" in drawn["text"]
     assert time.monotonic() - started >= 2
     sends = emu.calls("sendMessage")
