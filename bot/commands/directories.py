@@ -101,8 +101,8 @@ async def _import(kind: str, path: Path, department: str | None, year: int | Non
         if report.error_count > MAX_SHOWN_ERRORS:
             console.print(tr("dir-import-more-errors", count=report.error_count - MAX_SHOWN_ERRORS))
         if errors_out is not None:
-            from services.directories.readers import open_table  # noqa: F401
             from services.directories.pipeline import validate_stream  # noqa: F401
+            from services.directories.readers import open_table  # noqa: F401
 
             marked = write_error_file(
                 path, errors_out, _header_of(path, kind, report), report.errors,
@@ -308,13 +308,45 @@ def departments_add(
     console.print(f"[green]✓[/] {tr('dir-department-saved', code=view.code, name=view.name_zh)}")
 
 
+def demo_data_command(
+    subjects: int = typer.Option(2000, "--subjects", help="市场主体数量 / number of subjects"),
+    seed: int = typer.Option(20260302, "--seed", help="随机种子 / seed (same seed, same data)"),
+    lang: str = typer.Option("zh_CN", "--lang"),
+) -> None:
+    """生成演示名录 / load realistic synthetic Ezhou directories (migrates first)."""
+    from bot.config import get_settings
+    from services.demo_data import load_demo_data
+    from storage.migrate import upgrade
+
+    tr = Translator(lang)
+    upgrade(get_settings().database_url)
+
+    async def body() -> Any:
+        async with database() as sessions, sessions() as session:
+            with Progress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                TimeElapsedColumn(), console=err_console, transient=True,
+            ) as bar:
+                task = bar.add_task(tr("dir-demo-progress"), total=subjects)
+
+                def progress(done: int, total: int) -> None:
+                    bar.update(task, completed=done, total=total)
+
+                return await load_demo_data(session, utc_now, subjects=subjects, seed=seed,
+                                            progress=progress)
+
+    summary = run(body())
+    if not summary.loaded:
+        console.print(tr("dir-demo-exists"))
+    console.print(f"[green]✓[/] {tr('dir-demo-done', seed=str(summary.seed), departments=summary.departments, items=summary.items, subjects=summary.subjects, inspectors=summary.inspectors, experts=summary.experts, conflicts=summary.conflicts, inspections=summary.inspections)}")
+
+
 def register(app: typer.Typer) -> None:
     """Add the directories' commands: import, export, demo-data, departments, items, audit."""
     app.command("import")(import_command)
     app.command("export")(export_command)
+    app.command("demo-data")(demo_data_command)
     app.add_typer(audit_app, name="audit")
     app.add_typer(items_app, name="items")
     app.add_typer(departments_app, name="departments")
 
-
-__all__ = ["MofNCompleteColumn", "register"]

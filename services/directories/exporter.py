@@ -17,9 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from services.clock import Clock, local_date
 from services.directories.columns import SPECS, HeaderMap, column
 from services.directories.enums import (
@@ -31,6 +28,8 @@ from services.directories.enums import (
 from services.directories.errors import FileProblem, UnknownDepartment
 from services.directories.readers import Cell, open_table
 from services.directories.validation import RowError
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import (
     Conflict,
     Department,

@@ -17,23 +17,22 @@ hundred events.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
-
 from services.audit import AuditEntry, AuditTrail
 from services.clock import Clock, local_date
 from services.directories import pipeline
+from services.directories.bulk import insert_records
 from services.directories.errors import CatalogueLocked, UnknownDepartment
 from services.directories.pipeline import Batch, FileInfo, Summary
 from services.directories.tables import TABLES, TableSpec, jsonable
 from services.directories.validation import DepartmentRef, References, RowError
+from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from storage.models import CatalogueYear, Department, InspectionItem, Inspector, Subject
 
 SAMPLE_CHANGES = 20
@@ -94,10 +93,6 @@ class ImportReport:
     def ok(self) -> bool:
         """Whether the file was clean."""
         return self.error_count == 0
-
-
-def _json_text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
 
 
 @dataclass
@@ -347,47 +342,7 @@ class DirectoryImporter:
 
     async def _insert(self, spec: TableSpec, records: list[tuple[Any, ...]]) -> None:
         """Bulk insert of new records (active)."""
-        conn = await self._connection()
-        columns = (*spec.columns, "active")
-        json_positions = [i for i, c in enumerate(spec.columns) if c in spec.json_columns]
-        dialect = conn.dialect.name
-        memo: dict[int, str] = {}  # lists shared by many records (pickle keeps them shared)
-
-        def as_text(value: Any) -> str:
-            key = id(value)
-            found = memo.get(key)
-            if found is None:
-                found = memo[key] = _json_text(value)
-            return found
-
-        rows: list[tuple[Any, ...]] = []
-        if json_positions:
-            for record in records:
-                row = list(record)
-                for i in json_positions:
-                    row[i] = as_text(row[i])
-                row.append(True)
-                rows.append(tuple(row))
-        else:
-            rows = [(*record, True) for record in records]
-        if dialect == "postgresql":
-            raw = await conn.get_raw_connection()
-            driver = raw.driver_connection
-            assert driver is not None and driver.is_in_transaction()
-            await driver.copy_records_to_table(
-                spec.table.name, records=rows, columns=list(columns)
-            )
-            return
-        date_positions = [i for i, c in enumerate(spec.columns) if c in spec.date_columns]
-        if date_positions:
-            rows = [
-                tuple(v.isoformat() if i in date_positions and v is not None else v
-                      for i, v in enumerate(row))
-                for row in rows
-            ]
-        placeholders = ", ".join("?" for _ in columns)
-        sql = f"INSERT INTO {spec.table.name} ({', '.join(columns)}) VALUES ({placeholders})"
-        await conn.exec_driver_sql(sql, rows)
+        await insert_records(await self._connection(), spec, records)
 
     async def _update(
         self, spec: TableSpec,

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from services.directories.columns import (
-    HeaderMap,
     Column,
+    HeaderMap,
     looks_like_header,
     map_header,
     missing_required,

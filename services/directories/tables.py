@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Table
-
 from storage.models import Conflict, Expert, InspectionItem, Inspector, Subject
 
 
