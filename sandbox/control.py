@@ -430,6 +430,7 @@ def build_router(state: EmulatorState, api: BotApi) -> APIRouter:
         state.personas = body
         for persona in body:
             state.add_user(persona_user(persona))
+        state.emit("personas", None, {})
         return state.personas
 
     @router.post("/reset")

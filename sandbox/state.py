@@ -301,6 +301,7 @@ class EmulatorState:
     def reset(self) -> None:
         """Forget everything but the personas (whose users are created again)."""
         self._init_world()
+        self.emit("reset", None, {})
         self.updates_changed.notify()
         self.messages_changed.notify()
         self.webhook_changed.notify()
