@@ -41,9 +41,10 @@ from typing import Any  # noqa: E402
 
 SPEC = "jointcheck-draw/1"
 
-# The builtin (HACL*) SHA-256 copies its state several times faster than OpenSSL 3's EVP
-# contexts, which is what makes a ticket per candidate affordable for millions of candidates.
-# Both compute the same function; the tests check the bulk path against hmac.digest.
+# The interpreter's own SHA-256 module copies a hash state far faster than OpenSSL 3's EVP
+# contexts (and hmac.digest re-fetches the digest on every call), which is what makes a ticket
+# per candidate affordable for millions of candidates. Both compute the same function; the
+# tests check the bulk path against hmac.digest.
 _fast_sha256: Callable[..., Any]
 try:  # Python 3.11
     from _sha256 import sha256 as _fast_sha256  # type: ignore[import-not-found,no-redef]
@@ -314,12 +315,17 @@ class _TicketMaker:
         ]
         total = sum(len(ids) for _index, _prefix, ids, _threshold in jobs)
         kept: dict[int, list[tuple[bytes, int]]] = {index: [] for index, *_rest in jobs}
+        pending = [meanwhile] if meanwhile is not None else []
+
+        def run_meanwhile() -> None:
+            while pending:  # once, even when the helpers fail and this process scans alone
+                pending.pop()()
+
         parallel = self.workers > 1 and total >= PARALLEL_MIN_CANDIDATES
-        if parallel and _scan_in_processes(self.key, jobs, kept, self.workers, meanwhile):
-            pass
-        else:
-            if meanwhile is not None:
-                meanwhile()
+        if not (
+            parallel and _scan_in_processes(self.key, jobs, kept, self.workers, run_meanwhile)
+        ):
+            run_meanwhile()
             for index, prefix, ids, threshold in jobs:
                 kept[index] = self.scan(prefix, ids, threshold)
         results: list[list[int]] = []
@@ -372,7 +378,7 @@ def _scan_in_processes(
     jobs: list[tuple[int, str, Sequence[int], bytes | None]],
     kept: dict[int, list[tuple[bytes, int]]],
     workers: int,
-    meanwhile: Callable[[], None] | None,
+    meanwhile: Callable[[], None],
 ) -> bool:
     """Spread the jobs over this process and ``workers - 1`` helpers; False if unavailable.
 
@@ -395,8 +401,7 @@ def _scan_in_processes(
     # Largest piece first to the least loaded process; bin 0 is this process.
     bins: list[list[tuple[int, str, Sequence[int], bytes | None]]] = [[] for _ in range(workers)]
     loads = [0] * workers
-    if meanwhile is not None:  # this process also checks the pool while the helpers work
-        loads[0] = total // (8 * workers)
+    loads[0] = total // (8 * workers)  # this process also checks the pool meanwhile
     for piece in sorted(pieces, key=lambda piece: -len(piece[2])):
         lightest = loads.index(min(loads))
         bins[lightest].append(piece)
@@ -433,8 +438,7 @@ def _scan_in_processes(
     for thread in threads:
         thread.start()
     try:
-        if meanwhile is not None:
-            meanwhile()
+        meanwhile()
         maker = _TicketMaker(key)
         for index, prefix, ids, threshold in mine:
             kept[index].extend(maker.scan(prefix, ids, threshold))
@@ -511,8 +515,6 @@ def _prefilter_threshold(n: int, size: int) -> bytes | None:
 
 def default_workers() -> int:
     """Processes a large draw may use: the CPUs this process may run on, at most 8."""
-    import os
-
     try:
         available = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
@@ -1227,7 +1229,7 @@ def verify_bundle(bundle: dict[str, Any], *, workers: int | None = None) -> Veri
     try:
         recomputed = commitment(manifest)
     except DrawError as exc:
-        return VerifyReport(False, [f"manifest: {exc.code} {exc.details}"])
+        return VerifyReport(False, [f"manifest: {exc.code} {_details(exc.details)}"])
     if recomputed != bundle["commitment"]:
         differences.append(
             f"commitment: recorded {bundle['commitment']}, re-computed {recomputed} "
@@ -1246,6 +1248,10 @@ def verify_bundle(bundle: dict[str, Any], *, workers: int | None = None) -> Veri
         return VerifyReport(False, differences, notes, checks)
     except DrawError as exc:
         differences.append(f"manifest: {exc.code} {_details(exc.details)}")
+        return VerifyReport(False, differences, notes, checks)
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
+        # A bundle written by hand can hold any shape; say so instead of failing with a trace.
+        differences.append(f"bundle: malformed manifest or evidence ({type(exc).__name__}: {exc})")
         return VerifyReport(False, differences, notes, checks)
     checks.append("entropy evidence verifies against the declared source")
     result_differences = _compare_results(expected, bundle["result"])

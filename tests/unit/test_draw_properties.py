@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -158,7 +159,9 @@ def matching_cases(draw: st.DrawFn) -> tuple[dict[str, Any], set[tuple[int, int]
     all_pairs = [(i, s) for i in members for s in subjects]
     # Dense enough that many instances need subjects moved along augmenting paths, and many
     # have no balanced matching at all.
-    pairs = draw(st.sets(st.sampled_from(all_pairs), max_size=len(all_pairs))) if all_pairs else set()
+    pairs = (
+        draw(st.sets(st.sampled_from(all_pairs), max_size=len(all_pairs))) if all_pairs else set()
+    )
     manifest = {
         "spec": vd.SPEC,
         "kind": "matching",
@@ -284,3 +287,60 @@ def test_a_changed_input_never_verifies(
     )
     if not report.ok:
         assert report.differences[0].startswith("result.selected.")
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every place inside a JSON value (dict keys and list indexes)."""
+    found = [prefix]
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            found += paths(sub, (*prefix, key))
+    elif isinstance(value, list):
+        for index, sub in enumerate(value[:6]):
+            found += paths(sub, (*prefix, index))
+    return found
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), json_values)
+def test_the_verifier_answers_any_tampered_bundle_without_crashing(
+    data: st.DataObject, replacement: Any
+) -> None:
+    pool = {"A": [1, 2, 3, 4], "B": [10, 11, 12]}
+    manifest = subjects_manifest(pool, {"A": 2, "B": 1})
+    bundle = vd.make_bundle(
+        manifest, evidence([1, 2, 3]), vd.compute_result(manifest, evidence([1, 2, 3]))
+    )
+    bundle = json.loads(json.dumps(bundle))
+    # Witness names are evidence for people, not input to the draw: changing them changes no
+    # byte that is re-computed, so they are the one place a change may go unnoticed.
+    places = [p for p in paths(bundle)[1:] if p[:2] != ("entropy", "witnesses")]
+    where = data.draw(st.sampled_from(places))
+    target = bundle
+    for step in where[:-1]:
+        target = target[step]
+    original = target[where[-1]]
+    target[where[-1]] = replacement
+    report = vd.verify_bundle(bundle)
+    if vd.canonical_json(replacement) == vd.canonical_json(original):
+        assert report.ok
+    elif where[0] == "entropy":
+        # Other evidence may still be valid and, by chance, draw the same subjects.
+        outcome: Any
+        try:
+            outcome = vd.compute_result(bundle["manifest"], bundle["entropy"])
+        except (vd.DrawError, TypeError, ValueError, KeyError, AttributeError, IndexError):
+            outcome = None
+        assert report.ok == (outcome == bundle["result"])
+    else:  # the spec, the manifest, the commitment or the result
+        assert not report.ok
+    assert report.ok or report.differences
