@@ -1,4 +1,4 @@
-"""``jointcheck draw …``: commit, complete, show, list, bundle, verify, withdraw (both backends)."""
+"""``jointcheck draw …``: commit, complete, show, list, bundle, verify, withdraw."""
 
 from __future__ import annotations
 

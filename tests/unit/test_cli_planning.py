@@ -76,7 +76,8 @@ def test_plan_commands(cli_db: str) -> None:
                         "--title", "t", "--items", "NOPE", "--from", f"{YEAR}-03-01",
                         "--to", f"{YEAR}-10-31", "--lang", "en")
     assert code == 1
-    assert "Not in the" in err and "NOPE" in err
+    assert "Not in the" in err
+    assert "NOPE" in err
     plan_and_task()
     code, out, _ = jc("plan", "show", str(YEAR))
     assert code == 0
