@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from bot.commands import accounts, db, directories, draws, planning, running
+from sandbox import cli as sandbox_cli
 
 app = typer.Typer(
     name="jointcheck",
@@ -13,7 +14,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-for module in (db, directories, planning, draws, accounts, running):
+for module in (db, directories, planning, draws, accounts, running, sandbox_cli):
     module.register(app)
 
 

@@ -228,3 +228,20 @@ def test_python_m_sandbox_prints_one_ready_line_and_serves(tmp_path: Path) -> No
         proc.terminate()
         proc.wait(timeout=10)
     assert proc.stdout.read() == ""  # nothing but the ready line
+
+
+def test_jointcheck_sandbox_command_serves_the_page() -> None:
+    proc = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "jointcheck"), "sandbox", "--port", "0", "--no-flood"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline().strip()
+        assert line.startswith("sandbox ready http://127.0.0.1:")
+        url = line.split()[-1]
+        assert httpx.get(f"{url}/control/flood").json()["enabled"] is False
+        assert [p["role"] for p in httpx.get(f"{url}/control/personas").json()] == [
+            "检查人员", "组长", "部门管理员", "分管领导"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
