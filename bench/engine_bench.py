@@ -107,9 +107,7 @@ def main() -> None:
     print(f"verifier        {t6 - t5:6.2f} s  ok={report.ok}")
     print(f"drand BLS check {drand_check_seconds():6.2f} s (py_ecc pairing, once per drand draw)")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    helper_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"peak RSS        {peak_mb:6.0f} MB (including the manifest itself)")
-    print(f"helper peak RSS {helper_mb:6.0f} MB (largest helper process)")
+    print(f"peak RSS        {peak_mb:6.0f} MB (this process, including the manifest itself)")
 
 
 if __name__ == "__main__":
