@@ -303,9 +303,8 @@ class BotApi:
             if required:
                 raise bad_request("message text is empty")
             return "", []
-        explicit = params.obj(entities_field, "can't parse entities JSON object")
-        if explicit is not None and not isinstance(explicit, list):
-            raise bad_request("can't parse entities JSON object")
+        explicit = _explicit_entities(params.obj(entities_field,
+                                                 "can't parse entities JSON object"))
         try:
             plain, found = ent.parse(raw, params.string("parse_mode"), explicit)
         except ent.ParseError as error:
@@ -401,6 +400,26 @@ class BotApi:
         if stored is None:
             raise bad_request("wrong file identifier/HTTP URL specified")
         return None, stored
+
+
+ENTITY_KEYS = ("type", "offset", "length", "url", "user", "language", "custom_emoji_id")
+
+
+def _explicit_entities(raw: Any) -> list[Json] | None:
+    """Entities given instead of a parse mode, checked and reduced to Telegram's fields."""
+    if raw is None:
+        return None
+    if not isinstance(raw, list):
+        raise bad_request("can't parse entities JSON object")
+    out: list[Json] = []
+    for entity in raw:
+        if not isinstance(entity, dict) or not isinstance(entity.get("type"), str) \
+                or not isinstance(entity.get("offset"), int) \
+                or not isinstance(entity.get("length"), int) \
+                or entity["offset"] < 0 or entity["length"] < 0:
+            raise bad_request("can't parse MessageEntity JSON object")
+        out.append({key: entity[key] for key in ENTITY_KEYS if key in entity})
+    return out
 
 
 def _inline_keyboard(rows: Any) -> list[list[Json]]:

@@ -423,4 +423,10 @@ def parse(text: str, parse_mode: str | None, explicit: list[Entity] | None = Non
     else:
         raise ValueError("unsupported parse_mode")
     plain, entities = strip_text(plain, entities)
+    # entities past the end of the text are cut, empty ones dropped (Telegram does the same)
+    total = utf16_len(plain)
+    entities = [
+        {**e, "length": min(e["offset"] + e["length"], total) - e["offset"]}
+        for e in entities if e["offset"] < total and e["length"] > 0
+    ]
     return plain, sort_entities(entities + auto_entities(plain, entities))

@@ -576,3 +576,14 @@ async def test_form_encoded_json_fields_as_aiogram_sends_them(emu: Emu) -> None:
         "chat_id": str(user), "text": "坏", "reply_markup": "{not json"})
     assert response.json()["description"] == \
         "Bad Request: can't parse reply keyboard markup JSON object"
+
+
+async def test_explicit_entities_are_checked_and_cut_to_the_text(emu: Emu) -> None:
+    user = await emu.user()
+    sent = await emu.ok("sendMessage", chat_id=user, text="粗体 正文", entities=[
+        {"type": "bold", "offset": 0, "length": 2, "extra": "dropped"},
+        {"type": "italic", "offset": 3, "length": 99}])
+    assert sent["entities"] == [{"type": "bold", "offset": 0, "length": 2},
+                                {"type": "italic", "offset": 3, "length": 2}]
+    await expect_400(emu, "sendMessage", "Bad Request: can't parse MessageEntity JSON object",
+                     chat_id=user, text="x", entities=[{"type": "bold", "offset": "a"}])
