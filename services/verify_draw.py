@@ -1378,7 +1378,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         out.write(f"ok:          {check}\n")
     for difference in report.differences:
         out.write(f"DIFFERS:     {difference}\n")
-    verdict = "MATCH - the draw re-computes byte for byte" if report.ok else "MISMATCH"
+    verdict = (
+        "MATCH - the draw re-computes byte for byte (一致：摇号结果可逐字节复算)"
+        if report.ok
+        else "MISMATCH (不一致：见上方 DIFFERS 各行)"
+    )
     out.write(f"verdict:     {verdict} ({elapsed:.2f} s)\n")
     return 0 if report.ok else 1
 
