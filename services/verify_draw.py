@@ -1354,6 +1354,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("bundle", help="the bundle JSON file (- for standard input)")
     args = parser.parse_args(argv)
     out = sys.stdout
+    if hasattr(out, "reconfigure"):
+        # Ids and names may be Chinese; a console without UTF-8 gets escapes, not a crash.
+        out.reconfigure(errors="backslashreplace")
     try:
         if args.bundle == "-":
             bundle = json.load(sys.stdin)
