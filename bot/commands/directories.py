@@ -25,6 +25,7 @@ from services.clock import SHANGHAI, utc_now
 from services.errors import DomainError
 
 MAX_SHOWN_ERRORS = 50
+MAX_SHOWN_CHANGES = 10
 
 
 class DirectoryKind(StrEnum):
@@ -46,8 +47,13 @@ def _actor(actor: str | None) -> str:
         return "cli"
 
 
+def say(text: str, *, error: bool = False) -> None:
+    """One message line, never hard-wrapped (officials copy them into tickets)."""
+    (err_console if error else console).print(text, soft_wrap=True, highlight=False)
+
+
 def _fail(tr: Translator, exc: DomainError) -> typer.Exit:
-    err_console.print(f"[red]✗[/] {tr(exc.key, **_fluent_args(exc.args_map))}")
+    say(f"[red]✗[/] {tr(exc.key, **_fluent_args(exc.args_map))}", error=True)
     return typer.Exit(1)
 
 
@@ -87,19 +93,16 @@ async def _import(kind: str, path: Path, department: str | None, year: int | Non
 
             report = await DirectoryImporter(session, utc_now).run(request, progress)
     what = tr(f"dir-kind-{kind}")
-    console.print(tr("dir-import-file", name=report.file, format=report.format,
+    say(tr("dir-import-file", name=report.file, format=report.format,
                      encoding=report.encoding, rows=report.rows, sha=report.sha256[:16]))
     if report.ignored_columns:
-        console.print(tr("dir-import-ignored", columns="、".join(report.ignored_columns)))
+        say(tr("dir-import-ignored", columns="、".join(report.ignored_columns)))
     if not report.ok:
-        table = Table(show_lines=False)
-        for key in ("dir-col-row", "dir-col-column", "dir-col-value", "dir-col-reason"):
-            table.add_column(tr(key))
         for error in report.errors[:MAX_SHOWN_ERRORS]:
-            table.add_row(str(error.row), error.column, error.value, render_error(tr, error))
-        console.print(table)
+            say(tr("dir-error-line", row=str(error.row), column=error.column, value=error.value,
+                   reason=render_error(tr, error)))
         if report.error_count > MAX_SHOWN_ERRORS:
-            console.print(tr("dir-import-more-errors", count=report.error_count - MAX_SHOWN_ERRORS))
+            say(tr("dir-import-more-errors", count=report.error_count - MAX_SHOWN_ERRORS))
         if errors_out is not None:
             from services.directories.pipeline import validate_stream  # noqa: F401
             from services.directories.readers import open_table  # noqa: F401
@@ -108,18 +111,20 @@ async def _import(kind: str, path: Path, department: str | None, year: int | Non
                 path, errors_out, _header_of(path, kind, report), report.errors,
                 lambda e: f"{e.column}: {render_error(tr, e)}", tr("dir-error-column"),
             )
-            console.print(tr("dir-import-errors-written", path=str(errors_out), rows=marked))
-        err_console.print(f"[red]✗[/] {tr('dir-import-failed', bad_rows=report.bad_rows, errors=report.error_count)}")
+            say(tr("dir-import-errors-written", path=str(errors_out), rows=marked))
+        say(f"[red]✗[/] {tr('dir-import-failed', bad_rows=report.bad_rows, errors=report.error_count)}",
+            error=True)
         return 1
     counts = dict(what=what, created=report.created, updated=report.updated,
                   unchanged=report.unchanged, deactivated=report.deactivated)
-    if report.changes:
-        console.print(tr("dir-import-changes"))
-        for change in report.changes:
+    shown = [c for c in report.changes if c.action != "created" or report.dry_run]
+    if shown:
+        say(tr("dir-import-changes"))
+        for change in shown[:MAX_SHOWN_CHANGES]:
             detail = "; ".join(f"{k}: {old!r} → {new!r}" for k, (old, new) in change.changes.items())
-            console.print(f"  {tr('dir-change-' + change.action)} {change.key} {detail}".rstrip())
+            say(f"  {tr('dir-change-' + change.action)} {change.key} {detail}".rstrip())
     key = "dir-import-dry-run" if report.dry_run else "dir-import-done"
-    console.print(f"[green]✓[/] {tr(key, **counts)}")
+    say(f"[green]✓[/] {tr(key, **counts)}")
     return 0
 
 
@@ -182,7 +187,7 @@ def export_command(
         report = run(body())
     except DomainError as exc:
         raise _fail(tr, exc) from None
-    console.print(f"[green]✓[/] {tr('dir-export-done', what=tr(f'dir-kind-{kind.value}'), rows=report.rows, path=str(out))}")
+    say(f"[green]✓[/] {tr('dir-export-done', what=tr(f'dir-kind-{kind.value}'), rows=report.rows, path=str(out))}")
 
 
 audit_app = typer.Typer(help="审计 / audit trail", no_args_is_help=True)
@@ -201,11 +206,11 @@ def audit_verify(lang: str = typer.Option("zh_CN", "--lang")) -> None:
 
     report = run(body())
     if report.intact:
-        console.print(f"[green]✓[/] {tr('dir-audit-intact', count=report.checked, head=report.head)}")
+        say(f"[green]✓[/] {tr('dir-audit-intact', count=report.checked, head=report.head)}")
         raise typer.Exit(0)
     first = report.breaks[0]
     reason = tr(f"dir-audit-reason-{first.reason}")
-    err_console.print(f"[red]✗[/] {tr('dir-audit-broken', id=str(first.event_id), reason=reason)}")
+    say(f"[red]✗[/] {tr('dir-audit-broken', id=str(first.event_id), reason=reason)}", error=True)
     raise typer.Exit(1)
 
 
@@ -231,7 +236,7 @@ def items_lock(
         status = run(body())
     except DomainError as exc:
         raise _fail(tr, exc) from None
-    console.print(f"[green]✓[/] {tr('dir-lock-done', year=str(year), items=status.items)}")
+    say(f"[green]✓[/] {tr('dir-lock-done', year=str(year), items=status.items)}")
 
 
 @items_app.command("status")
@@ -249,7 +254,7 @@ def items_status(
 
     status = run(body())
     locked_at = status.locked_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if status.locked_at else ""
-    console.print(tr("dir-catalogue-status", year=str(year), items=status.items,
+    say(tr("dir-catalogue-status", year=str(year), items=status.items,
                      locked="yes" if status.locked_at else "no",
                      locked_by=status.locked_by or "", locked_at=locked_at))
 
@@ -272,7 +277,7 @@ def departments_list(ctx: typer.Context, lang: str = typer.Option("zh_CN", "--la
 
     rows = run(body())
     if not rows:
-        console.print(tr("dir-departments-none"))
+        say(tr("dir-departments-none"))
         return
     table = Table(title=tr("dir-departments-title"))
     for key in ("dir-col-code", "dir-col-name", "dir-col-name-en", "dir-col-subjects",
@@ -305,7 +310,7 @@ def departments_add(
         view = run(body())
     except DomainError as exc:
         raise _fail(tr, exc) from None
-    console.print(f"[green]✓[/] {tr('dir-department-saved', code=view.code, name=view.name_zh)}")
+    say(f"[green]✓[/] {tr('dir-department-saved', code=view.code, name=view.name_zh)}")
 
 
 def demo_data_command(
@@ -337,8 +342,8 @@ def demo_data_command(
 
     summary = run(body())
     if not summary.loaded:
-        console.print(tr("dir-demo-exists"))
-    console.print(f"[green]✓[/] {tr('dir-demo-done', seed=str(summary.seed), departments=summary.departments, items=summary.items, subjects=summary.subjects, inspectors=summary.inspectors, experts=summary.experts, conflicts=summary.conflicts, inspections=summary.inspections)}")
+        say(tr("dir-demo-exists"))
+    say(f"[green]✓[/] {tr('dir-demo-done', seed=str(summary.seed), departments=summary.departments, items=summary.items, subjects=summary.subjects, inspectors=summary.inspectors, experts=summary.experts, conflicts=summary.conflicts, inspections=summary.inspections)}")
 
 
 def register(app: typer.Typer) -> None:

@@ -38,14 +38,18 @@ class CatalogueStatus:
 
 async def list_departments(session: AsyncSession) -> list[DepartmentView]:
     """Every department, by code, with how many subjects and inspectors it keeps."""
-    subjects = dict((await session.execute(
-        select(Subject.department_id, func.count()).where(Subject.active.is_(True))
-        .group_by(Subject.department_id)
-    )).tuples().all())
-    inspectors = dict((await session.execute(
-        select(Inspector.department_id, func.count()).where(Inspector.active.is_(True))
-        .group_by(Inspector.department_id)
-    )).tuples().all())
+    subjects: dict[int, int] = {
+        dep: n for dep, n in (await session.execute(
+            select(Subject.department_id, func.count()).where(Subject.active.is_(True))
+            .group_by(Subject.department_id)
+        )).all()
+    }
+    inspectors: dict[int, int] = {
+        dep: n for dep, n in (await session.execute(
+            select(Inspector.department_id, func.count()).where(Inspector.active.is_(True))
+            .group_by(Inspector.department_id)
+        )).all()
+    }
     rows = (await session.scalars(select(Department).order_by(Department.code))).all()
     return [
         DepartmentView(d.code, d.name_zh, d.name_en, d.active, subjects.get(d.id, 0),

@@ -75,6 +75,7 @@ dir-import-changes = Sample of the changes:
 dir-change-created = created
 dir-change-updated = updated
 dir-change-deactivated = deactivated
+dir-error-line = row { $row }, { $column } “{ $value }”: { $reason }
 dir-col-row = Row
 dir-col-column = Column
 dir-col-value = Value

@@ -78,6 +78,7 @@ dir-import-changes = 变更示例：
 dir-change-created = 新增
 dir-change-updated = 更新
 dir-change-deactivated = 停用
+dir-error-line = 第 { $row } 行，{ $column }“{ $value }”：{ $reason }
 dir-col-row = 行
 dir-col-column = 列
 dir-col-value = 值
