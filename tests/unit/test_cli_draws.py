@@ -64,11 +64,14 @@ def test_whole_draw_sequence_and_public_verification(cli_db: str, tmp_path: Path
     matching = committed_id(out)
     code, out, err = jc("draw", "complete", matching, "--secret", "m", "--lang", "en")
     assert code == 0, err
-    assert 'drawn: {"assignment": {"1": 6, "2": 7}}' in out
+    # 13 subjects over two teams (the salt is fresh per draw, so which team gets 7 varies)
+    loads = re.search(r'drawn: \{"assignment": \{"1": (\d+), "2": (\d+)\}\}', out)
+    assert loads, out
+    assert sorted(map(int, loads.groups())) == [6, 7]
     code, out, _ = jc("task", "show", task)
     assert "已组队匹配" in out
     assert out.count("组长") == 2
-    assert "第 1 组（检查对象 6 个）" in out
+    assert f"第 1 组（检查对象 {loads.group(1)} 个）" in out
 
     bundle = tmp_path / "matching.json"
     code, out, err = jc("draw", "bundle", matching, "-o", str(bundle))

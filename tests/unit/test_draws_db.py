@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -83,6 +86,20 @@ def test_allocation_rounding_rule() -> None:
     # 2.25 → 3, 0.6 → 1 (the ratio is a minimum share), a count is capped at the stratum
     assert allocate(sizes, sample) == {"A": 3, "B": 1, "C": 2, "D": 0}
     assert allocate({"A": 10}, {"A": {"ratio": "0.3"}}) == {"A": 3}  # exact: no float 3.0000001
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=10**7),
+       st.decimals(min_value=Decimal("0.0001"), max_value=1, places=4),
+       st.integers(min_value=0, max_value=10**7))
+def test_allocation_is_the_smallest_count_meeting_the_ratio(size: int, ratio: Decimal,
+                                                             count: int) -> None:
+    got = allocate({"A": size, "B": size}, {"A": {"ratio": str(ratio)}, "B": {"count": count}})
+    # never more than the stratum; at least the ratio; one fewer would fall short of it
+    assert 0 <= got["A"] <= size
+    assert got["A"] >= ratio * size
+    assert got["A"] == 0 or got["A"] - 1 < ratio * size
+    assert got["B"] == min(count, size)
 
 
 def test_months_before() -> None:
