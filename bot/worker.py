@@ -80,9 +80,17 @@ class Worker:
         self.sender = OutboxSender(sessions, clock, telegram_deliver(self.bot), limiter)
         self.notifier = Notifier(self.sender, interval=scan_seconds)
         self._last_prune: dt.datetime | None = None
+        self._scanning = asyncio.Lock()
+        self._stopping = False
 
     async def scan_once(self) -> int:
         """Run every scan once; wake the sender when something new is queued."""
+        if self._stopping:
+            return 0
+        async with self._scanning:
+            return await self._scan()
+
+    async def _scan(self) -> int:
         try:
             async with self._sessions() as session:
                 queued = await NotificationScanner(session, self._clock).scan()
@@ -115,6 +123,8 @@ class Worker:
                     log.exception("outbox sender failed; restarting it")
                     await asyncio.sleep(self.scan_seconds)
         finally:
-            scheduler.shutdown(wait=False)
+            self._stopping = True
+            async with self._scanning:  # let a scan in progress finish, never cut it off
+                scheduler.shutdown(wait=False)
             if self._own_bot:
                 await self.bot.session.close()

@@ -120,8 +120,10 @@ def start_bot(
         context = bot_process(emu.base, db_url, log_path)
         started.append(context)
         context.__enter__()
-        # importing aiogram alone takes seconds; on a loaded 2-core machine much longer
-        wait_until(lambda: emu.calls("getUpdates"), timeout=150)
+        # ready when this process says it polls (the emulator's call log may still hold a
+        # request of the previous test's bot); importing aiogram takes long on a busy machine
+        wait_until(lambda: log_path.exists() and "Start polling" in log_path.read_text(),
+                   timeout=150)
 
     yield start
     for context in started:
