@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from handlers.callbacks import ReviewCb
@@ -151,3 +153,37 @@ async def test_two_taps_handled_at_the_same_time_still_have_one_effect(h: Harnes
     assert len(h.api.sent("editMessageText")) == 1
     answers = [a.text for a in h.api.sent("answerCallbackQuery")]
     assert answers == ["已通过【2026-LH-002】的会审。", "已处理"]
+
+
+async def test_the_return_conversation_survives_in_redis_shared_by_instances(
+    h: Harness, settings: Any
+) -> None:
+    """With JOINTCHECK_REDIS_URL two Dispatchers (two webhook instances) share the state."""
+    from aiogram.fsm.storage.redis import RedisStorage
+
+    from bot.app import build_dispatcher
+
+    shared = settings.model_copy(update={"redis_url": "redis://127.0.0.1:6379/15"})
+    first = build_dispatcher(shared, h.sessions, h.clock)
+    second = build_dispatcher(shared, h.sessions, h.clock)
+    assert isinstance(first.storage, RedisStorage)
+    chen = await admin(h)
+    h.api.allow("sendMessage", "editMessageText", "answerCallbackQuery")
+    from aiogram.fsm.storage.base import StorageKey
+
+    key = StorageKey(bot_id=h.bot.id, chat_id=1100, user_id=1100)
+    await first.storage.set_state(key, None)  # nothing left over from an earlier run
+    await first.storage.set_data(key, {})
+    try:
+        chen.dp = first  # the tap reaches one instance ...
+        await chen.tap(
+            ReviewCb(task_id=h.world.review_task, department="SCJG", action="r").pack(),
+            message_id=57, text=CARD_ZH,
+        )
+        chen.dp = second  # ... the comment another
+        await chen.send("请补充检查事项")
+    finally:
+        await first.storage.close()
+        await second.storage.close()
+    assert h.api.texts()[-1] == "已退回【2026-LH-002】，意见：请补充检查事项"
+    assert (await decision(h, "SCJG"))[:2] == ("returned", "请补充检查事项")
