@@ -494,12 +494,13 @@ class DrawService:
                               actor: str) -> DrawView:
         """Freeze the subject pool of the task (drawn once for all departments, Art. 12)."""
         task = await self._task(task_id, lock=True)
-        if task.state != TaskState.APPROVED:
-            raise IllegalTransition("draw-wrong-state", code=task.code, state=task.state,
-                                    kind=DrawKind.SUBJECTS.value, needed=TaskState.APPROVED.value)
+        # an existing draw is named first: "already drawn" says more than the state it left
         if await self._open_draws(task.id, DrawKind.SUBJECTS):
             raise DrawRefused("draw-already-committed", code=task.code,
                               kind=DrawKind.SUBJECTS.value, department="-")
+        if task.state != TaskState.APPROVED:
+            raise IllegalTransition("draw-wrong-state", code=task.code, state=task.state,
+                                    kind=DrawKind.SUBJECTS.value, needed=TaskState.APPROVED.value)
         today = local_date(self._clock())
         since = months_before(today, self._repeat_months)
         pool, exclusions = await self._subject_pool(task, since)
@@ -565,22 +566,22 @@ class DrawService:
                                 entropy_source: Mapping[str, Any], actor: str) -> DrawView:
         """Freeze one department's inspector pool; it draws from its own directory (Art. 13)."""
         task = await self._task(task_id, lock=True)
-        if task.state != TaskState.SUBJECTS_DRAWN:
-            raise IllegalTransition("draw-wrong-state", code=task.code, state=task.state,
-                                    kind=DrawKind.INSPECTORS.value,
-                                    needed=TaskState.SUBJECTS_DRAWN.value)
         if department_code not in task.department_codes:
             raise ValidationFailed("review-not-participant", code=task.code,
                                    department=department_code)
         department = (await departments_by_code(self._session, [department_code]))[
             department_code]
+        if await self._open_draws(task.id, DrawKind.INSPECTORS, department.id):
+            raise DrawRefused("draw-already-committed", code=task.code,
+                              kind=DrawKind.INSPECTORS.value, department=department_code)
+        if task.state != TaskState.SUBJECTS_DRAWN:
+            raise IllegalTransition("draw-wrong-state", code=task.code, state=task.state,
+                                    kind=DrawKind.INSPECTORS.value,
+                                    needed=TaskState.SUBJECTS_DRAWN.value)
         per_team = int(task.members_per_team.get(department_code, 0))
         if per_team < 1:
             raise DrawRefused("draw-department-sends-nobody", code=task.code,
                               department=department_code)
-        if await self._open_draws(task.id, DrawKind.INSPECTORS, department.id):
-            raise DrawRefused("draw-already-committed", code=task.code,
-                              kind=DrawKind.INSPECTORS.value, department=department_code)
         certified_per_team = sum(int(v) for v in task.members_per_team.values())
         if certified_per_team < 2:
             raise DrawRefused("draw-too-few-certified-per-team", per_team=certified_per_team)
@@ -611,13 +612,13 @@ class DrawService:
         task = await self._task(task_id, lock=True)
         if not task.needs_experts:
             raise DrawRefused("draw-no-experts-needed", code=task.code)
+        if await self._open_draws(task.id, DrawKind.EXPERTS):
+            raise DrawRefused("draw-already-committed", code=task.code,
+                              kind=DrawKind.EXPERTS.value, department="-")
         if task.state != TaskState.SUBJECTS_DRAWN:
             raise IllegalTransition("draw-wrong-state", code=task.code, state=task.state,
                                     kind=DrawKind.EXPERTS.value,
                                     needed=TaskState.SUBJECTS_DRAWN.value)
-        if await self._open_draws(task.id, DrawKind.EXPERTS):
-            raise DrawRefused("draw-already-committed", code=task.code,
-                              kind=DrawKind.EXPERTS.value, department="-")
         rows = (await self._session.execute(
             select(Expert.id, Expert.active, Expert.qualified_items).order_by(Expert.id))).all()
         items = set(task.item_codes)
@@ -702,13 +703,13 @@ class DrawService:
                               actor: str) -> DrawView:
         """Freeze the matching of subjects to teams, with forbidden pairs as salted hashes."""
         task = await self._task(task_id, lock=True)
+        if await self._open_draws(task.id, DrawKind.MATCHING):
+            raise DrawRefused("draw-already-committed", code=task.code,
+                              kind=DrawKind.MATCHING.value, department="-")
         if task.state != TaskState.INSPECTORS_DRAWN:
             raise IllegalTransition("draw-wrong-state", code=task.code, state=task.state,
                                     kind=DrawKind.MATCHING.value,
                                     needed=TaskState.INSPECTORS_DRAWN.value)
-        if await self._open_draws(task.id, DrawKind.MATCHING):
-            raise DrawRefused("draw-already-committed", code=task.code,
-                              kind=DrawKind.MATCHING.value, department="-")
         subjects = sorted(int(s) for s in (await self._session.scalars(
             select(TaskSubject.subject_id).where(TaskSubject.task_id == task.id))).all())
         teams = await self._team_members(task)

@@ -410,3 +410,26 @@ async def test_leader_withdrawal_redraws_the_leader(session: AsyncSession, clock
     assert leaders[0].active
     assert done.result is not None
     assert done.result["leader"] == new_team.leader_inspector_id
+
+
+async def test_experts_are_drawn_when_the_task_asks(session: AsyncSession, clock) -> None:
+    directory = await build_directory(session, experts=4)
+    task_id = await approved_task(session, clock, needs_experts=True, experts_per_team=1)
+    draws = DrawService(session, clock)
+    tasks = TaskService(session, clock)
+    await _draw(draws, draws.commit_subjects(task_id, secret_source("s"), "o"), "s")
+    for n, dept in enumerate(("SCJG", "SThJ", "YJGL")):
+        await _draw(draws, draws.commit_inspectors(task_id, dept, secret_source(f"i{n}"), "o"),
+                    f"i{n}")
+    # every department has drawn, but the experts have not: not yet inspectors_drawn
+    assert (await tasks.get(task_id)).state == "subjects_drawn"
+    done = await _draw(draws, draws.commit_experts(task_id, secret_source("e"), "o"), "e")
+    assert (await tasks.get(task_id)).state == "inspectors_drawn"
+    teams = await draws.teams(task_id)
+    experts = [[m.expert_id for m in t.members if m.expert_id] for t in teams]
+    assert [len(e) for e in experts] == [1, 1]
+    assert {e for ids in experts for e in ids} <= set(directory.experts)
+    assert verify_draw.verify_bundle(await draws.bundle(done.id)).ok
+    with pytest.raises(DrawRefused) as again:
+        await draws.commit_experts(task_id, secret_source("x"), "o")
+    assert again.value.key in ("draw-already-committed",)
