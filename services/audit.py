@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from storage.models import AuditEvent
 
 from services.clock import Clock
-from storage.models import AuditEvent
 
 GENESIS = "0" * 64
 # Serialises writers on PostgreSQL so that two transactions never chain to the same row.

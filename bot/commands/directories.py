@@ -6,7 +6,7 @@ from __future__ import annotations
 import getpass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.progress import (
@@ -38,6 +38,17 @@ class DirectoryKind(StrEnum):
     conflicts = "conflicts"
 
 
+KindArgument = Annotated[
+    DirectoryKind, typer.Argument(help="subjects | inspectors | experts | items | conflicts")
+]
+Lang = Annotated[str, typer.Option("--lang", help="zh_CN（默认）或 en")]
+Actor = Annotated[str | None, typer.Option("--actor", help="审计记录中的操作人 / who (audit)")]
+DepartmentOption = Annotated[
+    str | None, typer.Option("--department", "-d", help="部门编码或名称，如 SCJG")
+]
+YearOption = Annotated[int | None, typer.Option("--year", help="抽查事项清单的年度（默认今年）")]
+
+
 def _actor(actor: str | None) -> str:
     if actor:
         return actor
@@ -53,13 +64,10 @@ def say(text: str, *, error: bool = False) -> None:
 
 
 def _fail(tr: Translator, exc: DomainError) -> typer.Exit:
-    say(f"[red]✗[/] {tr(exc.key, **_fluent_args(exc.args_map))}", error=True)
-    return typer.Exit(1)
-
-
-def _fluent_args(args: dict[str, Any]) -> dict[str, Any]:
     # years and ids read better without digit grouping
-    return {k: str(v) if k in ("year", "id") else v for k, v in args.items()}
+    args = {k: str(v) if k in ("year", "id") else v for k, v in exc.args_map.items()}
+    say(f"[red]✗[/] {tr(exc.key, **args)}", error=True)
+    return typer.Exit(1)
 
 
 def render_error(tr: Translator, error: Any) -> str:
@@ -73,105 +81,93 @@ def render_error(tr: Translator, error: Any) -> str:
     return tr(error.reason, **args)
 
 
-async def _import(kind: str, path: Path, department: str | None, year: int | None,
-                  dry_run: bool, sync: bool, errors_out: Path | None, tr: Translator,
-                  actor: str) -> int:
-    from services.directories.exporter import write_error_file
-    from services.directories.importer import DirectoryImporter, ImportRequest
+async def _run_import(request: Any, tr: Translator) -> Any:
+    from services.directories.importer import DirectoryImporter
 
-    request = ImportRequest(kind=kind, path=path, department=department, year=year,
-                            dry_run=dry_run, sync=sync, actor=actor)
     async with database() as sessions, sessions() as session:
         with Progress(
-            TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-            TimeElapsedColumn(), TimeRemainingColumn(), console=err_console, transient=True,
+            TextColumn("{task.description}"), BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
+            TimeRemainingColumn(), console=err_console, transient=True,
         ) as bar:
             task = bar.add_task(tr("dir-import-progress"), total=None)
 
             def progress(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total or None)
 
-            report = await DirectoryImporter(session, utc_now).run(request, progress)
-    what = tr(f"dir-kind-{kind}")
+            return await DirectoryImporter(session, utc_now).run(request, progress)
+
+
+def _report(report: Any, tr: Translator, errors_out: Path | None) -> int:
+    """Print an import report; write the error file; the exit code."""
+    from services.directories.exporter import write_error_file
+
     say(tr("dir-import-file", name=report.file, format=report.format,
-                     encoding=report.encoding, rows=report.rows, sha=report.sha256[:16]))
+           encoding=report.encoding, rows=report.rows, sha=report.sha256[:16]))
     if report.ignored_columns:
         say(tr("dir-import-ignored", columns="、".join(report.ignored_columns)))
     if not report.ok:
         for error in report.errors[:MAX_SHOWN_ERRORS]:
-            say(tr("dir-error-line", row=str(error.row), column=error.column, value=error.value,
-                   reason=render_error(tr, error)))
+            say(tr("dir-error-line", row=str(error.row), column=error.column,
+                   value=error.value, reason=render_error(tr, error)))
         if report.error_count > MAX_SHOWN_ERRORS:
             say(tr("dir-import-more-errors", count=report.error_count - MAX_SHOWN_ERRORS))
         if errors_out is not None:
-            from services.directories.pipeline import validate_stream  # noqa: F401
-            from services.directories.readers import open_table  # noqa: F401
-
             marked = write_error_file(
-                path, errors_out, _header_of(path, kind, report), report.errors,
-                lambda e: f"{e.column}: {render_error(tr, e)}", tr("dir-error-column"),
+                report.source, errors_out, report.header, report.errors,
+                render=lambda e: f"{e.column}: {render_error(tr, e)}",
+                error_header=tr("dir-error-column"),
             )
             say(tr("dir-import-errors-written", path=str(errors_out), rows=marked))
-        say(f"[red]✗[/] {tr('dir-import-failed', bad_rows=report.bad_rows, errors=report.error_count)}",
-            error=True)
+        failed = tr("dir-import-failed", bad_rows=report.bad_rows, errors=report.error_count)
+        say(f"[red]✗[/] {failed}", error=True)
         return 1
-    counts = dict(what=what, created=report.created, updated=report.updated,
-                  unchanged=report.unchanged, deactivated=report.deactivated)
     shown = [c for c in report.changes if c.action != "created" or report.dry_run]
     if shown:
         say(tr("dir-import-changes"))
         for change in shown[:MAX_SHOWN_CHANGES]:
-            detail = "; ".join(f"{k}: {old!r} → {new!r}" for k, (old, new) in change.changes.items())
+            detail = "; ".join(f"{k}: {old!r} → {new!r}"
+                               for k, (old, new) in change.changes.items())
             say(f"  {tr('dir-change-' + change.action)} {change.key} {detail}".rstrip())
     key = "dir-import-dry-run" if report.dry_run else "dir-import-done"
-    say(f"[green]✓[/] {tr(key, **counts)}")
+    say("[green]✓[/] " + tr(key, what=tr(f"dir-kind-{report.kind}"), created=report.created,
+                             updated=report.updated, unchanged=report.unchanged,
+                             deactivated=report.deactivated))
     return 0
 
 
-def _header_of(path: Path, kind: str, report: Any) -> Any:
-    """The header map of ``path`` again (cheap: only the first rows are read)."""
-    from services.directories.columns import looks_like_header, map_header
-    from services.directories.readers import open_table
-
-    reader = open_table(path)
-    try:
-        for number, cells in reader.rows():
-            if looks_like_header(kind, cells):
-                return map_header(kind, number, cells)
-            if number > 10:
-                break
-    finally:
-        reader.close()
-    return None
-
-
 def import_command(
-    kind: DirectoryKind = typer.Argument(..., help="subjects | inspectors | experts | items | conflicts"),
-    file: Path = typer.Argument(..., help="CSV (UTF-8 or GB18030) or XLSX 文件"),
-    department: str | None = typer.Option(None, "--department", "-d", help="部门编码，如 SCJG"),
-    year: int | None = typer.Option(None, "--year", help="抽查事项清单的年度（items）"),
-    dry_run: bool = typer.Option(False, "--dry-run", help="只校验并报告将要发生的变更，不写入"),
-    sync: bool = typer.Option(False, "--sync", help="停用文件中没有的记录（从不删除）"),
-    errors: Path | None = typer.Option(None, "--errors", help="写出带“错误”列的文件"),
-    lang: str = typer.Option("zh_CN", "--lang", help="zh_CN 或 en"),
-    actor: str | None = typer.Option(None, "--actor", help="审计记录中的操作人"),
+    kind: KindArgument,
+    file: Annotated[Path, typer.Argument(help="CSV（UTF-8 或 GB18030）或 XLSX 文件")],
+    *,
+    department: DepartmentOption = None,
+    year: YearOption = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只校验并报告变更，不写入")] = False,
+    sync: Annotated[bool, typer.Option("--sync", help="停用文件中没有的记录（从不删除）")] = False,
+    errors: Annotated[Path | None, typer.Option("--errors", help="写出带“错误”列的文件")] = None,
+    lang: Lang = "zh_CN",
+    actor: Actor = None,
 ) -> None:
-    """导入名录 / import a directory file, all or nothing."""
+    """导入名录 / import a directory file, all or nothing (exit 1 on any bad row)."""
+    from services.directories.importer import ImportRequest
+
     tr = Translator(lang)
+    request = ImportRequest(kind=kind.value, path=file, department=department, year=year,
+                            dry_run=dry_run, sync=sync, actor=_actor(actor))
     try:
-        code = run(_import(kind.value, file, department, year, dry_run, sync, errors, tr,
-                           _actor(actor)))
+        report = run(_run_import(request, tr))
     except DomainError as exc:
         raise _fail(tr, exc) from None
-    raise typer.Exit(code)
+    raise typer.Exit(_report(report, tr, errors))
 
 
 def export_command(
-    kind: DirectoryKind = typer.Argument(...),
-    out: Path = typer.Argument(..., help=".csv（UTF-8 带 BOM）或 .xlsx"),
-    department: str | None = typer.Option(None, "--department", "-d"),
-    year: int | None = typer.Option(None, "--year", help="items：年度（默认今年）"),
-    lang: str = typer.Option("zh_CN", "--lang"),
+    kind: KindArgument,
+    out: Annotated[Path, typer.Argument(help=".csv（UTF-8 带 BOM）或 .xlsx")],
+    *,
+    department: DepartmentOption = None,
+    year: YearOption = None,
+    lang: Lang = "zh_CN",
 ) -> None:
     """导出名录 / export a directory in the format import reads."""
     from services.directories.exporter import export_directory
@@ -187,14 +183,53 @@ def export_command(
         report = run(body())
     except DomainError as exc:
         raise _fail(tr, exc) from None
-    say(f"[green]✓[/] {tr('dir-export-done', what=tr(f'dir-kind-{kind.value}'), rows=report.rows, path=str(out))}")
+    what = tr(f"dir-kind-{kind.value}")
+    say("[green]✓[/] " + tr("dir-export-done", what=what, rows=report.rows, path=str(out)))
+
+
+def demo_data_command(
+    *,
+    subjects: Annotated[int, typer.Option("--subjects", help="市场主体数量")] = 2000,
+    seed: Annotated[int, typer.Option("--seed", help="随机种子：同一种子，同样的数据")] = 20260302,
+    lang: Lang = "zh_CN",
+) -> None:
+    """生成演示名录 / load realistic synthetic Ezhou directories (migrates first)."""
+    from bot.config import get_settings
+    from services.demo_data import load_demo_data
+    from storage.migrate import upgrade
+
+    tr = Translator(lang)
+    upgrade(get_settings().database_url)
+
+    async def body() -> Any:
+        async with database() as sessions, sessions() as session:
+            with Progress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                TimeElapsedColumn(), console=err_console, transient=True,
+            ) as bar:
+                task = bar.add_task(tr("dir-demo-progress"), total=subjects)
+
+                def progress(done: int, total: int) -> None:
+                    bar.update(task, completed=done, total=total)
+
+                return await load_demo_data(session, utc_now, subjects=subjects, seed=seed,
+                                            progress=progress)
+
+    s = run(body())
+    if not s.loaded:
+        say(tr("dir-demo-exists"))
+    say("[green]✓[/] " + tr(
+        "dir-demo-done", seed=str(s.seed), departments=s.departments, items=s.items,
+        subjects=s.subjects, inspectors=s.inspectors, experts=s.experts,
+        conflicts=s.conflicts, inspections=s.inspections,
+    ))
 
 
 audit_app = typer.Typer(help="审计 / audit trail", no_args_is_help=True)
 
 
 @audit_app.command("verify")
-def audit_verify(lang: str = typer.Option("zh_CN", "--lang")) -> None:
+def audit_verify(*, lang: Lang = "zh_CN") -> None:
     """校验审计链 / re-compute the hash chain: exit 0 intact, 1 broken."""
     from services.audit import AuditTrail
 
@@ -206,11 +241,12 @@ def audit_verify(lang: str = typer.Option("zh_CN", "--lang")) -> None:
 
     report = run(body())
     if report.intact:
-        say(f"[green]✓[/] {tr('dir-audit-intact', count=report.checked, head=report.head)}")
+        say("[green]✓[/] " + tr("dir-audit-intact", count=report.checked, head=report.head))
         raise typer.Exit(0)
     first = report.breaks[0]
     reason = tr(f"dir-audit-reason-{first.reason}")
-    say(f"[red]✗[/] {tr('dir-audit-broken', id=str(first.event_id), reason=reason)}", error=True)
+    say("[red]✗[/] " + tr("dir-audit-broken", id=str(first.event_id), reason=reason),
+        error=True)
     raise typer.Exit(1)
 
 
@@ -219,11 +255,12 @@ items_app = typer.Typer(help="抽查事项清单 / item catalogue", no_args_is_h
 
 @items_app.command("lock")
 def items_lock(
-    year: int = typer.Option(..., "--year"),
-    lang: str = typer.Option("zh_CN", "--lang"),
-    actor: str | None = typer.Option(None, "--actor"),
+    *,
+    year: Annotated[int, typer.Option("--year", help="年度")],
+    lang: Lang = "zh_CN",
+    actor: Actor = None,
 ) -> None:
-    """锁定年度清单 / lock a year's catalogue (Art. 7)."""
+    """锁定年度清单 / lock a year's catalogue: no import may change it afterwards (Art. 7)."""
     from services.directories.catalogue import lock_catalogue
 
     tr = Translator(lang)
@@ -236,12 +273,12 @@ def items_lock(
         status = run(body())
     except DomainError as exc:
         raise _fail(tr, exc) from None
-    say(f"[green]✓[/] {tr('dir-lock-done', year=str(year), items=status.items)}")
+    say("[green]✓[/] " + tr("dir-lock-done", year=str(year), items=status.items))
 
 
 @items_app.command("status")
 def items_status(
-    year: int = typer.Option(..., "--year"), lang: str = typer.Option("zh_CN", "--lang"),
+    *, year: Annotated[int, typer.Option("--year", help="年度")], lang: Lang = "zh_CN",
 ) -> None:
     """年度清单状态 / how many items a year has and whether it is locked."""
     from services.directories.catalogue import catalogue_status
@@ -253,17 +290,18 @@ def items_status(
             return await catalogue_status(session, year)
 
     status = run(body())
-    locked_at = status.locked_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if status.locked_at else ""
+    locked_at = (status.locked_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+                 if status.locked_at else "")
     say(tr("dir-catalogue-status", year=str(year), items=status.items,
-                     locked="yes" if status.locked_at else "no",
-                     locked_by=status.locked_by or "", locked_at=locked_at))
+           locked="yes" if status.locked_at else "no", locked_by=status.locked_by or "",
+           locked_at=locked_at))
 
 
 departments_app = typer.Typer(help="部门 / departments", invoke_without_command=True)
 
 
 @departments_app.callback()
-def departments_list(ctx: typer.Context, lang: str = typer.Option("zh_CN", "--lang")) -> None:
+def departments_list(ctx: typer.Context, *, lang: Lang = "zh_CN") -> None:
     """列出部门 / list the departments with the size of their directories."""
     if ctx.invoked_subcommand is not None:
         return
@@ -290,11 +328,12 @@ def departments_list(ctx: typer.Context, lang: str = typer.Option("zh_CN", "--la
 
 @departments_app.command("add")
 def departments_add(
-    code: str = typer.Argument(..., help="编码，如 SCJG"),
-    name: str = typer.Argument(..., help="中文名称，如 市场监督管理局"),
-    name_en: str = typer.Option("", "--en", help="英文名称"),
-    lang: str = typer.Option("zh_CN", "--lang"),
-    actor: str | None = typer.Option(None, "--actor"),
+    code: Annotated[str, typer.Argument(help="编码，如 SCJG")],
+    name: Annotated[str, typer.Argument(help="中文名称，如 鄂州市市场监督管理局")],
+    *,
+    name_en: Annotated[str, typer.Option("--en", help="英文名称")] = "",
+    lang: Lang = "zh_CN",
+    actor: Actor = None,
 ) -> None:
     """添加或改名部门 / add a department (or rename one)."""
     from services.directories.catalogue import add_department
@@ -310,40 +349,7 @@ def departments_add(
         view = run(body())
     except DomainError as exc:
         raise _fail(tr, exc) from None
-    say(f"[green]✓[/] {tr('dir-department-saved', code=view.code, name=view.name_zh)}")
-
-
-def demo_data_command(
-    subjects: int = typer.Option(2000, "--subjects", help="市场主体数量 / number of subjects"),
-    seed: int = typer.Option(20260302, "--seed", help="随机种子 / seed (same seed, same data)"),
-    lang: str = typer.Option("zh_CN", "--lang"),
-) -> None:
-    """生成演示名录 / load realistic synthetic Ezhou directories (migrates first)."""
-    from bot.config import get_settings
-    from services.demo_data import load_demo_data
-    from storage.migrate import upgrade
-
-    tr = Translator(lang)
-    upgrade(get_settings().database_url)
-
-    async def body() -> Any:
-        async with database() as sessions, sessions() as session:
-            with Progress(
-                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                TimeElapsedColumn(), console=err_console, transient=True,
-            ) as bar:
-                task = bar.add_task(tr("dir-demo-progress"), total=subjects)
-
-                def progress(done: int, total: int) -> None:
-                    bar.update(task, completed=done, total=total)
-
-                return await load_demo_data(session, utc_now, subjects=subjects, seed=seed,
-                                            progress=progress)
-
-    summary = run(body())
-    if not summary.loaded:
-        say(tr("dir-demo-exists"))
-    say(f"[green]✓[/] {tr('dir-demo-done', seed=str(summary.seed), departments=summary.departments, items=summary.items, subjects=summary.subjects, inspectors=summary.inspectors, experts=summary.experts, conflicts=summary.conflicts, inspections=summary.inspections)}")
+    say("[green]✓[/] " + tr("dir-department-saved", code=view.code, name=view.name_zh))
 
 
 def register(app: typer.Typer) -> None:
@@ -354,4 +360,3 @@ def register(app: typer.Typer) -> None:
     app.add_typer(audit_app, name="audit")
     app.add_typer(items_app, name="items")
     app.add_typer(departments_app, name="departments")
-

@@ -51,14 +51,15 @@ async def insert_records(
         raw = await conn.get_raw_connection()
         driver: Any = raw.driver_connection
         # COPY must run inside the transaction SQLAlchemy has begun on this connection
-        assert driver is not None and driver.is_in_transaction()
+        if driver is None or not driver.is_in_transaction():
+            raise RuntimeError("COPY needs the transaction SQLAlchemy has begun")
         await driver.copy_records_to_table(spec.table.name, records=rows, columns=list(columns))
         return
     dates = [i for i, c in enumerate(spec.columns) if c in spec.date_columns]
     if dates:
         converted = []
-        for row in rows:
-            values = list(row)
+        for original in rows:
+            values = list(original)
             for i in dates:
                 if values[i] is not None:
                     values[i] = values[i].isoformat()

@@ -89,8 +89,7 @@ async def add_department(
             await audit.record(actor, "department.updated", "department", code,
                                {"changes": changes})
     await session.commit()
-    view = next(d for d in await list_departments(session) if d.code == code)
-    return view
+    return next(d for d in await list_departments(session) if d.code == code)
 
 
 async def catalogue_status(session: AsyncSession, year: int) -> CatalogueStatus:

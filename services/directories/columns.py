@@ -37,21 +37,36 @@ class Column:
 
 
 DEPARTMENT = Column(
-    "department", ("所属部门", "部门", "部门编码", "管理部门", "实施部门"),
+    "department",
+    ("所属部门", "部门", "部门编码", "管理部门", "实施部门"),
     ("department", "department code", "dept"),
 )
-PHONE = Column("phone", ("联系电话", "手机", "电话", "手机号码", "联系方式"), ("phone", "telephone", "mobile"))
+PHONE = Column(
+    "phone", ("联系电话", "手机", "电话", "手机号码", "联系方式"), ("phone", "telephone", "mobile")
+)
 QUALIFIED = Column(
-    "qualified_items", ("可检查事项", "检查事项", "可检查事项编码", "资格事项"),
+    "qualified_items",
+    ("可检查事项", "检查事项", "可检查事项编码", "资格事项"),
     ("qualified items", "items", "qualified item codes"),
 )
 STAFF_NO = Column(
-    "staff_no", ("工号", "人员编号", "执法人员编号", "编号"), ("staff no", "staff number", "employee no"),
+    "staff_no",
+    ("工号", "人员编号", "执法人员编号", "编号"),
+    ("staff no", "staff number", "employee no"),
     required=True,
 )
 IDENTIFIER = Column(
     "identifier",
-    ("统一社会信用代码", "信用代码", "社会信用代码", "统一代码", "对象标识", "标识码", "对象编码", "注册号"),
+    (
+        "统一社会信用代码",
+        "信用代码",
+        "社会信用代码",
+        "统一代码",
+        "对象标识",
+        "标识码",
+        "对象编码",
+        "注册号",
+    ),
     ("uscc", "unified social credit code", "credit code", "identifier"),
     required=True,
 )
@@ -60,30 +75,50 @@ SPECS: dict[str, tuple[Column, ...]] = {
     "subjects": (
         IDENTIFIER,
         Column(
-            "name", ("名称", "企业名称", "主体名称", "对象名称", "检查对象名称", "单位名称", "个体工商户名称"),
-            ("name", "subject name", "enterprise name"), required=True,
+            "name",
+            (
+                "名称",
+                "企业名称",
+                "主体名称",
+                "对象名称",
+                "检查对象名称",
+                "单位名称",
+                "个体工商户名称",
+            ),
+            ("name", "subject name", "enterprise name"),
+            required=True,
         ),
-        Column("kind", ("类型", "主体类型", "对象类型", "检查对象类型"), ("kind", "type", "subject kind")),
         Column(
-            "address", ("地址", "住所", "经营场所", "住所（经营场所）", "注册地址", "经营地址"), ("address",),
+            "kind",
+            ("类型", "主体类型", "对象类型", "检查对象类型"),
+            ("kind", "type", "subject kind"),
         ),
         Column(
-            "district", ("所属区域", "区域", "辖区", "所属辖区", "所在区域", "行政区划"),
+            "address",
+            ("地址", "住所", "经营场所", "住所（经营场所）", "注册地址", "经营地址"),
+            ("address",),
+        ),
+        Column(
+            "district",
+            ("所属区域", "区域", "辖区", "所属辖区", "所在区域", "行政区划"),
             ("district", "area"),
         ),
         Column(
-            "industry_code", ("行业代码", "国民经济行业代码", "行业分类代码"),
+            "industry_code",
+            ("行业代码", "国民经济行业代码", "行业分类代码"),
             ("industry code", "industry", "gb/t 4754"),
         ),
         Column("longitude", ("经度",), ("longitude", "lon", "lng")),
         Column("latitude", ("纬度",), ("latitude", "lat")),
         Column(
-            "risk_class", ("信用风险分类", "风险等级", "信用风险等级", "风险分类", "信用等级"),
+            "risk_class",
+            ("信用风险分类", "风险等级", "信用风险等级", "风险分类", "信用等级"),
             ("risk class", "credit risk class", "risk"),
         ),
         Column("status", ("登记状态", "状态", "经营状态"), ("status", "registration status")),
         Column(
-            "peak_months", ("经营高峰月份", "高峰月份", "生产经营高峰期", "经营高峰期"),
+            "peak_months",
+            ("经营高峰月份", "高峰月份", "生产经营高峰期", "经营高峰期"),
             ("peak months", "peak business months"),
         ),
         DEPARTMENT,
@@ -92,11 +127,13 @@ SPECS: dict[str, tuple[Column, ...]] = {
         STAFF_NO,
         Column("name", ("姓名", "执法人员姓名"), ("name",), required=True),
         Column(
-            "certificate_no", ("执法证号", "执法证件号", "行政执法证号", "执法证编号", "执法证件号码"),
+            "certificate_no",
+            ("执法证号", "执法证件号", "行政执法证号", "执法证编号", "执法证件号码"),
             ("certificate no", "enforcement certificate", "certificate"),
         ),
         Column(
-            "certificate_expires_on", ("有效期至", "证件有效期", "执法证有效期", "有效期"),
+            "certificate_expires_on",
+            ("有效期至", "证件有效期", "执法证有效期", "有效期"),
             ("certificate expires on", "expires on", "valid until"),
         ),
         QUALIFIED,
@@ -108,10 +145,13 @@ SPECS: dict[str, tuple[Column, ...]] = {
         Column("name", ("姓名", "名称", "专家姓名", "机构名称"), ("name",), required=True),
         Column("kind", ("类型", "专家类型"), ("kind", "type")),
         Column(
-            "organisation", ("工作单位", "所在单位", "单位", "所属机构"),
+            "organisation",
+            ("工作单位", "所在单位", "单位", "所属机构"),
             ("organisation", "organization", "employer"),
         ),
-        Column("specialties", ("专业领域", "专长", "专业"), ("specialties", "fields", "specialities")),
+        Column(
+            "specialties", ("专业领域", "专长", "专业"), ("specialties", "fields", "specialities")
+        ),
         QUALIFIED,
         DEPARTMENT,
         PHONE,
@@ -121,11 +161,14 @@ SPECS: dict[str, tuple[Column, ...]] = {
         Column("name", ("事项名称", "抽查事项", "名称"), ("name", "item name"), required=True),
         Column("legal_basis", ("法律依据", "抽查依据", "检查依据"), ("legal basis",)),
         Column(
-            "department_codes", ("实施部门", "适用部门", "检查部门", "所属部门"),
+            "department_codes",
+            ("实施部门", "适用部门", "检查部门", "所属部门"),
             ("departments", "department codes"),
         ),
         Column(
-            "subject_kinds", ("检查对象类型", "对象类型", "适用对象"), ("subject kinds", "kinds"),
+            "subject_kinds",
+            ("检查对象类型", "对象类型", "适用对象"),
+            ("subject kinds", "kinds"),
         ),
         Column("checklist", ("检查内容", "检查要点"), ("checklist", "checklist points")),
         Column("methods", ("检查方法", "检查方式"), ("methods",)),
@@ -137,7 +180,9 @@ SPECS: dict[str, tuple[Column, ...]] = {
         Column("inspector_name", ("姓名", "执法人员姓名"), ("inspector name", "name")),
         IDENTIFIER,
         Column(
-            "subject_name", ("对象名称", "企业名称", "检查对象名称", "名称"), ("subject name",),
+            "subject_name",
+            ("对象名称", "企业名称", "检查对象名称", "名称"),
+            ("subject name",),
         ),
         Column("reason", ("回避事由", "回避原因", "事由", "原因"), ("reason",), required=True),
         DEPARTMENT,
@@ -216,7 +261,9 @@ def map_header(kind: str, number: int, cells: Sequence[object]) -> HeaderMap:
             continue
         if field in index:
             raise FileProblem(
-                "dir-file-duplicate-column", first=headers[index[field]], second=text,
+                "dir-file-duplicate-column",
+                first=headers[index[field]],
+                second=text,
             )
         index[field] = position
     return HeaderMap(kind, number, headers, index, tuple(ignored))

@@ -82,8 +82,12 @@ class Enumeration:
 SUBJECT_KINDS = Enumeration(
     "subject_kind",
     (
-        Choice("enterprise", "企业", "enterprise", ("企业法人", "公司", "农民专业合作社", "合作社")),
-        Choice("individual", "个体工商户", "individual business", ("个体户", "个体", "individual")),
+        Choice(
+            "enterprise", "企业", "enterprise", ("企业法人", "公司", "农民专业合作社", "合作社")
+        ),
+        Choice(
+            "individual", "个体工商户", "individual business", ("个体户", "个体", "individual")
+        ),
         Choice("product", "产品", "product"),
         Choice("project", "项目", "project"),
         Choice("behaviour", "行为", "behaviour", ("behavior",)),
@@ -96,7 +100,12 @@ USCC_KINDS = frozenset({"enterprise", "individual"})
 SUBJECT_STATUSES = Enumeration(
     "subject_status",
     (
-        Choice("active", "存续", "active", ("在营", "存续（在营、开业、在册）", "在业", "开业", "在册", "正常", "存续(在营)")),
+        Choice(
+            "active",
+            "存续",
+            "active",
+            ("在营", "存续（在营、开业、在册）", "在业", "开业", "在册", "正常", "存续(在营)"),
+        ),
         Choice("suspended", "停业", "suspended", ("歇业",)),
         Choice("deregistered", "注销", "deregistered", ("已注销",)),
         Choice("revoked", "吊销", "revoked", ("已吊销", "吊销未注销")),
@@ -112,8 +121,18 @@ RISK_CLASSES = Enumeration(
     "risk_class",
     (
         Choice("A", "A类（信用风险低）", "A (low risk)", ("A类", "信用风险低", "低风险", "低")),
-        Choice("B", "B类（信用风险一般）", "B (moderate risk)", ("B类", "信用风险一般", "一般风险", "一般")),
-        Choice("C", "C类（信用风险较高）", "C (elevated risk)", ("C类", "信用风险较高", "较高风险", "较高")),
+        Choice(
+            "B",
+            "B类（信用风险一般）",
+            "B (moderate risk)",
+            ("B类", "信用风险一般", "一般风险", "一般"),
+        ),
+        Choice(
+            "C",
+            "C类（信用风险较高）",
+            "C (elevated risk)",
+            ("C类", "信用风险较高", "较高风险", "较高"),
+        ),
         Choice("D", "D类（信用风险高）", "D (high risk)", ("D类", "信用风险高", "高风险", "高")),
     ),
 )
@@ -134,7 +153,12 @@ EXPERT_KINDS = Enumeration(
     "expert_kind",
     (
         Choice("expert", "专家", "expert", ("专家学者", "个人")),
-        Choice("institution", "检测机构", "testing institution", ("检验检测机构", "机构", "institution")),
+        Choice(
+            "institution",
+            "检测机构",
+            "testing institution",
+            ("检验检测机构", "机构", "institution"),
+        ),
         Choice("research", "科研院所", "research institute", ("科研机构", "research")),
     ),
 )

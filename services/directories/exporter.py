@@ -28,7 +28,7 @@ from services.directories.enums import (
 from services.directories.errors import FileProblem, UnknownDepartment
 from services.directories.readers import Cell, open_table
 from services.directories.validation import RowError
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import (
     Conflict,
@@ -156,9 +156,7 @@ async def export_directory(
     return ExportReport(kind, path, sink.format, count)
 
 
-async def _paged(
-    session: AsyncSession, query: Select[Any], id_column: Any
-) -> AsyncIterator[Any]:
+async def _paged(session: AsyncSession, query: Any, id_column: Any) -> AsyncIterator[Any]:
     """Rows of ``query`` in id order, ``CHUNK`` at a time (keyset pagination)."""
     last = 0
     while True:
@@ -176,7 +174,7 @@ async def _records(
     session: AsyncSession, kind: str, dep_id: int | None, year: int, code_of: dict[int, str]
 ) -> AsyncIterator[list[Any]]:
     if kind == "subjects":
-        query = select(
+        query: Any = select(
             Subject.id, Subject.identifier, Subject.name, Subject.kind, Subject.address,
             Subject.district, Subject.industry_code, Subject.longitude, Subject.latitude,
             Subject.risk_class, Subject.status, Subject.peak_months, Subject.department_id,
@@ -251,7 +249,7 @@ async def _records(
 
 
 def write_error_file(
-    source: Path, out: Path, header: HeaderMap | None, errors: Sequence[RowError],
+    source: Path, out: Path, header: HeaderMap | None, errors: Sequence[RowError], *,
     render: Callable[[RowError], str], error_header: str,
 ) -> int:
     """Write ``source`` back to ``out`` with an added error column; returns rows marked."""

@@ -27,6 +27,7 @@ from services.audit import AuditEntry, AuditTrail
 from services.clock import Clock, local_date
 from services.directories import pipeline
 from services.directories.bulk import insert_records
+from services.directories.columns import HeaderMap
 from services.directories.errors import CatalogueLocked, UnknownDepartment
 from services.directories.pipeline import Batch, FileInfo, Summary
 from services.directories.tables import TABLES, TableSpec, jsonable
@@ -88,6 +89,8 @@ class ImportReport:
     changes: tuple[RecordChange, ...]
     department: str | None = None
     year: int | None = None
+    header: HeaderMap | None = None  # where the file's header is, for the error file
+    source: Path = Path()
 
     @property
     def ok(self) -> bool:
@@ -119,7 +122,9 @@ class _State:
 class DirectoryImporter:
     """Imports one directory file into the database, all or nothing, with its audit trail."""
 
-    def __init__(self, session: AsyncSession, clock: Clock, audit: AuditTrail | None = None) -> None:
+    def __init__(
+        self, session: AsyncSession, clock: Clock, audit: AuditTrail | None = None
+    ) -> None:
         self._session = session
         self._clock = clock
         self._audit = audit or AuditTrail(session, clock)
@@ -188,7 +193,8 @@ class DirectoryImporter:
                         await self._batch(request, state, message)
                 else:
                     summary = message
-            assert summary is not None and state.info is not None
+            if summary is None or state.info is None:  # pragma: no cover - stream contract
+                raise RuntimeError("the validation pass ended without its summary")
             errors = sorted(
                 [*summary.errors, *state.parent_errors], key=lambda e: (e.row, e.column)
             )
@@ -217,6 +223,7 @@ class DirectoryImporter:
             bad_rows=bad_rows, errors=tuple(errors), ignored_columns=info.header.ignored,
             changes=tuple(state.changes) if error_count == 0 else (),
             department=refs.department.code if refs.department else None, year=refs.year,
+            header=info.header, source=request.path,
         )
 
     async def _batch(self, request: ImportRequest, state: _State, batch: Batch) -> None:
@@ -407,7 +414,7 @@ class DirectoryImporter:
                 await self._describe_conflicts([tuple(r[1:]) for r in gone])
             missing.extend((r[0], self._key_text(spec, tuple(r[1:]))) for r in gone)
         state.deactivated = len(missing)
-        for row_id, key_text in missing[:max(0, SAMPLE_CHANGES - len(state.changes))]:
+        for _row_id, key_text in missing[:max(0, SAMPLE_CHANGES - len(state.changes))]:
             state.sample(RecordChange("deactivated", key_text, {"active": (True, False)}))
         if request.dry_run or not missing:
             return
@@ -434,10 +441,10 @@ class DirectoryImporter:
     ) -> None:
         info = state.info
         assert info is not None
-        if request.kind == "items" and refs.year is not None:
-            if await self._session.get(CatalogueYear, refs.year) is None:
-                self._session.add(CatalogueYear(year=refs.year))
-                await self._session.flush()
+        new_year = request.kind == "items" and refs.year is not None
+        if new_year and await self._session.get(CatalogueYear, refs.year) is None:
+            self._session.add(CatalogueYear(year=refs.year))
+            await self._session.flush()
         await self._audit.record(
             request.actor, "directory.imported", request.kind, info.sha256[:16],
             {
@@ -507,11 +514,12 @@ class DirectoryImporter:
         inspector_ids = sorted({r[0] for r in rows} - self._inspector_keys.keys())
         subject_ids = sorted({r[1] for r in rows} - self._subject_keys.keys())
         if inspector_ids:
-            for row in (await self._session.execute(
+            for person in (await self._session.execute(
                 select(Inspector.id, Inspector.department_id, Inspector.staff_no)
                 .where(Inspector.id.in_(inspector_ids))
             )).all():
-                self._inspector_keys[row.id] = f"{self._dep_code(row.department_id)}/{row.staff_no}"
+                dep = self._dep_code(person.department_id)
+                self._inspector_keys[person.id] = f"{dep}/{person.staff_no}"
         for start in range(0, len(subject_ids), LOOKUP_CHUNK):
             for row in (await self._session.execute(
                 select(Subject.id, Subject.identifier)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import pickle
-import subprocess
+import struct
 import sys
 from collections.abc import AsyncIterator, Hashable, Iterator
 from dataclasses import dataclass, field
@@ -161,24 +161,41 @@ def _first_rows(path: Path, kind: str, header: HeaderMap, validator: Any) -> dic
 
 
 # --- running the pass in a child process ----------------------------------------------------
-# The child is a plain ``python -c`` process talking pickle over its stdin/stdout, so that it
-# never re-imports the caller's main module (as multiprocessing's spawn would).
+# The child is a plain ``python -c`` process: arguments arrive pickled on its stdin, messages
+# leave on its stdout as length-prefixed pickles. Unlike multiprocessing's spawn it never
+# re-imports the caller's main module, and the parent reads it with asyncio, without threads.
 
 _PROBLEM = "problem"
 _ROOT = str(Path(__file__).resolve().parents[2])
+_FRAME = struct.Struct(">Q")
 
 
 def child_main() -> None:
-    """Entry point of the validation child: args from stdin, messages to stdout, in pickle."""
+    """Entry point of the validation child: args from stdin, messages to stdout."""
     out = sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing else may write into the message stream
     path, kind, refs, batch_size = pickle.load(sys.stdin.buffer)
+
+    def send(message: object) -> None:
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        out.write(_FRAME.pack(len(data)))
+        out.write(data)
+
     try:
         for message in validate_stream(Path(path), kind, refs, batch_size=batch_size):
-            pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
+            send(message)
     except FileProblem as exc:
-        pickle.dump((_PROBLEM, exc.key, exc.args_map), out)
+        send((_PROBLEM, exc.key, exc.args_map))
     out.flush()
+
+
+def worth_a_child(path: Path) -> bool:
+    """Whether validating ``path`` in a child process pays off (a big file, two cores)."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return False
+    return size >= PARALLEL_THRESHOLD_BYTES and (os.cpu_count() or 1) > 1
 
 
 async def stream(
@@ -188,40 +205,39 @@ async def stream(
     """``validate_stream`` for async callers; in a child process when ``parallel`` (or, when
     ``None``, when the file is big enough for it to pay off)."""
     if parallel is None:
-        try:
-            parallel = path.stat().st_size >= PARALLEL_THRESHOLD_BYTES and (os.cpu_count() or 1) > 1
-        except OSError:
-            parallel = False
+        parallel = worth_a_child(path)
     if not parallel:
         for message in validate_stream(path, kind, refs, batch_size=batch_size):
             yield message
         return
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (_ROOT, env.get("PYTHONPATH")) if p)
-    child = subprocess.Popen(
-        [sys.executable, "-c", "from services.directories.pipeline import child_main; child_main()"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, "-c",
+        "from services.directories.pipeline import child_main; child_main()",
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=env,
     )
-    assert child.stdin is not None and child.stdout is not None
-    messages = child.stdout
+    if child.stdin is None or child.stdout is None:  # pragma: no cover - PIPE always gives both
+        raise RuntimeError("no pipe to the validation process")
     try:
-        pickle.dump((str(path), kind, refs, batch_size), child.stdin)
+        child.stdin.write(pickle.dumps((str(path), kind, refs, batch_size)))
+        await child.stdin.drain()
         child.stdin.close()
         while True:
             try:
-                message = await asyncio.to_thread(pickle.load, messages)
-            except EOFError:
+                size = _FRAME.unpack(await child.stdout.readexactly(_FRAME.size))[0]
+            except asyncio.IncompleteReadError:
                 break
+            message = pickle.loads(await child.stdout.readexactly(size))
             if isinstance(message, tuple) and message and message[0] == _PROBLEM:
                 raise FileProblem(message[1], **message[2])
             yield message
             if isinstance(message, Summary):
                 break
-        code = await asyncio.to_thread(child.wait)
+        code = await child.wait()
         if code != 0:
             raise RuntimeError(f"the validation process failed (exit code {code})")
     finally:
-        if child.poll() is None:
+        if child.returncode is None:
             child.kill()
-            await asyncio.to_thread(child.wait)
-        messages.close()
+            await child.wait()

@@ -52,7 +52,7 @@ def problem(code: str) -> str | None:
 
 
 def is_valid(code: str) -> bool:
-    """Whether ``code`` is a well-formed USCC with the right check character (strict: no case folding)."""
+    """Whether ``code`` is a well-formed USCC with the right check character (no case folding)."""
     return problem(code) is None
 
 
@@ -67,6 +67,9 @@ def expected_check(code: str) -> str | None:
 def organisation_check(body8: str) -> str:
     """GB 11714 check digit of an 8-character organisation code body (used by the demo data)."""
     weights = (3, 7, 9, 10, 5, 8, 4, 2)
-    total = sum(w * (int(c) if c.isdigit() else ord(c) - 55) for w, c in zip(weights, body8, strict=True))
+    # digits count as themselves, letters A-Z as 10-35
+    total = sum(
+        w * (int(c) if c.isdigit() else ord(c) - 55) for w, c in zip(weights, body8, strict=True)
+    )
     c = 11 - total % 11
     return "X" if c == 10 else "0" if c == 11 else str(c)

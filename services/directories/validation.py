@@ -47,6 +47,8 @@ TEXT_SEPARATORS = re.compile(r"\s*(?:[;；|]|\r?\n)+\s*")
 DATE = re.compile(
     r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0{1,2}:00(?::00(?:\.0+)?)?)?"
 )
+MONTH_SEPARATORS = re.compile(r"[;；,，、|/\s]+")
+RANGE_MARK = re.compile(r"\s*([-~～至到—])\s*")
 MONTH_RANGE = re.compile(r"(\d{1,2})月?\s*[-~～至到—]\s*(\d{1,2})月?")
 MONTH = re.compile(r"(\d{1,2})月?")
 INDUSTRY = re.compile(r"[A-T](?:\d{2,4})?|\d{2,4}")
@@ -165,8 +167,8 @@ def months(raw: Cell) -> list[int]:
     if not s:
         return []
     found: set[int] = set()
-    for part in CODE_SEPARATORS.split(unicodedata.normalize("NFKC", s)):
-        part = part.strip()
+    normalised = RANGE_MARK.sub(r"\1", unicodedata.normalize("NFKC", s))
+    for part in MONTH_SEPARATORS.split(normalised):
         if not part:
             continue
         if m := MONTH_RANGE.fullmatch(part):
@@ -191,9 +193,9 @@ def code_list(raw: Cell) -> list[str]:
         return []
     out: list[str] = []
     for part in CODE_SEPARATORS.split(s):
-        part = part.strip()
-        if part and part not in out:
-            out.append(part)
+        value = part.strip()
+        if value and value not in out:
+            out.append(value)
     return out
 
 
@@ -277,6 +279,7 @@ class RowValidator:
         self.seen: set[Hashable] = set()
         self.duplicates: dict[Hashable, list[int]] = {}
         self._index = header.index
+        self._has_department = "department" in header.index
         self._row_errors = 0
 
     def at(self, cells: Sequence[Cell], name: str) -> Cell:
@@ -500,7 +503,7 @@ class SubjectRows(RowValidator):
         """Every check, one cell at a time, recording each error."""
         self.begin()
         at = self.at
-        dep = self.department(number, cells) if "department" in self._index else self.refs.department
+        dep = self.department(number, cells) if self._has_department else self.refs.department
         raw_id = at(cells, "identifier")
         identifier = ""
         try:
@@ -605,7 +608,7 @@ class InspectorRows(RowValidator):
     def validate(self, number: int, cells: Sequence[Cell]) -> tuple[Any, ...] | None:
         self.begin()
         at = self.at
-        dep = self.department(number, cells) if "department" in self._index else self.refs.department
+        dep = self.department(number, cells) if self._has_department else self.refs.department
         raw_staff = at(cells, "staff_no")
         staff_no = ""
         try:
@@ -818,7 +821,7 @@ class ConflictRows(RowValidator):
     def validate(self, number: int, cells: Sequence[Cell]) -> tuple[Any, ...] | None:
         self.begin()
         at = self.at
-        dep = self.department(number, cells) if "department" in self._index else self.refs.department
+        dep = self.department(number, cells) if self._has_department else self.refs.department
         raw_staff = at(cells, "staff_no")
         staff_no = ""
         try:
