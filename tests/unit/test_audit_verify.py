@@ -85,15 +85,21 @@ def test_a_rehashed_row_still_breaks_the_next_link(cli_db: str, tmp_path: Path) 
     async def tamper() -> None:
         engine = create_engine(cli_db)
         async with engine.begin() as conn:
-            row = (await conn.execute(text(
-                "SELECT prev_hash, at, actor, action, entity, entity_id, data "
-                "FROM audit_event WHERE id = 2"))).one()
+            row = (
+                await conn.execute(
+                    text(
+                        "SELECT prev_hash, at, actor, action, entity, entity_id, data "
+                        "FROM audit_event WHERE id = 2"
+                    )
+                )
+            ).one()
             at = row.at if isinstance(row.at, dt.datetime) else dt.datetime.fromisoformat(row.at)
             at = at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at
             data = row.data if isinstance(row.data, dict) else json.loads(row.data)
             data["count"] = 2
-            new_hash = event_hash(row.prev_hash, at, row.actor, row.action, row.entity,
-                                  row.entity_id, data)
+            new_hash = event_hash(
+                row.prev_hash, at, row.actor, row.action, row.entity, row.entity_id, data
+            )
             await conn.execute(
                 text("UPDATE audit_event SET data = :d, hash = :h WHERE id = 2"),
                 {"d": json.dumps(data, ensure_ascii=False), "h": new_hash},

@@ -28,7 +28,11 @@ def cli_db(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 def _bad_file(tmp_path: Path) -> Path:
     wrong = code(2)[:17] + ("0" if code(2)[17] != "0" else "1")
-    rows = [subject_row(1), subject_row(2, 统一社会信用代码=wrong), subject_row(3, 经度="东经114.8")]
+    rows = [
+        subject_row(1),
+        subject_row(2, 统一社会信用代码=wrong),
+        subject_row(3, 经度="东经114.8"),
+    ]
     return write_csv(tmp_path / "subjects.csv", SUBJECT_HEADER, rows)
 
 
@@ -39,10 +43,12 @@ def test_bad_file_exits_1_with_a_chinese_report_and_writes_nothing(
     assert result.exit_code == 1
     out = result.output
     assert "统一社会信用代码校验位错误（按 GB 32100-2015 应为" in out
-    assert "东经114.8" in out and "不是数字" in out
+    assert "东经114.8" in out
+    assert "不是数字" in out
     assert "文件有 2 行错误（共 2 处），未写入任何数据" in out
     listing = runner.invoke(app, ["departments"])
-    assert "SCJG" in listing.output and "│ 0 " in listing.output
+    assert "SCJG" in listing.output
+    assert "│ 0 " in listing.output
 
 
 def test_english_report(cli_db: str, tmp_path: Path) -> None:
@@ -81,8 +87,20 @@ def test_errors_file_for_an_xlsx_is_an_xlsx(cli_db: str, tmp_path: Path) -> None
     sheet.append(subject_row(1, 信用风险分类="Z"))
     book.save(tmp_path / "s.xlsx")
     out = tmp_path / "s-errors.xlsx"
-    result = runner.invoke(app, ["import", "subjects", str(tmp_path / "s.xlsx"), "-d", "SCJG",
-                                 "--errors", str(out), "--lang", "en"])
+    result = runner.invoke(
+        app,
+        [
+            "import",
+            "subjects",
+            str(tmp_path / "s.xlsx"),
+            "-d",
+            "SCJG",
+            "--errors",
+            str(out),
+            "--lang",
+            "en",
+        ],
+    )
     assert result.exit_code == 1
     rows = list(load_workbook(out).worksheets[0].iter_rows(values_only=True))
     assert rows[0][-1] == "error"
@@ -99,7 +117,8 @@ def test_clean_import_dry_run_then_real(cli_db: str, tmp_path: Path) -> None:
     assert "检查对象名录导入完成：新增 2，更新 0，未变 0，停用 0。" in real.output
     exported = tmp_path / "out.xlsx"
     result = runner.invoke(app, ["export", "subjects", str(exported), "-d", "SCJG"])
-    assert result.exit_code == 0 and "已导出检查对象名录 2 条" in result.output
+    assert result.exit_code == 0
+    assert "已导出检查对象名录 2 条" in result.output
     assert exported.exists()
 
 
@@ -110,15 +129,18 @@ def test_file_problems_get_one_clear_line(cli_db: str, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "文件“subjects.xlsx”不是有效的 Excel（.xlsx）文件" in result.output
     missing = runner.invoke(app, ["import", "subjects", str(tmp_path / "nope.csv"), "-d", "SCJG"])
-    assert missing.exit_code == 1 and "找不到文件" in missing.output
+    assert missing.exit_code == 1
+    assert "找不到文件" in missing.output
     nodep = runner.invoke(app, ["import", "subjects", str(fake), "-d", "XYZ", "--lang", "en"])
-    assert nodep.exit_code == 1 and "No department has the code or name “XYZ”" in nodep.output
+    assert nodep.exit_code == 1
+    assert "No department has the code or name “XYZ”" in nodep.output
 
 
 def test_items_lock_refuses_a_second_import(cli_db: str, tmp_path: Path) -> None:
     header = ["事项编码", "事项名称", "实施部门", "检查方法"]
-    path = write_csv(tmp_path / "items.csv", header, [["SCJG-001", "企业公示信息的检查", "SCJG",
-                                                       "书面检查"]])
+    path = write_csv(
+        tmp_path / "items.csv", header, [["SCJG-001", "企业公示信息的检查", "SCJG", "书面检查"]]
+    )
     assert runner.invoke(app, ["import", "items", str(path), "--year", "2027"]).exit_code == 0
     locked = runner.invoke(app, ["items", "lock", "--year", "2027", "--actor", "王科长"])
     assert locked.exit_code == 0

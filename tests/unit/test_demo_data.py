@@ -45,7 +45,8 @@ def test_generated_subjects_are_valid_and_inside_ezhou() -> None:
     assert len({s.identifier for s in subjects}) == 3000
     for s in subjects:
         assert uscc.is_valid(s.identifier), s.identifier
-        assert 30.2 <= s.latitude <= 30.6 and 114.5 <= s.longitude <= 115.1
+        assert 30.2 <= s.latitude <= 30.6
+        assert 114.5 <= s.longitude <= 115.1
         district = next(d for d in DISTRICTS if d.name == s.district)
         assert district.lat[0] <= s.latitude <= district.lat[1]
         assert s.identifier[2:8] == district.division
@@ -61,16 +62,17 @@ def test_generated_subjects_are_valid_and_inside_ezhou() -> None:
 async def test_load_demo_data(sessions: Sessions, clock: FixedClock) -> None:
     async with sessions() as session:
         summary = await load_demo_data(session, clock, subjects=400, seed=11)
-    assert summary.loaded and summary.departments == 5
+    assert summary.loaded
+    assert summary.departments == 5
     async with sessions() as session:
         codes = set((await session.scalars(select(Department.code))).all())
         assert codes == {c for c, _, _ in DEPARTMENTS}
         years = set((await session.scalars(select(InspectionItem.year).distinct())).all())
         assert years == {2026, 2027}
         for code, _, _ in DEPARTMENTS:
-            items = (await session.scalars(
-                select(InspectionItem).where(InspectionItem.year == 2026)
-            )).all()
+            items = (
+                await session.scalars(select(InspectionItem).where(InspectionItem.year == 2026))
+            ).all()
             own = [i for i in items if code in i.department_codes]
             assert own, code
             assert all(i.checklist and i.methods and i.legal_basis for i in own)
@@ -81,22 +83,32 @@ async def test_load_demo_data(sessions: Sessions, clock: FixedClock) -> None:
         inspectors = (await session.scalars(select(Inspector))).all()
         today = dt.date(2026, 3, 2)
         assert any(i.certificate_no is None for i in inspectors)
-        soon = [i for i in inspectors if i.certificate_expires_on
-                and today < i.certificate_expires_on <= today + dt.timedelta(days=60)]
+        soon = [
+            i
+            for i in inspectors
+            if i.certificate_expires_on
+            and today < i.certificate_expires_on <= today + dt.timedelta(days=60)
+        ]
         assert soon
         assert all(i.qualified_items for i in inspectors)
         kinds = set((await session.scalars(select(Expert.kind))).all())
         assert kinds == {"expert", "institution", "research"}
-        assert await session.scalar(select(func.count()).select_from(Conflict)) == summary.conflicts > 0
+        assert (
+            await session.scalar(select(func.count()).select_from(Conflict))
+            == summary.conflicts
+            > 0
+        )
         visits = (await session.scalars(select(SubjectInspection))).all()
         assert len(visits) == summary.inspections > 0
         assert all(v.inspected_on < today for v in visits)
         [event] = (await session.scalars(select(AuditEvent))).all()
-        assert event.action == "demo.loaded" and event.data["seed"] == 11
+        assert event.action == "demo.loaded"
+        assert event.data["seed"] == 11
 
     async with sessions() as session:
         again = await load_demo_data(session, clock, subjects=400, seed=11)
-    assert not again.loaded and again.subjects == summary.subjects
+    assert not again.loaded
+    assert again.subjects == summary.subjects
 
 
 async def test_benchmark_csv_imports_cleanly(
@@ -106,7 +118,8 @@ async def test_benchmark_csv_imports_cleanly(
     assert write_subjects_csv(path, 500, seed=2, department="SCJG") == 500
     with path.open(encoding="utf-8-sig", newline="") as f:
         header = next(csv.reader(f))
-    assert header[0] == "统一社会信用代码" and header[-1] == "所属部门"
+    assert header[0] == "统一社会信用代码"
+    assert header[-1] == "所属部门"
     async with sessions() as session:
         session.add(Department(code="SCJG", name_zh="市场监督管理局"))
         await session.commit()
@@ -114,4 +127,5 @@ async def test_benchmark_csv_imports_cleanly(
         report = await DirectoryImporter(session, clock).run(
             ImportRequest(kind="subjects", path=path, department="SCJG")
         )
-    assert report.ok and report.created == 500
+    assert report.ok
+    assert report.created == 500

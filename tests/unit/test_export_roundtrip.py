@@ -27,9 +27,9 @@ Sessions = async_sessionmaker[AsyncSession]
 KINDS = ("items", "subjects", "inspectors", "experts", "conflicts")
 
 
-async def _export_all(sessions: Sessions, clock: FixedClock, folder: Path, suffix: str
-                      ) -> dict[str, Path]:
-    folder.mkdir(parents=True, exist_ok=True)
+async def _export_all(
+    sessions: Sessions, clock: FixedClock, folder: Path, suffix: str
+) -> dict[str, Path]:
     out = {}
     for kind in KINDS:
         async with sessions() as session:
@@ -55,11 +55,15 @@ async def test_round_trip_of_every_directory_is_lossless(
 ) -> None:
     async with sessions() as session:
         await load_demo_data(session, clock, subjects=300, seed=7)
+    (tmp_path / "first").mkdir()
+    (tmp_path / "second").mkdir()
     first = await _export_all(sessions, clock, tmp_path / "first", suffix)
 
     async with sessions() as session:
-        deps = [(d.code, d.name_zh, d.name_en) for d in
-                (await session.scalars(select(Department).order_by(Department.id))).all()]
+        deps = [
+            (d.code, d.name_zh, d.name_en)
+            for d in (await session.scalars(select(Department).order_by(Department.id))).all()
+        ]
     # a second, empty database of the same backend with the same departments
     if db_url.startswith("sqlite"):
         other_url = f"sqlite+aiosqlite:///{tmp_path / 'other.db'}"
@@ -98,8 +102,17 @@ async def _wipe(sessions: Sessions) -> None:
     )
 
     async with sessions() as session:
-        for model in (Conflict, SubjectInspection, Subject, Inspector, Expert, InspectionItem,
-                      CatalogueYear, AuditEvent, Department):
+        for model in (
+            Conflict,
+            SubjectInspection,
+            Subject,
+            Inspector,
+            Expert,
+            InspectionItem,
+            CatalogueYear,
+            AuditEvent,
+            Department,
+        ):
             await session.execute(delete(model))
         await session.commit()
 
@@ -109,20 +122,42 @@ async def test_exported_values_keep_chinese_text_coordinates_and_months(
 ) -> None:
     async with sessions() as session:
         await add_departments(session, "SCJG")
-    row = subject_row(1, 企业名称="鄂州市梁子湖“武昌鱼”水产专业合作社", 经度="114.123456789",
-                      纬度="30.1", 经营高峰月份="9-11", 类型="企业")
-    await run_import(sessions, clock, "subjects",
-                     write_csv(tmp_path / "in.csv", SUBJECT_HEADER, [row]), department="SCJG")
+    row = subject_row(
+        1,
+        企业名称="鄂州市梁子湖“武昌鱼”水产专业合作社",
+        经度="114.123456789",
+        纬度="30.1",
+        经营高峰月份="9-11",
+        类型="企业",
+    )
+    await run_import(
+        sessions,
+        clock,
+        "subjects",
+        write_csv(tmp_path / "in.csv", SUBJECT_HEADER, [row]),
+        department="SCJG",
+    )
     async with sessions() as session:
         await export_directory(session, clock, "subjects", tmp_path / "out.csv")
     text = (tmp_path / "out.csv").read_bytes()
     assert text.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens it as UTF-8
     lines = text.decode("utf-8-sig").splitlines()
-    assert lines[0] == ("统一社会信用代码,名称,类型,地址,所属区域,行业代码,经度,纬度,信用风险分类,"
-                        "登记状态,经营高峰月份,所属部门")
+    assert lines[0] == (
+        "统一社会信用代码,名称,类型,地址,所属区域,行业代码,经度,纬度,信用风险分类,"
+        "登记状态,经营高峰月份,所属部门"
+    )
     assert lines[1].split(",")[1:] == [
-        "鄂州市梁子湖“武昌鱼”水产专业合作社", "企业", "湖北省鄂州市鄂城区古城路2号", "鄂城区", "F5212",
-        "114.123456789", "30.1", "B", "存续", "9、10、11", "SCJG",
+        "鄂州市梁子湖“武昌鱼”水产专业合作社",
+        "企业",
+        "湖北省鄂州市鄂城区古城路2号",
+        "鄂城区",
+        "F5212",
+        "114.123456789",
+        "30.1",
+        "B",
+        "存续",
+        "9、10、11",
+        "SCJG",
     ]
 
 

@@ -20,7 +20,6 @@ from tests.unit.directories_support import (
     run_import,
     subject_row,
     write_csv,
-    write_xlsx,
 )
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -38,7 +37,8 @@ async def test_utf8_csv_imports_every_column(
     rows = [subject_row(1), subject_row(2, 类型="个体工商户", 经营高峰月份="6月-8月")]
     path = write_csv(tmp_path / "subjects.csv", SUBJECT_HEADER, rows)
     report = await run_import(sessions, clock, "subjects", path, department="SCJG")
-    assert report.ok and report.written
+    assert report.ok
+    assert report.written
     assert (report.created, report.encoding, report.format) == (2, "utf-8-sig", "csv")
     async with sessions() as session:
         stored = (await session.scalars(select(Subject).order_by(Subject.id))).all()
@@ -46,10 +46,13 @@ async def test_utf8_csv_imports_every_column(
     assert first.identifier == code(1)
     assert first.name == "鄂州市鑫华1商贸有限公司"
     assert (first.kind, first.district, first.industry_code) == ("enterprise", "鄂城区", "F5212")
-    assert first.longitude == pytest.approx(114.8501) and first.latitude == pytest.approx(30.3801)
+    assert first.longitude == pytest.approx(114.8501)
+    assert first.latitude == pytest.approx(30.3801)
     assert (first.risk_class, first.status, first.peak_months) == ("B", "active", [1, 2, 10])
-    assert first.department_id == departments["SCJG"] and first.active
-    assert second.kind == "individual" and second.peak_months == [6, 7, 8]
+    assert first.department_id == departments["SCJG"]
+    assert first.active
+    assert second.kind == "individual"
+    assert second.peak_months == [6, 7, 8]
 
 
 async def test_gbk_csv_as_chinese_excel_saves_it(
@@ -57,7 +60,8 @@ async def test_gbk_csv_as_chinese_excel_saves_it(
 ) -> None:
     path = write_csv(tmp_path / "gbk.csv", SUBJECT_HEADER, [subject_row(5)], encoding="gbk")
     report = await run_import(sessions, clock, "subjects", path, department="SCJG")
-    assert report.ok and report.encoding == "gb18030"
+    assert report.ok
+    assert report.encoding == "gb18030"
     async with sessions() as session:
         name = await session.scalar(select(Subject.name))
     assert name == "鄂州市鑫华5商贸有限公司"
@@ -66,13 +70,36 @@ async def test_gbk_csv_as_chinese_excel_saves_it(
 async def test_utf8_without_bom_and_english_headers(
     sessions: Sessions, clock: FixedClock, departments: dict[str, int], tmp_path: Path
 ) -> None:
-    header = ["USCC", "Name", "Kind", "Address", "District", "Industry code", "Longitude",
-              "Latitude", "Risk class", "Status", "Peak months"]
-    row = [code(7), "Ezhou Test Co.", "enterprise", "1 Guchenglu", "鄂城区", "C1391",
-           "114.9", "30.4", "c", "moved out", "12"]
+    header = [
+        "USCC",
+        "Name",
+        "Kind",
+        "Address",
+        "District",
+        "Industry code",
+        "Longitude",
+        "Latitude",
+        "Risk class",
+        "Status",
+        "Peak months",
+    ]
+    row = [
+        code(7),
+        "Ezhou Test Co.",
+        "enterprise",
+        "1 Guchenglu",
+        "鄂城区",
+        "C1391",
+        "114.9",
+        "30.4",
+        "c",
+        "moved out",
+        "12",
+    ]
     path = write_csv(tmp_path / "en.csv", header, [row], encoding="utf-8")
     report = await run_import(sessions, clock, "subjects", path, department="SCJG")
-    assert report.ok and report.encoding == "utf-8"
+    assert report.ok
+    assert report.encoding == "utf-8"
     async with sessions() as session:
         stored = await session.scalar(select(Subject))
     assert stored is not None
@@ -89,12 +116,27 @@ async def test_xlsx_with_a_title_row_numbers_and_dates(
     assert sheet is not None
     sheet.append(["鄂州市市场主体名录（2026年3月）"])  # a title above the header
     sheet.append(["序号", *SUBJECT_HEADER])
-    sheet.append([1, code(9), "鄂州市楚天物流有限公司", "企业", "临空经济区花湖大道8号", "临空经济区",
-                  "G5431", 115.01, 30.35, "A", "存续", 11])
+    sheet.append(
+        [
+            1,
+            code(9),
+            "鄂州市楚天物流有限公司",
+            "企业",
+            "临空经济区花湖大道8号",
+            "临空经济区",
+            "G5431",
+            115.01,
+            30.35,
+            "A",
+            "存续",
+            11,
+        ]
+    )
     book.save(tmp_path / "s.xlsx")
     report = await run_import(sessions, clock, "subjects", tmp_path / "s.xlsx", department="SCJG")
     assert report.ok, report.errors
-    assert report.format == "xlsx" and report.ignored_columns == ("序号",)
+    assert report.format == "xlsx"
+    assert report.ignored_columns == ("序号",)
     async with sessions() as session:
         stored = await session.scalar(select(Subject))
     assert stored is not None
@@ -102,9 +144,10 @@ async def test_xlsx_with_a_title_row_numbers_and_dates(
 
 
 @pytest.mark.parametrize(
-    ("content", "key"),
+    "case",
     [
         (b"", "dir-file-empty"),
+        (b"a,b\n\x80\xff\n", "dir-file-encoding"),  # neither UTF-8 nor GB18030
         ("统一社会信用代码,名称\n".encode("utf-16"), "dir-file-utf16"),
         (b"\x81\x30\xff\xfe\x00garbage\xff", "dir-file-encoding"),
         (b"PK\x03\x04 a zip", "dir-file-zip-as-csv"),
@@ -113,9 +156,13 @@ async def test_xlsx_with_a_title_row_numbers_and_dates(
     ],
 )
 async def test_unreadable_csv_files_are_refused_with_a_reason(
-    sessions: Sessions, clock: FixedClock, departments: dict[str, int], tmp_path: Path,
-    content: bytes, key: str,
+    sessions: Sessions,
+    clock: FixedClock,
+    departments: dict[str, int],
+    tmp_path: Path,
+    case: tuple[bytes, str],
 ) -> None:
+    content, key = case
     path = tmp_path / "bad.csv"
     path.write_bytes(content)
     with pytest.raises(FileProblem) as caught:
@@ -136,7 +183,10 @@ async def test_missing_columns_are_named(
 
 @pytest.mark.parametrize("content", [b"just text, not a workbook", b"PK\x03\x04broken zip"])
 async def test_a_file_named_xlsx_that_is_not_one(
-    sessions: Sessions, clock: FixedClock, departments: dict[str, int], tmp_path: Path,
+    sessions: Sessions,
+    clock: FixedClock,
+    departments: dict[str, int],
+    tmp_path: Path,
     content: bytes,
 ) -> None:
     path = tmp_path / "subjects.xlsx"
@@ -172,7 +222,8 @@ async def test_bad_rows_are_reported_by_row_column_value_and_reason(
     ]
     path = write_csv(tmp_path / "bad.csv", SUBJECT_HEADER, rows)
     report = await run_import(sessions, clock, "subjects", path, department="SCJG")
-    assert not report.ok and not report.written
+    assert not report.ok
+    assert not report.written
     found = [(e.row, e.column, e.value, e.reason) for e in report.errors]
     assert found == [
         (3, "统一社会信用代码", wrong_check, "dir-err-uscc-check"),
@@ -205,7 +256,11 @@ async def test_department_column_must_name_a_department(
     sessions: Sessions, clock: FixedClock, departments: dict[str, int], tmp_path: Path
 ) -> None:
     header = [*SUBJECT_HEADER, "所属部门"]
-    rows = [[*subject_row(1), "SCJG"], [*subject_row(2), "生态环境局"], [*subject_row(3), "税务局"]]
+    rows = [
+        [*subject_row(1), "SCJG"],
+        [*subject_row(2), "生态环境局"],
+        [*subject_row(3), "税务局"],
+    ]
     path = write_csv(tmp_path / "d.csv", header, rows)
     report = await run_import(sessions, clock, "subjects", path)
     assert [(e.row, e.value, e.reason) for e in report.errors] == [
@@ -213,7 +268,8 @@ async def test_department_column_must_name_a_department(
     ]
     good = write_csv(tmp_path / "d2.csv", header, rows[:2])
     report = await run_import(sessions, clock, "subjects", good)
-    assert report.ok and report.created == 2
+    assert report.ok
+    assert report.created == 2
     assert await count(sessions, Subject, Subject.department_id == departments["STHJ"]) == 1
 
 
@@ -226,7 +282,8 @@ async def test_a_100k_row_file_with_one_bad_row_near_the_end_writes_nothing(
     # big enough to be validated in the child process, as real big files are
     report = await run_import(sessions, clock, "subjects", path, department="SCJG")
     assert [(e.row, e.reason) for e in report.errors] == [(99_992, "dir-err-uscc-check")]
-    assert report.rows == 100_000 and not report.written
+    assert report.rows == 100_000
+    assert not report.written
     assert await count(sessions, Subject) == 0
     assert await count(sessions, AuditEvent) == 0
 
@@ -240,10 +297,12 @@ async def test_clean_import_is_audited_with_the_created_keys_and_file_hash(
         events = (await session.scalars(select(AuditEvent).order_by(AuditEvent.id))).all()
     assert [e.action for e in events] == ["subject.created", "directory.imported"]
     created, summary = events
-    assert created.actor == "tester" and created.at == clock.now
+    assert created.actor == "tester"
+    assert created.at == clock.now
     assert created.data["keys"] == [f"SCJG/{code(1)}", f"SCJG/{code(2)}"]
     assert created.data["file_sha256"] == report.sha256
-    assert summary.data["created"] == 2 and summary.data["file"] == "s.csv"
+    assert summary.data["created"] == 2
+    assert summary.data["file"] == "s.csv"
 
 
 async def test_the_same_file_twice_changes_nothing_the_second_time(
@@ -260,7 +319,9 @@ async def test_the_same_file_twice_changes_nothing_the_second_time(
 def test_excel_date_cells_and_text_dates() -> None:
     from services.directories.validation import Invalid, date_value
 
-    assert date_value(dt.datetime(2027, 6, 30)) == dt.date(2027, 6, 30)
+    # openpyxl gives date cells as naive datetimes: Excel keeps no time zone
+    excel_cell = dt.datetime(2027, 6, 30)  # noqa: DTZ001
+    assert date_value(excel_cell) == dt.date(2027, 6, 30)
     assert date_value("2027-06-30") == dt.date(2027, 6, 30)
     assert date_value("2027/6/3") == dt.date(2027, 6, 3)
     assert date_value("2027年6月3日") == dt.date(2027, 6, 3)

@@ -26,8 +26,11 @@ def _validator(header: list[str] = SUBJECT_HEADER) -> SubjectRows:
 
 
 cell_values = {
-    "统一社会信用代码": st.one_of(st.integers(0, 10**6).map(code), st.text(max_size=20),
-                          st.integers(0, 99).map(lambda n: code(n).lower())),
+    "统一社会信用代码": st.one_of(
+        st.integers(0, 10**6).map(code),
+        st.text(max_size=20),
+        st.integers(0, 99).map(lambda n: code(n).lower()),
+    ),
     "企业名称": st.one_of(st.just("鄂州市鑫华商贸有限公司"), st.text(max_size=310)),
     "类型": st.sampled_from(["", "企业", "个体工商户", "产品", "项目", "行为", "公司", "工厂"]),
     "住所": st.text(max_size=20),
@@ -77,18 +80,31 @@ def test_any_set_of_months_reads_back_sorted(chosen: set[int], sep: str) -> None
 def test_month_ranges_and_lists() -> None:
     assert months("6-8") == [6, 7, 8]
     assert months("11月至12月、1月") == [1, 11, 12]
-    assert code_list("SCJG-001、SCJG-002；SCJG-001\nSTHJ-001") == ["SCJG-001", "SCJG-002",
-                                                                 "STHJ-001"]
+    assert code_list("SCJG-001、SCJG-002；SCJG-001\nSTHJ-001") == [
+        "SCJG-001",
+        "SCJG-002",
+        "STHJ-001",
+    ]
 
 
 @pytest.mark.parametrize(
     ("header", "field"),
     [
-        ("统一社会信用代码", "identifier"), ("信用代码", "identifier"), ("*统一社会信用代码", "identifier"),
-        ("企业名称", "name"), ("主体名称", "name"), ("住所（经营场所）", "address"),
-        ("经营场所", "address"), ("辖区", "district"), ("经度（WGS-84）", "longitude"),
-        ("纬度(WGS84)", "latitude"), ("风险等级", "risk_class"), ("登记状态", "status"),
-        ("Credit Code", "identifier"), ("  Peak   Months ", "peak_months"), ("序号", None),
+        ("统一社会信用代码", "identifier"),
+        ("信用代码", "identifier"),
+        ("*统一社会信用代码", "identifier"),
+        ("企业名称", "name"),
+        ("主体名称", "name"),
+        ("住所（经营场所）", "address"),
+        ("经营场所", "address"),
+        ("辖区", "district"),
+        ("经度（WGS-84）", "longitude"),
+        ("纬度(WGS84)", "latitude"),
+        ("风险等级", "risk_class"),
+        ("登记状态", "status"),
+        ("Credit Code", "identifier"),
+        ("  Peak   Months ", "peak_months"),
+        ("序号", None),
     ],
 )
 def test_subject_headers_as_officials_write_them(header: str, field: str | None) -> None:
@@ -98,11 +114,16 @@ def test_subject_headers_as_officials_write_them(header: str, field: str | None)
 @pytest.mark.parametrize(
     ("kind", "header", "field"),
     [
-        ("inspectors", "执法证号", "certificate_no"), ("inspectors", "证件有效期", "certificate_expires_on"),
-        ("inspectors", "人员编号", "staff_no"), ("inspectors", "可检查事项", "qualified_items"),
-        ("items", "检查方法", "methods"), ("items", "检查内容", "checklist"),
-        ("items", "法律依据", "legal_basis"), ("items", "工作要求", "requirements"),
-        ("experts", "专业领域", "specialties"), ("conflicts", "回避事由", "reason"),
+        ("inspectors", "执法证号", "certificate_no"),
+        ("inspectors", "证件有效期", "certificate_expires_on"),
+        ("inspectors", "人员编号", "staff_no"),
+        ("inspectors", "可检查事项", "qualified_items"),
+        ("items", "检查方法", "methods"),
+        ("items", "检查内容", "checklist"),
+        ("items", "法律依据", "legal_basis"),
+        ("items", "工作要求", "requirements"),
+        ("experts", "专业领域", "specialties"),
+        ("conflicts", "回避事由", "reason"),
     ],
 )
 def test_other_directories_headers(kind: str, header: str, field: str) -> None:

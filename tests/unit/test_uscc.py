@@ -62,7 +62,7 @@ def test_a_valid_code_with_any_single_character_changed_is_rejected(
     body: str, position: int, replacement: str
 ) -> None:
     code = body + uscc.check_character(body)
-    changed = code[:position] + replacement + code[position + 1:]
+    changed = code[:position] + replacement + code[position + 1 :]
     if changed != code:
         assert not uscc.is_valid(changed)
 
