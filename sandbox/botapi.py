@@ -217,6 +217,7 @@ class BotApi:
         entry = _METHODS.get(method_name.lower())
         name = entry[0] if entry else method_name
         started = time.time()
+        generation = state.generation
         try:
             match = TOKEN_RE.match(token)
             if not match:
@@ -235,6 +236,8 @@ class BotApi:
             status = 200
         except BotApiError as error:
             status, body = error.code, error.body()
+        if state.generation != generation:
+            return status, body  # the world was reset meanwhile; its log starts afresh
         state.calls.append({
             "seq": len(state.calls) + 1,
             "method": name,

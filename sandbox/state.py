@@ -275,6 +275,8 @@ class EmulatorState:
         self._init_world()
 
     def _init_world(self) -> None:
+        # which world a request started in: a long poll begun before a reset is not logged after
+        self.generation = getattr(self, "generation", 0) + 1
         self.users: dict[int, Json] = {}
         self.blocked: set[int] = set()
         self.chats: dict[int, Chat] = {}

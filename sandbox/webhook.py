@@ -48,7 +48,8 @@ class WebhookDeliverer:
     async def _run(self) -> None:
         state = self.state
         pause = FIRST_RETRY
-        async with httpx.AsyncClient(timeout=TIMEOUT) as client:
+        # the webhook is local (or a URL the operator gave): no proxies from the environment
+        async with httpx.AsyncClient(timeout=TIMEOUT, trust_env=False) as client:
             while state.webhook.url:
                 if not state.updates:
                     await state.webhook_changed.wait(30)

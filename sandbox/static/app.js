@@ -148,6 +148,7 @@
     renderPersonas();
     renderMe();
     if (!state.me) $("empty").querySelector("[data-i18n=emptyHint]").textContent = t("pickFirst");
+    $("start").hidden = !state.me;
   }
 
   function personaField(p, key) {
@@ -222,7 +223,8 @@
     renderPersonas();
     renderMe();
     clearMessages();
-    const { seq } = await api("/control/events?timeout=0");
+    // a cursor beyond the end answers at once with the current position and no history
+    const { seq } = await api(`/control/events?since=${Number.MAX_SAFE_INTEGER}&timeout=0`);
     state.seq = seq;
     const messages = await api(`/control/chats/${persona.user_id}/messages`);
     for (const m of messages) upsert(m, false);
@@ -245,6 +247,7 @@
     [...box.children].forEach((child) => { if (child.id !== "empty") child.remove(); });
     $("empty").hidden = false;
     $("empty").querySelector("[data-i18n=emptyHint]").textContent = t("emptyHint");
+    $("start").hidden = false;
     $("reply-keyboard").hidden = true;
   }
 
@@ -254,8 +257,11 @@
   }
 
   function day(date) {
-    return new Date(date * 1000).toLocaleDateString(state.lang === "en" ? "en-GB" : "zh-CN", {
-      month: "long", day: "numeric", timeZone: "Asia/Shanghai" });
+    const show = (seconds) => new Date(seconds * 1000).toLocaleDateString(
+      state.lang === "en" ? "en-GB" : "zh-CN",
+      { month: "long", day: "numeric", timeZone: "Asia/Shanghai" });
+    const text = show(date);
+    return text === show(Date.now() / 1000) ? t("today") : text;
   }
 
   function fileUrl(fileId) { return `/control/files/${encodeURIComponent(fileId)}`; }

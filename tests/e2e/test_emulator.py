@@ -587,3 +587,11 @@ async def test_explicit_entities_are_checked_and_cut_to_the_text(emu: Emu) -> No
                                 {"type": "italic", "offset": 3, "length": 2}]
     await expect_400(emu, "sendMessage", "Bad Request: can't parse MessageEntity JSON object",
                      chat_id=user, text="x", entities=[{"type": "bold", "offset": "a"}])
+
+
+async def test_a_poll_begun_before_a_reset_is_not_logged_after_it(emu: Emu) -> None:
+    poll = asyncio.create_task(emu.bot("getUpdates", timeout=1))
+    await asyncio.sleep(0.1)
+    await emu.http.post("/control/reset")
+    await poll
+    assert (await emu.http.get("/control/calls")).json() == []
