@@ -11,15 +11,14 @@ from pathlib import Path
 import uvicorn
 
 from sandbox.emulator import create_app
-from sandbox.personas import default_personas
+from sandbox.personas import default_personas, validate_personas
 from sandbox.state import DEFAULT_BOT_USERNAME, EmulatorState, FloodSettings
 
 
 def build_state(personas: Path | None, bot_username: str, flood: bool) -> EmulatorState:
     """The emulator's world from command-line options."""
-    people = json.loads(personas.read_text("utf-8")) if personas else default_personas()
-    if isinstance(people, dict):
-        people = people.get("personas", [])
+    people = validate_personas(json.loads(personas.read_text("utf-8"))) if personas \
+        else default_personas()
     return EmulatorState(bot_username=bot_username, flood=FloodSettings(enabled=flood),
                          personas=people)
 
@@ -53,7 +52,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-flood", action="store_true",
                         help="start with Telegram's flood limits switched off")
     args = parser.parse_args(argv)
-    state = build_state(args.personas, args.bot_username, not args.no_flood)
+    try:
+        state = build_state(args.personas, args.bot_username, not args.no_flood)
+    except (OSError, ValueError) as error:
+        parser.error(f"--personas: {error}")
     try:
         asyncio.run(serve(args.host, args.port, state))
     except KeyboardInterrupt:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import deque
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
@@ -26,6 +26,7 @@ from sandbox.botapi import (
     store_document,
     store_photo,
 )
+from sandbox.personas import validate_personas
 from sandbox.state import CallbackQuery, Chat, EmulatorState, FailRule, Json, persona_user
 
 FAIL_DESCRIPTIONS = {
@@ -419,14 +420,10 @@ def build_router(state: EmulatorState, api: BotApi) -> APIRouter:
     @router.post("/personas")
     async def set_personas(request: Request) -> list[Json]:
         """Replace the demo people (a list, or ``{"personas": [...]}``); creates their users."""
-        body: Any = await request.json()
-        if isinstance(body, dict):
-            body = body.get("personas")
-        if not isinstance(body, list) or not all(
-            isinstance(p, dict) and isinstance(p.get("user_id"), int) and p.get("name")
-            for p in body
-        ):
-            raise HTTPException(400, "a list of personas with user_id and name is required")
+        try:
+            body = validate_personas(await request.json())
+        except ValueError as error:
+            raise HTTPException(400, str(error)) from error
         state.personas = body
         for persona in body:
             state.add_user(persona_user(persona))

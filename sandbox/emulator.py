@@ -80,6 +80,7 @@ def create_app(state: EmulatorState | None = None) -> FastAPI:
 
     @app.api_route("/bot{token}/{method}", methods=["GET", "POST"], include_in_schema=False)
     async def bot_method(token: str, method: str, request: Request) -> Response:
+        """One Bot API call, answered as api.telegram.org answers it."""
         params = await read_params(request)
         if params is None:
             return JSONResponse({"ok": False, "error_code": 400,
@@ -89,6 +90,7 @@ def create_app(state: EmulatorState | None = None) -> FastAPI:
 
     @app.get("/file/bot{token}/{file_path:path}", include_in_schema=False)
     async def download(token: str, file_path: str) -> Response:
+        """A file by the path getFile gave, as Telegram's file server serves it."""
         if not TOKEN_RE.match(token):
             return JSONResponse({"ok": False, "error_code": 401, "description": "Unauthorized"},
                                 401)
@@ -101,12 +103,14 @@ def create_app(state: EmulatorState | None = None) -> FastAPI:
 
     @app.get("/", include_in_schema=False)
     async def page() -> FileResponse:
+        """The browser chat."""
         return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.exception_handler(404)
     async def not_found(request: Request, exc: Exception) -> Response:
+        """Telegram's 404 body for unknown paths."""
         # unknown paths answer like api.telegram.org; control routes keep their detail
         detail = getattr(exc, "detail", None)
         if request.url.path.startswith("/control") and detail and detail != "Not Found":

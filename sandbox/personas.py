@@ -10,6 +10,19 @@ from __future__ import annotations
 from typing import Any
 
 
+def validate_personas(body: Any) -> list[dict[str, Any]]:
+    """A list of personas (or ``{"personas": [...]}``), each with an integer user_id and a name."""
+    if isinstance(body, dict):
+        body = body.get("personas")
+    if not isinstance(body, list) or not all(
+        isinstance(p, dict) and isinstance(p.get("user_id"), int)
+        and not isinstance(p.get("user_id"), bool) and p.get("name")
+        for p in body
+    ):
+        raise ValueError("a list of personas with user_id and name is required")
+    return body
+
+
 def default_personas() -> list[dict[str, Any]]:
     """Four people of Ezhou's joint inspections, one per role."""
     return [
