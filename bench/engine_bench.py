@@ -12,7 +12,9 @@ import hashlib
 import json
 import os
 import resource
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -82,32 +84,54 @@ def main() -> None:
     evidence = {"type": "operator-secret", "secret": "bench secret"}
 
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
-    c0 = cpu_seconds()
-    t0 = time.perf_counter()
-    encoded = vd.canonical_json(manifest)
-    t1 = time.perf_counter()
-    digest = hashlib.sha256(encoded).hexdigest()
-    t2 = time.perf_counter()
-    print(f"canonical JSON  {t1 - t0:6.2f} s  ({len(encoded) / 1e6:.1f} MB)")
-    print(f"SHA-256         {t2 - t1:6.2f} s  commitment {digest}")
-    del encoded
+    print("step                                  wall s   CPU s (all processes)")
 
-    t3 = time.perf_counter()
+    def step(name: str, wall: float, cpu: float, extra: str = "") -> None:
+        print(f"{name:<36} {wall:7.2f} {cpu:7.2f}  {extra}")
+
+    c0, t0 = cpu_seconds(), time.perf_counter()
+    encoded = vd.canonical_json(manifest)
+    c1, t1 = cpu_seconds(), time.perf_counter()
+    step("canonical JSON", t1 - t0, c1 - c0, f"{len(encoded) / 1e6:.1f} MB")
+    digest = hashlib.sha256(encoded).hexdigest()
+    c2, t2 = cpu_seconds(), time.perf_counter()
+    step("SHA-256 (commitment)", t2 - t1, c2 - c1, digest)
+    del encoded
     result = vd.compute_result(manifest, evidence, manifest_sha256=digest, workers=args.workers)
-    t4 = time.perf_counter()
+    c3, t3 = cpu_seconds(), time.perf_counter()
     drawn = sum(len(ids) for ids in result["selected"].values())
-    print(f"draw (validate, tickets, selection) {t4 - t3:6.2f} s  ({drawn:,} drawn)")
-    engine = (t1 - t0) + (t2 - t1) + (t4 - t3)
-    print(f"engine total    {engine:6.2f} s wall, {cpu_seconds() - c0:6.2f} s CPU (all processes)")
+    step("draw: validate, tickets, selection", t3 - t2, c3 - c2, f"{drawn:,} drawn")
+    step("ENGINE TOTAL", t3 - t0, c3 - c0)
 
     bundle = vd.make_bundle(manifest, evidence, result)
-    t5 = time.perf_counter()
     report = vd.verify_bundle(bundle, workers=args.workers)
-    t6 = time.perf_counter()
-    print(f"verifier        {t6 - t5:6.2f} s  ok={report.ok}")
-    print(f"drand BLS check {drand_check_seconds():6.2f} s (py_ecc pairing, once per drand draw)")
+    c4, t4 = cpu_seconds(), time.perf_counter()
+    step("verifier (from the bundle object)", t4 - t3, c4 - c3, f"ok={report.ok}")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bundle.json"
+        path.write_text(json.dumps(bundle), encoding="utf-8")
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t5 = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-I", "-S", str(ROOT / "services" / "verify_draw.py"), str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        t6 = time.perf_counter()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        size = path.stat().st_size / 1e6
+        step(
+            "verifier CLI: python -I -S FILE",
+            t6 - t5,
+            cpu,
+            f"exit {done.returncode}, {size:.0f} MB",
+        )
+    drand_seconds = drand_check_seconds()
+    step("drand BLS check (py_ecc)", drand_seconds, float("nan"), "once per drand draw")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS        {peak_mb:6.0f} MB (this process, including the manifest itself)")
+    print(f"peak RSS {peak_mb:.0f} MB (this process, including the manifest itself)")
 
 
 if __name__ == "__main__":
