@@ -8,6 +8,7 @@ stream) block on ``Notifier`` objects that are woken whenever something they wat
 from __future__ import annotations
 
 import asyncio
+import copy
 import itertools
 import math
 import secrets
@@ -392,7 +393,8 @@ class EmulatorState:
 
     def push_update(self, kind: str, payload: Json) -> Json:
         """Queue an update of ``kind`` (unless the bot's allowed_updates exclude it)."""
-        update = {"update_id": self.next_update_id, kind: payload}
+        # an update is a snapshot: later edits of the message must not change it
+        update = {"update_id": self.next_update_id, kind: copy.deepcopy(payload)}
         self.next_update_id += 1
         allowed = self.webhook.allowed_updates if self.webhook.url else self.allowed_updates
         if allowed and kind not in allowed:
@@ -435,7 +437,7 @@ class EmulatorState:
 
     def emit(self, kind: str, chat_id: int | None, payload: Json) -> None:
         """Append an event and wake the page's long poll and the control API's waiters."""
-        self.events.append(Event(next(self._event_seq), kind, chat_id, payload))
+        self.events.append(Event(next(self._event_seq), kind, chat_id, copy.deepcopy(payload)))
         # the page only needs recent history; keep memory bounded on long demos
         if len(self.events) > 20000:
             del self.events[:10000]

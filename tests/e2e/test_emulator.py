@@ -595,3 +595,15 @@ async def test_a_poll_begun_before_a_reset_is_not_logged_after_it(emu: Emu) -> N
     await emu.http.post("/control/reset")
     await poll
     assert (await emu.http.get("/control/calls")).json() == []
+
+
+async def test_a_queued_tap_shows_the_message_as_it_was_when_tapped(emu: Emu) -> None:
+    user = await emu.user()
+    keyboard = {"inline_keyboard": [[{"text": "同意", "callback_data": "ok"}]]}
+    sent = await emu.ok("sendMessage", chat_id=user, text="待会审", reply_markup=keyboard)
+    await emu.http.post("/control/tap", json={"user_id": user, "message_id": sent["message_id"],
+                                              "callback_data": "ok"})
+    await emu.ok("editMessageText", chat_id=user, message_id=sent["message_id"], text="已会审")
+    [update] = await emu.ok("getUpdates")
+    assert update["callback_query"]["message"]["text"] == "待会审"
+    assert "edit_date" not in update["callback_query"]["message"]
