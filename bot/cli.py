@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.commands import accounts, db, directories, draws, planning, running
+from bot.commands import accounts, db, demo, directories, draws, planning, running
 from sandbox import cli as sandbox_cli
 
 app = typer.Typer(
@@ -14,7 +14,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-for module in (db, directories, planning, draws, accounts, running, sandbox_cli):
+for module in (db, directories, planning, draws, accounts, running, sandbox_cli, demo):
     module.register(app)
 
 

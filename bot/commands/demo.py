@@ -1,0 +1,152 @@
+"""``jointcheck demo``: the whole flow on one machine, with no network and no Telegram.
+
+Migrates the embedded SQLite database, loads the Ezhou demo directories, creates the demo plan
+and joint task, runs its review (会审) and every draw, binds the demo persons to chat users of
+the Bot API emulator, then starts the emulator, the bot (long polling against the emulator,
+with the reminder worker in the same process) and the web server, and prints the one URL to
+open. Running it again reuses what is already in the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from typing import Annotated
+
+import typer
+import uvicorn
+from pydantic import SecretStr
+from rich.panel import Panel
+
+from bot.commands.common import console, database, err_console, run
+from bot.config import Settings, get_settings
+from services.clock import utc_now
+from storage.migrate import upgrade_async
+
+# Any token of Telegram's shape; the emulator accepts it, Telegram never sees it.
+DEMO_TOKEN = "100000001:SANDBOXdemoTokenForTheLocalEmulator"
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+async def _prepare(settings: Settings, subjects: int, seed: int) -> dict[str, object]:
+    """Directories, task, draws and the cast; returns what to print and to serve."""
+    from services.demo_data import load_demo_data
+    from services.demo_sandbox import prepare_sandbox
+    from services.demo_workflow import create_demo_task
+
+    with console.status("迁移数据库 / migrating the database"):
+        await upgrade_async(settings.database_url)
+    async with database(settings) as sessions:
+        with console.status(f"载入演示名录 / loading demo directories ({subjects} subjects)"):
+            async with sessions() as session:
+                data = await load_demo_data(session, utc_now, subjects=subjects, seed=seed)
+        with console.status("计划、任务、会审与摇号 / plan, task, review and draws"):
+            async with sessions() as session:
+                task = await create_demo_task(session, utc_now)
+        async with sessions() as session:
+            cast = await prepare_sandbox(session, utc_now, task)
+    drawn = sum(len(team.subject_ids) for team in task.teams)
+    console.print(
+        f"[green]✓[/] 名录 directories: {data.departments} departments, {data.items} items, "
+        f"{data.subjects} subjects, {data.inspectors} inspectors, {data.experts} experts"
+        + ("" if data.loaded else " (already loaded)")
+    )
+    console.print(
+        f"[green]✓[/] 任务 task {task.task_code} 「{task.task_name}」: {len(task.teams)} teams, "
+        f"{drawn} subjects drawn; entropy: {task.entropy}"
+    )
+    console.print(f"[green]✓[/] 待会审 waiting for review: {cast.review_task_code}")
+    return {"personas": cast.personas}
+
+
+async def _serve(settings: Settings, personas: list[dict[str, object]], open_url: str) -> None:
+    """Emulator, bot and web server in one process until Ctrl+C."""
+    from bot.app import run_polling
+    from sandbox.emulator import create_app as create_emulator
+    from sandbox.state import EmulatorState
+    from web.app import create_web_app
+
+    emulator = uvicorn.Server(uvicorn.Config(
+        create_emulator(EmulatorState(personas=personas)), host=settings.web_host,
+        port=settings.sandbox_port, log_level="warning", lifespan="on"))
+    web = uvicorn.Server(uvicorn.Config(
+        create_web_app(settings), host=settings.web_host, port=settings.web_port,
+        log_level="warning", lifespan="on"))
+    emulator_task = asyncio.create_task(emulator.serve())
+    while not emulator.started:
+        if emulator_task.done():
+            await emulator_task
+            raise RuntimeError("the emulator did not start")
+        await asyncio.sleep(0.05)
+    web_task = asyncio.create_task(web.serve())
+    stop = asyncio.Event()
+    async with database(settings) as sessions:
+        bot_task = asyncio.create_task(run_polling(settings, sessions, utc_now, stop))
+        console.print(Panel.fit(
+            f"[bold]打开 / open:[/] {open_url}\n"
+            "选择一位演示人员，与机器人对话（发送 /tasks）。按 Ctrl+C 结束。\n"
+            "Pick a demo person and talk to the bot (send /tasks). Ctrl+C stops.",
+            title="jointcheck sandbox", border_style="green"))
+        try:
+            await asyncio.wait({bot_task, web_task, emulator_task},
+                               return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stop.set()
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.wait_for(bot_task, 10)
+            web.should_exit = emulator.should_exit = True
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.gather(web_task, emulator_task)
+        for task in (bot_task, web_task, emulator_task):
+            if task.done() and not task.cancelled() and task.exception() is not None:
+                raise task.exception()  # type: ignore[misc]
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``jointcheck demo``."""
+
+    @app.command("demo")
+    def demo(
+        subjects: Annotated[int, typer.Option(help="演示市场主体数量 / demo subjects")] = 3000,
+        seed: Annotated[int, typer.Option(help="演示数据种子 / demo data seed")] = 2026,
+        sandbox_port: Annotated[int | None, typer.Option(
+            help="模拟器与网页聊天端口 / emulator and browser chat port")] = None,
+        web_port: Annotated[int | None, typer.Option(help="web server port")] = None,
+        serve: Annotated[bool, typer.Option(
+            help="启动模拟器、机器人与网页 / start emulator, bot and web")] = True,
+    ) -> None:
+        """一条命令体验全流程 / the whole flow on this machine, in one command."""
+        base = get_settings()
+        settings = base.model_copy(update={
+            "sandbox_port": sandbox_port or base.sandbox_port,
+            "web_port": web_port or base.web_port,
+        })
+        emulator_url = f"http://{settings.web_host}:{settings.sandbox_port}"
+        settings = settings.model_copy(update={
+            "bot_token": SecretStr(DEMO_TOKEN), "bot_api_url": emulator_url,
+            "webhook_url": None, "redis_url": None,
+        })
+        if serve:
+            for name, port in (("sandbox", settings.sandbox_port), ("web", settings.web_port)):
+                if not _port_free(settings.web_host, port):
+                    err_console.print(
+                        f"[red]端口 {port} 已被占用 / port {port} is in use[/]: "
+                        f"try `jointcheck demo --{name}-port <another>`")
+                    raise typer.Exit(1)
+        prepared = run(_prepare(settings, subjects, seed))
+        if not serve:
+            return
+        personas = prepared["personas"]
+        assert isinstance(personas, list)
+        with contextlib.suppress(KeyboardInterrupt):
+            run(_serve(settings, personas, emulator_url + "/"))
