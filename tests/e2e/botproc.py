@@ -62,9 +62,10 @@ def emulator_process() -> Iterator[str]:
 
 @contextlib.contextmanager
 def bot_process(
-    api_url: str, database_url: str, log_path: Path, **extra_env: str
+    api_url: str, database_url: str, log_path: Path, args: tuple[str, ...] = ("run",),
+    **extra_env: str,
 ) -> Iterator[subprocess.Popen[str]]:
-    """The real bot, ``jointcheck run``, polling the emulator; stopped with SIGTERM."""
+    """The real bot, ``jointcheck run`` (or ``args``), on the emulator; stopped with SIGTERM."""
     env = {
         **os.environ,
         "JOINTCHECK_BOT_TOKEN": FAKE_TOKEN,
@@ -78,7 +79,7 @@ def bot_process(
     env.pop("JOINTCHECK_BOT_USERNAME")
     log = log_path.open("w")
     proc = subprocess.Popen(
-        [str(JOINTCHECK), "run"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [str(JOINTCHECK), *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         text=True,
     )
     try:

@@ -281,3 +281,33 @@ def test_a_429_is_waited_out_and_the_message_still_arrives(
     emu.send(5300, "/tasks")
     listing = text_in(emu, 5300, lambda t: t.startswith("My inspection tasks"))
     assert "[2026-LH-001]" in listing["text"]
+
+
+def test_webhook_mode_checks_the_secret_and_answers_through_the_emulator(
+    emu: Emulator, db_url: str, world: World, tmp_path: Path
+) -> None:
+    import httpx
+
+    from tests.e2e.botproc import free_port
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    secret = "e2e-webhook-secret_0123"
+    issued = invite(db_url, world.leader)
+    emu.user(5400, "三")
+    with bot_process(
+        emu.base, db_url, tmp_path / "webhook.log",
+        ("webhook", "--host", "127.0.0.1", "--port", str(port)),
+        JOINTCHECK_WEBHOOK_URL=base, JOINTCHECK_WEBHOOK_SECRET=secret,
+    ):
+        wait_until(lambda: httpx.get(f"{base}/healthz", timeout=2).status_code == 200,
+                   timeout=150)
+        registered = emu.http.get("/control/webhook").json()
+        assert registered["url"] == f"{base}/telegram/webhook"
+        forged = httpx.post(f"{base}/telegram/webhook", json={"update_id": 1},
+                            headers={"X-Telegram-Bot-Api-Secret-Token": "guess"})
+        assert forged.status_code == 403
+        emu.send(5400, f"/start {issued.token}")
+        bound = text_in(emu, 5400, lambda t: t.startswith("绑定成功！"))
+        assert bound["text"].startswith("绑定成功！张三（市场监督管理局）")
+    assert "Traceback" not in (tmp_path / "webhook.log").read_text()
