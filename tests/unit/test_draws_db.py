@@ -117,6 +117,9 @@ async def test_subjects_draw_commits_before_entropy_and_writes_rows(
     assert committed.status == "committed"
     manifest = await draws.manifest(committed.id)
     assert verify_draw.commitment(manifest) == committed.commitment
+    stored = await session.scalar(select(Draw.manifest).where(Draw.id == committed.id))
+    assert stored is not None
+    assert stored.encode() == verify_draw.canonical_json(manifest)  # byte for byte
     a = directory.subjects["A"]
     assert manifest["exclusions"] == [
         {"id": a[0], "reason": "inactive"},
