@@ -305,12 +305,14 @@ def run_case(argv: list[str]) -> None:
 
 
 def subprocess_case(*args: str) -> dict[str, Any]:
-    """Run one case in a fresh interpreter and return its figures."""
+    """Run one case in a fresh interpreter and return its figures (with the machine's load
+    average before it: this 2-core machine is shared, and the figures move with the load)."""
+    load = os.getloadavg()[0]
     proc = subprocess.run([sys.executable, __file__, "--case", *args], capture_output=True,
                           text=True, check=False, cwd=ROOT)
     for line in proc.stdout.splitlines():
         if line.startswith("RESULT "):
-            return dict(json.loads(line[7:]))
+            return {**json.loads(line[7:]), "load": load}
     raise SystemExit(f"case {args[0]} failed:\n{proc.stdout}\n{proc.stderr}")
 
 
@@ -381,7 +383,7 @@ def main() -> None:
                   f"({args.subjects / load['load_s']:,.0f} rows/s, peak {load['peak_mb']:.0f} MB)")
         scan = subprocess_case("scan", url)
         print(f"  bare scan: {scan['seconds']:8.2f} s  peak {scan['peak_mb']:7.0f} MB  "
-              f"({scan['rows']:,} rows)")
+              f"({scan['rows']:,} rows; load average {scan['load']:.1f})")
         bundle = WORK / f"bundle-{name}.json"
         draw = subprocess_case("draw", url, str(bundle))
         phases = draw["phases"]
@@ -390,13 +392,14 @@ def main() -> None:
               f"(commit {phases['commit']:.2f} s, complete {phases['complete']:.2f} s, "
               f"bundle {phases['bundle']:.2f} s; {sum(allocation.values()):,} drawn, "
               f"pool {sum(draw['summary']['pool'].values()):,}, excluded "
-              f"{draw['summary']['excluded']}, bundle {draw['bundle_mb']:.0f} MB)")
+              f"{draw['summary']['excluded']}, bundle {draw['bundle_mb']:.0f} MB; "
+              f"load average {draw['load']:.1f})")
         print(f"  ratio draw / bare scan: {draw['seconds'] / scan['seconds']:.2f}  "
               "(target ≤ 2)")
         if name == "postgres":
             rnd = subprocess_case("random", url, json.dumps(allocation))
             print(f"  ORDER BY random(): {rnd['seconds']:8.2f} s  peak {rnd['peak_mb']:.0f} MB "
-                  f"({rnd['drawn']:,} drawn)")
+                  f"({rnd['drawn']:,} drawn; load average {rnd['load']:.1f})")
             print(f"  ratio draw / ORDER BY random(): {draw['seconds'] / rnd['seconds']:.2f}  "
                   "(target < 1)")
         ver = subprocess_case("verify", str(bundle))
