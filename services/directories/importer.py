@@ -17,8 +17,10 @@ hundred events.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,12 +28,12 @@ from typing import Any
 from services.audit import AuditEntry, AuditTrail
 from services.clock import Clock, local_date
 from services.directories import pipeline
-from services.directories.bulk import insert_records
+from services.directories.bulk import insert_records, restore_after_bulk, tune_for_bulk
 from services.directories.columns import HeaderMap
 from services.directories.errors import CatalogueLocked, UnknownDepartment
 from services.directories.pipeline import Batch, FileInfo, Summary
 from services.directories.tables import TABLES, TableSpec, jsonable
-from services.directories.validation import DepartmentRef, References, RowError
+from services.directories.validation import DepartmentRef, References, RowError, json_text
 from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from storage.models import CatalogueYear, Department, InspectionItem, Inspector, Subject
@@ -119,6 +121,23 @@ class _State:
             self.changes.append(change)
 
 
+def _differences(
+    spec: TableSpec, old: dict[str, Any], record: tuple[Any, ...]
+) -> dict[str, tuple[Any, Any]]:
+    """The fields where ``record`` differs from the stored row, as (old, new) for the audit."""
+    diff: dict[str, tuple[Any, Any]] = {}
+    for col, value in zip(spec.columns, record, strict=True):
+        stored = old[col]
+        if col in spec.json_columns:
+            if json_text(stored) != value:
+                diff[col] = (stored, json.loads(value))
+        elif stored != value:
+            diff[col] = (jsonable(stored), jsonable(value))
+    if not old["active"]:
+        diff["active"] = (False, True)
+    return diff
+
+
 class DirectoryImporter:
     """Imports one directory file into the database, all or nothing, with its audit trail."""
 
@@ -168,60 +187,71 @@ class DirectoryImporter:
         self, request: ImportRequest, progress: ProgressCallback | None = None
     ) -> ImportReport:
         """Validate and import ``request.path``; commits only a clean file (and not a dry run)."""
-        spec = TABLES[request.kind]
-        state = _State(spec)
+        state = _State(TABLES[request.kind])
+        conn = await self._connection()
+        previous = await tune_for_bulk(conn)
         try:
-            refs = await self._references(request)
-            table = spec.table
-            state.max_id_before = int(
-                await self._session.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0
-            )
-            if refs.department is not None:
-                state.scope_values.add(refs.department.id)
-            summary: Summary | None = None
-            async for message in pipeline.stream(
-                request.path, request.kind, refs, parallel=request.parallel
-            ):
-                if isinstance(message, FileInfo):
-                    state.info = message
-                elif isinstance(message, Batch):
-                    if progress is not None:
-                        progress(message.done, message.total)
-                    if message.error_count or state.parent_errors:
-                        state.writing = False
-                    if state.writing and message.records:
-                        await self._batch(request, state, message)
-                else:
-                    summary = message
-            if summary is None or state.info is None:  # pragma: no cover - stream contract
-                raise RuntimeError("the validation pass ended without its summary")
-            errors = sorted(
-                [*summary.errors, *state.parent_errors], key=lambda e: (e.row, e.column)
-            )
-            error_count = summary.error_count + len(state.parent_errors)
-            bad_rows = summary.bad_rows + len({e.row for e in state.parent_errors})
-            if error_count == 0 and request.sync:
-                await self._sync(request, state, refs)
-            written = error_count == 0 and not request.dry_run
-            if written:
-                await self._finish(request, state, refs, summary)
-                await self._session.commit()
-            else:
-                await self._session.rollback()
+            report = await self._run(request, state, progress)
         except BaseException:
+            with suppress(Exception):  # the connection may be what failed
+                await restore_after_bulk(conn, previous)
             await self._session.rollback()
             raise
+        await restore_after_bulk(conn, previous)
+        if report.written:
+            await self._session.commit()
+        else:
+            await self._session.rollback()
+        return report
+
+    async def _run(
+        self, request: ImportRequest, state: _State, progress: ProgressCallback | None
+    ) -> ImportReport:
+        """The pass and the writes, in the open transaction (``run`` commits or rolls back)."""
+        refs = await self._references(request)
+        table = state.spec.table
+        state.max_id_before = int(
+            await self._session.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0
+        )
+        if refs.department is not None:
+            state.scope_values.add(refs.department.id)
+        summary: Summary | None = None
+        async for message in pipeline.stream(
+            request.path, request.kind, refs, parallel=request.parallel
+        ):
+            if isinstance(message, FileInfo):
+                state.info = message
+            elif isinstance(message, Batch):
+                if progress is not None:
+                    progress(message.done, message.total)
+                if message.error_count or state.parent_errors:
+                    state.writing = False
+                if state.writing and message.records:
+                    await self._batch(request, state, message)
+            else:
+                summary = message
         info = state.info
+        if summary is None or info is None:  # pragma: no cover - the stream's contract
+            raise RuntimeError("the validation pass ended without its summary")
+        errors = sorted([*summary.errors, *state.parent_errors], key=lambda e: (e.row, e.column))
+        error_count = summary.error_count + len(state.parent_errors)
+        clean = error_count == 0
+        if clean and request.sync:
+            await self._sync(request, state, refs)
+        written = clean and not request.dry_run
+        if written:
+            await self._finish(request, state, refs, summary)
         return ImportReport(
             kind=request.kind, file=info.name, format=info.format, encoding=info.encoding,
             sha256=info.sha256, rows=summary.rows,
-            created=state.created if error_count == 0 else 0,
-            updated=state.updated if error_count == 0 else 0,
-            unchanged=state.unchanged if error_count == 0 else 0,
-            deactivated=state.deactivated if error_count == 0 else 0,
+            created=state.created if clean else 0,
+            updated=state.updated if clean else 0,
+            unchanged=state.unchanged if clean else 0,
+            deactivated=state.deactivated if clean else 0,
             dry_run=request.dry_run, written=written, error_count=error_count,
-            bad_rows=bad_rows, errors=tuple(errors), ignored_columns=info.header.ignored,
-            changes=tuple(state.changes) if error_count == 0 else (),
+            bad_rows=summary.bad_rows + len({e.row for e in state.parent_errors}),
+            errors=tuple(errors), ignored_columns=info.header.ignored,
+            changes=tuple(state.changes) if clean else (),
             department=refs.department.code if refs.department else None, year=refs.year,
             header=info.header, source=request.path,
         )
@@ -246,28 +276,24 @@ class DirectoryImporter:
                 state.scope_values.update({r[first] for r in records})
         existing = await self._existing(state, records)
         now = self._clock()
-        new: list[tuple[Any, ...]] = []
+        new: Sequence[tuple[Any, ...]]
         changed: list[tuple[int, tuple[Any, ...], dict[str, tuple[Any, Any]]]] = []
-        key_pos = spec.key_positions
-        columns = spec.columns
-        for record in records:
-            key = tuple(record[p] for p in key_pos)
-            old = existing.get(key)
-            if old is None:
-                new.append(record)
-                continue
-            state.matched_ids.add(old["id"])
-            diff = {
-                col: (jsonable(old[col]), jsonable(value))
-                for col, value in zip(columns, record, strict=True)
-                if old[col] != value
-            }
-            if not old["active"]:
-                diff["active"] = (False, True)
-            if diff:
-                changed.append((old["id"], record, diff))
-            else:
-                state.unchanged += 1
+        if not existing:
+            new = records  # a fresh directory (the usual bulk case): nothing to compare
+        else:
+            new = []
+            key_pos = spec.key_positions
+            for record in records:
+                old = existing.get(tuple(record[p] for p in key_pos))
+                if old is None:
+                    new.append(record)
+                    continue
+                state.matched_ids.add(old["id"])
+                diff = _differences(spec, old, record)
+                if diff:
+                    changed.append((old["id"], record, diff))
+                else:
+                    state.unchanged += 1
         state.created += len(new)
         state.updated += len(changed)
         for record in new[: max(0, SAMPLE_CHANGES - len(state.changes))]:
@@ -287,7 +313,7 @@ class DirectoryImporter:
             await self._insert(spec, new)
             entries.insert(0, AuditEntry(
                 f"{spec.entity}.created", spec.entity, "",
-                {"count": len(new), "keys": [self._key_text(spec, r) for r in new],
+                {"count": len(new), "keys": self._key_texts(spec, new),
                  "file": state.info.name if state.info else "",
                  "file_sha256": state.info.sha256 if state.info else ""},
             ))
@@ -347,7 +373,7 @@ class DirectoryImporter:
     async def _connection(self) -> AsyncConnection:
         return await self._session.connection()
 
-    async def _insert(self, spec: TableSpec, records: list[tuple[Any, ...]]) -> None:
+    async def _insert(self, spec: TableSpec, records: Sequence[tuple[Any, ...]]) -> None:
         """Bulk insert of new records (active)."""
         await insert_records(await self._connection(), spec, records)
 
@@ -364,8 +390,10 @@ class DirectoryImporter:
         statement = update(table).where(table.c.id == bindparam("v_id")).values(values)
         params = []
         for row_id, record, _diff in changed:
-            item = {f"v_{c}": v for c, v in zip(spec.columns, record, strict=True)
-                    if c not in spec.key}
+            item = {
+                f"v_{c}": json.loads(v) if c in spec.json_columns else v
+                for c, v in zip(spec.columns, record, strict=True) if c not in spec.key
+            }
             item["v_id"] = row_id
             params.append(item)
         conn = await self._connection()
@@ -532,6 +560,13 @@ class DirectoryImporter:
     def _dep_code(self, dep_id: int | None) -> str:
         dep = self._departments.get(dep_id) if dep_id is not None else None
         return dep.code if dep else str(dep_id)
+
+    def _key_texts(self, spec: TableSpec, records: Sequence[tuple[Any, ...]]) -> list[str]:
+        """``_key_text`` of many records; the per-department directories in one pass."""
+        if spec.kind in ("subjects", "inspectors"):
+            prefix = {d: f"{self._dep_code(d)}/" for d in {r[0] for r in records}}
+            return [prefix[r[0]] + r[1] for r in records]
+        return [self._key_text(spec, r) for r in records]
 
     def _key_text(self, spec: TableSpec, record: tuple[Any, ...]) -> str:
         """The natural key an official recognises: ``SCJG/9142…``, ``2026/SCJG-001``."""

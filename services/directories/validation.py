@@ -8,6 +8,7 @@ Errors carry a locale key and arguments, never text (the caller renders them in 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 import unicodedata
@@ -184,6 +185,15 @@ def months(raw: Cell) -> list[int]:
         else:
             raise Invalid("dir-err-months")
     return sorted(found)
+
+
+def json_text(value: Any) -> str:
+    """A list column as the JSON text stored in the database (records carry it ready-made)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _months_json(raw: Cell) -> str:
+    return json_text(months(raw))
 
 
 def code_list(raw: Cell) -> list[str]:
@@ -478,7 +488,7 @@ class SubjectRows(RowValidator):
         raw = row[i_months]
         peak = memo["peak_months"].get(raw)
         if peak is None:
-            peak = self._memo_parse("peak_months", raw, months)
+            peak = self._memo_parse("peak_months", raw, _months_json)
         if self._has_department:
             dep = self._memo_parse("department", row[i_dep], self._department_or_fail)
             key: Hashable = (dep.id, identifier)
@@ -580,7 +590,7 @@ class SubjectRows(RowValidator):
             self.fail(number, "status", raw_status, exc)
         raw_months = at(cells, "peak_months")
         try:
-            peak = months(raw_months)
+            peak = _months_json(raw_months)
         except Invalid as exc:
             self.fail(number, "peak_months", raw_months, exc)
         if identifier and dep is not None:
@@ -650,7 +660,7 @@ class InspectorRows(RowValidator):
             self.check_duplicate(number, key, "staff_no", raw_staff)
         if not self.end() or dep is None:
             return None
-        return (dep.id, staff_no, name, cert, expires, items, phone)
+        return (dep.id, staff_no, name, cert, expires, json_text(items), phone)
 
 
 class ExpertRows(RowValidator):
@@ -718,8 +728,8 @@ class ExpertRows(RowValidator):
             self.check_duplicate(number, code, "code", raw_code)
         if not self.end():
             return None
-        return (code, name, kind, organisation, specialties, items, dep.id if dep else None,
-                phone)
+        return (code, name, kind, organisation, json_text(specialties), json_text(items),
+                dep.id if dep else None, phone)
 
 
 class ItemRows(RowValidator):
@@ -799,8 +809,8 @@ class ItemRows(RowValidator):
             self.check_duplicate(number, code, "code", raw_code)
         if not self.end():
             return None
-        return (year, code, name, legal_basis, departments, kinds, checklist, methods,
-                requirements)
+        return (year, code, name, legal_basis, json_text(departments), json_text(kinds),
+                json_text(checklist), json_text(methods), requirements)
 
 
 class ConflictRows(RowValidator):
