@@ -21,9 +21,11 @@ class Draw(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(24))  # subjects|inspectors|experts|matching|replacement
+    # subjects | inspectors | experts | matching | replacement
+    kind: Mapped[str] = mapped_column(String(24))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
-    status: Mapped[str] = mapped_column(String(16), default="committed")  # committed|completed|failed
+    # committed | completed | failed (the inputs admit no result; audited)
+    status: Mapped[str] = mapped_column(String(16), default="committed")
     manifest: Mapped[str] = mapped_column(Text)
     manifest_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     entropy_source: Mapped[dict[str, Any]] = mapped_column(default=dict)
