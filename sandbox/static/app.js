@@ -527,6 +527,13 @@
     } catch (error) { toast(t("failed") + error.message); }
   }
 
+  /* sheets open just above the input row, whatever the reply keyboard below it takes */
+  function placeSheet(sheet) {
+    const chat = $("chat").getBoundingClientRect();
+    const composer = $("composer").getBoundingClientRect();
+    sheet.style.bottom = `${Math.round(chat.bottom - composer.top + 6)}px`;
+  }
+
   function showCommands() {
     const sheet = $("commands");
     if (!sheet.hidden) { sheet.hidden = true; return; }
@@ -550,6 +557,7 @@
       li.append(b);
       list.append(li);
     }
+    placeSheet(sheet);
     sheet.hidden = false;
   }
 
@@ -593,6 +601,7 @@
     });
     $("location").addEventListener("click", () => {
       $("commands").hidden = true;
+      placeSheet($("location-sheet"));
       $("location-sheet").hidden = !$("location-sheet").hidden;
     });
     $("loc-preset").addEventListener("click", () => {

@@ -156,6 +156,7 @@ async def test_phone_pick_send_tap_photo(world: str, tmp_path: Path) -> None:
         # the "/" menu lists the commands set by setMyCommands
         await page.locator("#menu").click()
         await expect(page.locator(".command")).to_have_count(3)
+        await page.screenshot(path=ARTIFACTS / "sandbox-phone-2a-commands.png")
         await page.locator(".command", has_text="/tasks").click()
         tasks = page.locator(".row.in", has_text="我的任务")
         await expect(tasks).to_contain_text("2026-LH-001")
