@@ -328,3 +328,40 @@ def test_excel_date_cells_and_text_dates() -> None:
     for bad in ("30/06/2027", "2027-02-30", "明年"):
         with pytest.raises(Invalid):
             date_value(bad)
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+async def test_the_example_files_import_cleanly(sessions: Sessions, clock: FixedClock) -> None:
+    async with sessions() as session:
+        await add_departments(session, "SCJG", "STHJ", "YJGL", "WJW", "JTYS")
+    steps = [
+        ("items", "items.csv", {"year": 2026}),
+        ("subjects", "subjects.csv", {"department": "SCJG"}),
+        ("subjects", "subjects-gbk.csv", {"department": "SCJG"}),
+        ("subjects", "subjects.xlsx", {"department": "SCJG"}),
+        ("inspectors", "inspectors.csv", {"department": "SCJG"}),
+        ("experts", "experts.csv", {}),
+        ("conflicts", "conflicts.csv", {"department": "SCJG"}),
+    ]
+    created = {}
+    for kind, name, options in steps:
+        report = await run_import(sessions, clock, kind, EXAMPLES / name, **options)
+        assert report.ok, (name, report.errors)
+        created[name] = (report.created, report.unchanged)
+    assert created["subjects.csv"] == (12, 0)
+    # the same twelve subjects in GBK and in Excel change nothing
+    assert created["subjects-gbk.csv"] == (0, 12)
+    assert created["subjects.xlsx"] == (0, 12)
+    assert created["conflicts.csv"] == (2, 0)
+
+    report = await run_import(
+        sessions, clock, "subjects", EXAMPLES / "subjects-with-errors.csv", department="SCJG"
+    )
+    assert [(e.row, e.column, e.reason) for e in report.errors] == [
+        (3, "统一社会信用代码", "dir-err-uscc-check"),
+        (4, "经度", "dir-err-not-number"),
+        (5, "信用风险分类", "dir-err-enum"),
+        (8, "统一社会信用代码", "dir-err-duplicate"),
+    ]
