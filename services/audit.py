@@ -34,7 +34,7 @@ def _instant(at: dt.datetime) -> str:
 
 
 def event_hash(
-    prev_hash: str, at: dt.datetime, actor: str, action: str, entity: str, entity_id: str,
+    prev_hash: str, *, at: dt.datetime, actor: str, action: str, entity: str, entity_id: str,
     data: dict[str, Any],
 ) -> str:
     """The chained hash of one event (the algorithm ``audit verify`` re-computes)."""
@@ -117,7 +117,8 @@ class AuditTrail:
         hashes: list[str] = []
         for entry in entries:
             data = json.loads(canonical_json(entry.data))  # what the database will give back
-            digest = event_hash(prev, at, actor, entry.action, entry.entity, entry.entity_id, data)
+            digest = event_hash(prev, at=at, actor=actor, action=entry.action,
+                                entity=entry.entity, entity_id=entry.entity_id, data=data)
             rows.append(
                 {
                     "at": at, "actor": actor, "action": entry.action, "entity": entry.entity,
@@ -159,8 +160,8 @@ class AuditTrail:
             if event.prev_hash != prev:
                 breaks.append(ChainBreak(event.id, "prev-hash-mismatch"))
             expected = event_hash(
-                event.prev_hash, event.at, event.actor, event.action, event.entity, event.entity_id,
-                event.data,
+                event.prev_hash, at=event.at, actor=event.actor, action=event.action,
+                entity=event.entity, entity_id=event.entity_id, data=event.data,
             )
             if expected != event.hash:
                 breaks.append(ChainBreak(event.id, "content-changed"))

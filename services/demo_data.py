@@ -883,16 +883,20 @@ async def load_demo_data(
         visited = [d for d in drafts if d.inspected is not None]
         count = 0
         if visited:
-            ids = {
-                (row.department_id, row.identifier): row.id
-                for row in (
-                    await session.execute(
-                        select(Subject.id, Subject.department_id, Subject.identifier).where(
-                            Subject.identifier.in_([d.identifier for d in visited])
-                        )
+            owners: dict[int, list[str]] = {}
+            for d in visited:
+                assert d.inspected is not None
+                owner = next(t.departments[0] for t in ITEMS_CATALOGUE if t.code == d.inspected[0])
+                owners.setdefault(dep_ids[owner], []).append(d.identifier)
+            ids: dict[tuple[int, str], int] = {}
+            for dep_id, identifiers in owners.items():
+                # (department_id, identifier) is the unique index: no scan of the whole table
+                found = await session.execute(
+                    select(Subject.id, Subject.identifier).where(
+                        Subject.department_id == dep_id, Subject.identifier.in_(identifiers)
                     )
-                ).all()
-            }
+                )
+                ids.update({(dep_id, row.identifier): row.id for row in found})
             rows = []
             for d in visited:
                 assert d.inspected is not None

@@ -507,15 +507,21 @@ class DirectoryImporter:
                 self._inspector_keys[row.id] = f"{self._dep_code(dep_id)}/{row.staff_no}"
         identifiers = sorted({r[2] for r in batch.records})
         subjects: dict[str, list[int]] = defaultdict(list)
-        for start in range(0, len(identifiers), LOOKUP_CHUNK):
-            rows = (await self._session.execute(
-                select(Subject.id, Subject.identifier)
-                .where(Subject.identifier.in_(identifiers[start:start + LOOKUP_CHUNK]))
-                .order_by(Subject.id)
-            )).all()
-            for row in rows:
-                subjects[row.identifier].append(row.id)
-                self._subject_keys[row.id] = row.identifier
+        # one query per department's directory, so the unique index (department, identifier)
+        # serves it: a subject listed by several departments is found in each
+        for dep_id in sorted(self._departments):
+            for start in range(0, len(identifiers), LOOKUP_CHUNK):
+                rows = (await self._session.execute(
+                    select(Subject.id, Subject.identifier).where(
+                        Subject.department_id == dep_id,
+                        Subject.identifier.in_(identifiers[start:start + LOOKUP_CHUNK]),
+                    )
+                )).all()
+                for row in rows:
+                    subjects[row.identifier].append(row.id)
+                    self._subject_keys[row.id] = row.identifier
+        for ids in subjects.values():
+            ids.sort()
         header = state.info.header if state.info else None
         records: list[tuple[Any, ...]] = []
         for number, (dep_id, staff_no, identifier, reason) in zip(

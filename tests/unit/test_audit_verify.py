@@ -98,7 +98,8 @@ def test_a_rehashed_row_still_breaks_the_next_link(cli_db: str, tmp_path: Path) 
             data = row.data if isinstance(row.data, dict) else json.loads(row.data)
             data["count"] = 2
             new_hash = event_hash(
-                row.prev_hash, at, row.actor, row.action, row.entity, row.entity_id, data
+                row.prev_hash, at=at, actor=row.actor, action=row.action, entity=row.entity,
+                entity_id=row.entity_id, data=data,
             )
             await conn.execute(
                 text("UPDATE audit_event SET data = :d, hash = :h WHERE id = 2"),
