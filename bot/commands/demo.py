@@ -83,12 +83,13 @@ async def _serve(settings: Settings, personas: list[dict[str, object]], open_url
         create_web_app(settings), host=settings.web_host, port=settings.web_port,
         log_level="warning", lifespan="on"))
     emulator_task = asyncio.create_task(emulator.serve())
-    while not emulator.started:
-        if emulator_task.done():
-            await emulator_task
-            raise RuntimeError("the emulator did not start")
-        await asyncio.sleep(0.05)
     web_task = asyncio.create_task(web.serve())
+    for server, task in ((emulator, emulator_task), (web, web_task)):
+        while not server.started:
+            if task.done():
+                await task
+                raise RuntimeError("a server did not start")
+            await asyncio.sleep(0.05)
     stop = asyncio.Event()
     async with database(settings) as sessions:
         bot_task = asyncio.create_task(run_polling(settings, sessions, utc_now, stop))
