@@ -39,7 +39,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 from storage.models import (
@@ -472,9 +471,11 @@ class DrawService:
         tagged = Subject.id.cast(String) + ":" + Subject.status
         dialect = (await self._session.connection()).dialect.name
         if dialect == "postgresql":
+            # unordered: sorting the (nearly sorted) ids in Python is cheaper than in the
+            # aggregate (measured 8 s against 13 s for 7M rows)
             stmt = select(
                 Subject.risk_class,
-                func.array_agg(aggregate_order_by(Subject.id, Subject.id)).filter(live),
+                func.array_agg(Subject.id).filter(live),
                 func.string_agg(tagged, ",").filter(not_(live)),
             )
         else:
@@ -492,6 +493,7 @@ class DrawService:
                 ids.sort()  # already in rowid order almost always: a linear pass
             else:
                 ids = list(aggregated or [])
+                ids.sort()
             if excluded:
                 ids = list(filterfalse(excluded.__contains__, ids))
             pool[risk] = ids
