@@ -301,6 +301,11 @@ def run_case(argv: list[str]) -> None:
     else:
         raise SystemExit(f"unknown case {case}")
     out["peak_mb"] = peak_mb()
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
+        resource.RUSAGE_CHILDREN)
+    # CPU seconds of this process and its helpers (not the database server's): steadier than
+    # wall time when other work shares the two cores
+    out["cpu_s"] = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
     print("RESULT " + json.dumps(out))
 
 
@@ -383,13 +388,15 @@ def main() -> None:
                   f"({args.subjects / load['load_s']:,.0f} rows/s, peak {load['peak_mb']:.0f} MB)")
         scan = subprocess_case("scan", url)
         print(f"  bare scan: {scan['seconds']:8.2f} s  peak {scan['peak_mb']:7.0f} MB  "
-              f"({scan['rows']:,} rows; load average {scan['load']:.1f})")
+              f"cpu {scan['cpu_s']:.1f} s ({scan['rows']:,} rows; "
+              f"load average {scan['load']:.1f})")
         bundle = WORK / f"bundle-{name}.json"
         draw = subprocess_case("draw", url, str(bundle))
         phases = draw["phases"]
         allocation = draw["summary"]["allocation"]
         print(f"  draw:      {draw['seconds']:8.2f} s  peak {draw['peak_mb']:7.0f} MB  "
-              f"(commit {phases['commit']:.2f} s, complete {phases['complete']:.2f} s, "
+              f"cpu {draw['cpu_s']:.1f} s (commit {phases['commit']:.2f} s, "
+              f"complete {phases['complete']:.2f} s, "
               f"bundle {phases['bundle']:.2f} s; {sum(allocation.values()):,} drawn, "
               f"pool {sum(draw['summary']['pool'].values()):,}, excluded "
               f"{draw['summary']['excluded']}, bundle {draw['bundle_mb']:.0f} MB; "
@@ -404,6 +411,7 @@ def main() -> None:
                   "(target < 1)")
         ver = subprocess_case("verify", str(bundle))
         print(f"  verifier:  {ver['seconds']:8.2f} s  peak {ver['peak_mb']:7.0f} MB  "
+              f"cpu {ver['cpu_s']:.1f} s  "
               f"exit {ver['exit']}: {ver['verdict']}")
         ok = draw["seconds"] < 60 and draw["peak_mb"] < 3072
         print(f"  whole draw under 60 s and 3 GB: {'yes' if ok else 'NO'}")
