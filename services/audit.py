@@ -37,17 +37,27 @@ def event_hash(
     prev_hash: str, *, at: dt.datetime, actor: str, action: str, entity: str, entity_id: str,
     data: dict[str, Any],
 ) -> str:
-    """The chained hash of one event (the algorithm ``audit verify`` re-computes)."""
-    body = canonical_json(
-        {
-            "prev": prev_hash,
-            "at": _instant(at),
-            "actor": actor,
-            "action": action,
-            "entity": entity,
-            "entity_id": entity_id,
-            "data": data,
-        }
+    """The chained hash of one event (the algorithm ``audit verify`` re-computes).
+
+    SHA-256 of the canonical JSON of {prev, at, actor, action, entity, entity_id, data}.
+    """
+    return _hash_body(prev_hash, at=at, actor=actor, action=action, entity=entity,
+                      entity_id=entity_id, data_json=canonical_json(data))
+
+
+def _hash_body(
+    prev_hash: str, *, at: dt.datetime, actor: str, action: str, entity: str, entity_id: str,
+    data_json: str,
+) -> str:
+    # canonical_json of the whole event, assembled around the already canonical data text so
+    # that a big payload (the keys of 5,000 created records) is serialised only once
+    def text(value: str) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    body = (
+        f'{{"action":{text(action)},"actor":{text(actor)},"at":{text(_instant(at))},'
+        f'"data":{data_json},"entity":{text(entity)},"entity_id":{text(entity_id)},'
+        f'"prev":{text(prev_hash)}}}'
     )
     return hashlib.sha256(body.encode()).hexdigest()
 
@@ -116,9 +126,11 @@ class AuditTrail:
         rows: list[dict[str, Any]] = []
         hashes: list[str] = []
         for entry in entries:
-            data = json.loads(canonical_json(entry.data))  # what the database will give back
-            digest = event_hash(prev, at=at, actor=actor, action=entry.action,
-                                entity=entry.entity, entity_id=entry.entity_id, data=data)
+            data_json = canonical_json(entry.data)
+            data = json.loads(data_json)  # what the database will give back
+            digest = _hash_body(prev, at=at, actor=actor, action=entry.action,
+                                entity=entry.entity, entity_id=entry.entity_id,
+                                data_json=data_json)
             rows.append(
                 {
                     "at": at, "actor": actor, "action": entry.action, "entity": entry.entity,

@@ -34,6 +34,7 @@ BATCH_SIZE = 5000
 HEADER_SEARCH_ROWS = 10
 # Files above this size are validated in a child process (start-up costs about a second).
 PARALLEL_THRESHOLD_BYTES = 8 * 1024 * 1024
+PIPE_BUFFER_BYTES = 8 * 1024 * 1024
 NEEDS_DEPARTMENT = frozenset({"subjects", "inspectors", "conflicts"})
 
 
@@ -121,7 +122,8 @@ def validate_stream(
         records: list[tuple[Any, ...]] = []
         count = 0
         for number, cells in rows:
-            if _blank(cells):
+            # a row with a first cell is not blank: the usual case costs one test
+            if not (cells and cells[0]) and _blank(cells):
                 continue
             count += 1
             record = validate(number, cells)
@@ -216,6 +218,9 @@ async def stream(
         sys.executable, "-c",
         "from services.directories.pipeline import child_main; child_main()",
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=env,
+        # The reader stops reading the pipe beyond twice this limit; a few batches of headroom
+        # let the child validate ahead while the parent writes (memory stays bounded).
+        limit=PIPE_BUFFER_BYTES,
     )
     if child.stdin is None or child.stdout is None:  # pragma: no cover - PIPE always gives both
         raise RuntimeError("no pipe to the validation process")
