@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -215,21 +215,10 @@ class DirectoryImporter:
         )
         if refs.department is not None:
             state.scope_values.add(refs.department.id)
-        summary: Summary | None = None
-        async for message in pipeline.stream(
-            request.path, request.kind, refs, parallel=request.parallel
-        ):
-            if isinstance(message, FileInfo):
-                state.info = message
-            elif isinstance(message, Batch):
-                if progress is not None:
-                    progress(message.done, message.total)
-                if message.error_count or state.parent_errors:
-                    state.writing = False
-                if state.writing and message.records:
-                    await self._batch(request, state, message)
-            else:
-                summary = message
+        if await self._can_stream(request, state, refs):
+            summary = await self._stream_copy(request, state, refs, progress)
+        else:
+            summary = await self._batches(request, state, refs, progress)
         info = state.info
         if summary is None or info is None:  # pragma: no cover - the stream's contract
             raise RuntimeError("the validation pass ended without its summary")
@@ -254,6 +243,103 @@ class DirectoryImporter:
             changes=tuple(state.changes) if clean else (),
             department=refs.department.code if refs.department else None, year=refs.year,
             header=info.header, source=request.path,
+        )
+
+    async def _batches(
+        self, request: ImportRequest, state: _State, refs: References,
+        progress: ProgressCallback | None,
+    ) -> Summary | None:
+        """The general path: each clean batch compared with what is stored, then written."""
+        summary: Summary | None = None
+        async for message in pipeline.stream(
+            request.path, request.kind, refs, parallel=request.parallel
+        ):
+            if isinstance(message, FileInfo):
+                state.info = message
+            elif isinstance(message, Batch):
+                if progress is not None:
+                    progress(message.done, message.total)
+                if message.error_count or state.parent_errors:
+                    state.writing = False
+                if state.writing and message.records:
+                    await self._batch(request, state, message)
+            else:
+                summary = message
+        return summary
+
+    async def _can_stream(self, request: ImportRequest, state: _State, refs: References) -> bool:
+        """Whether one streaming COPY can take the whole file: PostgreSQL, a real import, and
+        a scope known in advance that holds no records yet (nothing to compare with)."""
+        if self._session.bind is None or self._session.bind.dialect.name != "postgresql":
+            return False
+        if request.dry_run or request.parallel:
+            return False
+        if request.kind in ("subjects", "inspectors") and refs.department is not None:
+            return await self._is_fresh(state, refs.department.id)
+        if request.kind == "items":
+            return await self._is_fresh(state, refs.year)
+        if request.kind == "experts":
+            return await self._is_fresh(state, None)
+        return False
+
+    async def _stream_copy(
+        self, request: ImportRequest, state: _State, refs: References,
+        progress: ProgressCallback | None,
+    ) -> Summary | None:
+        """A fresh directory on PostgreSQL: rows are validated in this process and streamed
+        into one COPY as they come, so the server inserts on the other core meanwhile (a
+        validation child would only compete with it for the CPU)."""
+        spec = state.spec
+        summary: Summary | None = None
+        created: list[AuditEntry] = []
+
+        async def records() -> AsyncIterator[tuple[Any, ...]]:
+            nonlocal summary
+            async for message in pipeline.stream(
+                request.path, request.kind, refs, parallel=False
+            ):
+                if isinstance(message, FileInfo):
+                    state.info = message
+                elif isinstance(message, Batch):
+                    if progress is not None:
+                        progress(message.done, message.total)
+                    if message.error_count:
+                        state.writing = False
+                    if state.writing and message.records:
+                        state.created += len(message.records)
+                        created.append(self._created_entry(state, message.records))
+                        for record in message.records:
+                            yield (*record, True)
+                else:
+                    summary = message
+
+        conn = await self._connection()
+        raw = await conn.get_raw_connection()
+        driver: Any = raw.driver_connection
+        if driver is None or not driver.is_in_transaction():
+            raise RuntimeError("COPY needs the transaction SQLAlchemy has begun")
+        await driver.copy_records_to_table(
+            spec.table.name, records=records(), columns=[*spec.columns, "active"]
+        )
+        if state.writing and created:
+            await self._audit.record_many(request.actor, created)
+        return summary
+
+    def _sample_created(self, state: _State, records: Sequence[tuple[Any, ...]]) -> None:
+        room = max(0, SAMPLE_CHANGES - len(state.changes))
+        for key in self._key_texts(state.spec, records[:room]):
+            state.sample(RecordChange("created", key))
+
+    def _created_entry(self, state: _State, records: Sequence[tuple[Any, ...]]) -> AuditEntry:
+        """One audit event for a batch of created records: their natural keys, the file."""
+        spec = state.spec
+        keys = self._key_texts(spec, records)
+        self._sample_created(state, records)
+        return AuditEntry(
+            f"{spec.entity}.created", spec.entity, "",
+            {"count": len(records), "keys": keys,
+             "file": state.info.name if state.info else "",
+             "file_sha256": state.info.sha256 if state.info else ""},
         )
 
     async def _batch(self, request: ImportRequest, state: _State, batch: Batch) -> None:
@@ -296,8 +382,6 @@ class DirectoryImporter:
                     state.unchanged += 1
         state.created += len(new)
         state.updated += len(changed)
-        for record in new[: max(0, SAMPLE_CHANGES - len(state.changes))]:
-            state.sample(RecordChange("created", self._key_text(spec, record)))
         entries: list[AuditEntry] = []
         for row_id, record, diff in changed:
             key_text = self._key_text(spec, record)
@@ -308,15 +392,11 @@ class DirectoryImporter:
                  "file_sha256": state.info.sha256 if state.info else ""},
             ))
         if request.dry_run:
+            self._sample_created(state, new)
             return
         if new:
             await self._insert(spec, new)
-            entries.insert(0, AuditEntry(
-                f"{spec.entity}.created", spec.entity, "",
-                {"count": len(new), "keys": self._key_texts(spec, new),
-                 "file": state.info.name if state.info else "",
-                 "file_sha256": state.info.sha256 if state.info else ""},
-            ))
+            entries.insert(0, self._created_entry(state, new))
         if changed:
             await self._update(spec, changed, now)
         if entries:
