@@ -10,7 +10,8 @@ tracemalloc) is its own:
 - ``import``:   the real importer (``DirectoryImporter``), as ``jointcheck import subjects``
                 runs it: encoding detection and SHA-256, every row validated (USCC check
                 character, enumerations, coordinates, months, duplicates), the bulk insert in
-                one transaction, the audit events;
+                one transaction (SQLite: validation in a child process, executemany;
+                PostgreSQL: in-process validation streamed into one COPY), the audit events;
 - ``baseline``: the same CSV rows inserted without validation: ``csv.reader`` and sqlite3
                 ``executemany`` (same pragmas as the application) or asyncpg ``COPY``.
 
