@@ -1,1 +1,1 @@
-"""Assembly and entry points: configuration, the Bot and Dispatcher factory, middlewares, the CLI."""
+"""Assembly and entry points: configuration, the Bot and Dispatcher factory, the CLI."""

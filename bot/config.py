@@ -24,14 +24,14 @@ class Settings(BaseSettings):
     # storage
     database_url: str = Field(
         default=f"sqlite+aiosqlite:///{VAR_DIR / 'jointcheck.db'}",
-        description="SQLAlchemy async URL; sqlite+aiosqlite by default, postgresql+asyncpg in production",
+        description="SQLAlchemy async URL: sqlite+aiosqlite by default, postgresql+asyncpg",
     )
     files_dir: Path = VAR_DIR / "files"
 
     # the bot
     bot_token: SecretStr | None = None
     bot_api_url: str | None = Field(
-        default=None, description="a Bot API server other than Telegram's, e.g. the sandbox emulator"
+        default=None, description="a Bot API server other than Telegram's (the sandbox)"
     )
     bot_username: str | None = None
     redis_url: str | None = Field(default=None, description="FSM storage shared by instances")

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from storage.models import Department, Task
 
 from services.accounts import Persona, Role, bind_demo_accounts
 from services.clock import Clock
@@ -28,7 +29,6 @@ from services.demo_workflow import (
     DemoTaskSummary,
 )
 from services.tasks import TaskService, TaskSpec, TaskState
-from storage.models import Department, Task
 
 # Telegram user ids of the sandbox's people (the emulator's chat users).
 INSPECTOR_UID = 910001

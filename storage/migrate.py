@@ -21,7 +21,7 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the database at ``url`` to ``revision`` (blocking; call from a thread in async code)."""
+    """Bring the database at ``url`` to ``revision`` (blocking; use a thread in async code)."""
     command.upgrade(alembic_config(url), revision)
 
 

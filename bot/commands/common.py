@@ -26,7 +26,9 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
 
 
 @asynccontextmanager
-async def database(settings: Settings | None = None) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+async def database(
+    settings: Settings | None = None,
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     """A session factory on the configured database, disposed of at the end."""
     settings = settings or get_settings()
     engine = create_engine(settings.database_url)

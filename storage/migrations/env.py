@@ -6,7 +6,6 @@ import asyncio
 
 from alembic import context
 from sqlalchemy.engine import Connection
-
 from storage.db import create_engine
 from storage.models import Base
 
@@ -36,11 +35,15 @@ async def _run_async(url: str) -> None:
 def run_migrations_online() -> None:
     """Run the migrations on the URL given by ``storage.migrate.alembic_config``."""
     url = config.attributes.get("url") or config.get_main_option("sqlalchemy.url")
-    asyncio.run(_run_async(url))
+    if not url:
+        raise RuntimeError("no database URL: use storage.migrate.upgrade(url)")
+    asyncio.run(_run_async(str(url)))
 
 
 if context.is_offline_mode():
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata
+    )
     with context.begin_transaction():
         context.run_migrations()
 else:
