@@ -2,10 +2,11 @@
 
 One streaming pass: rows are validated (in a child process for big files) and, while the file
 is clean so far, written in batches inside one transaction: new records by bulk insert
-(``executemany`` on SQLite, ``COPY`` on PostgreSQL), changed ones by update with a per-record
-audit event listing the changed fields. The first bad row stops all writing; the pass goes on
-to report every error, then the transaction is rolled back, so a file with any bad row changes
-nothing. ``--sync`` then deactivates (never deletes) records of the scope missing from the file.
+(``executemany`` on SQLite, ``COPY`` on PostgreSQL, one streaming COPY for a directory that is
+still empty), changed ones by update with a per-record audit event listing the changed fields.
+The first bad row stops all writing; the pass goes on to report every error, then the
+transaction is rolled back, so a file with any bad row changes nothing. ``--sync`` then
+deactivates (never deletes) records of the scope missing from the file.
 
 Audit: each batch of created records is one event listing their natural keys (with the file's
 SHA-256), each update or deactivation is one event with its field changes, and one closing
@@ -117,6 +118,7 @@ class _State:
     writing: bool = True
 
     def sample(self, change: RecordChange) -> None:
+        """Keep a change for the report, up to ``SAMPLE_CHANGES``."""
         if len(self.changes) < SAMPLE_CHANGES:
             self.changes.append(change)
 
@@ -350,16 +352,14 @@ class DirectoryImporter:
             if state.parent_errors:
                 state.writing = False
                 return
-        if spec.kind == "experts" and request.department is None:
-            state.scope_values.add(None)
-        elif spec.kind != "experts":
-            first = spec.key_positions[0]
-            if spec.kind == "conflicts":
-                state.scope_values.update(
-                    self._departments_of_conflict_batch(batch)
-                )
-            else:
-                state.scope_values.update({r[first] for r in records})
+        # what --sync will look at: the departments (or year) the file covers
+        if spec.kind == "experts":
+            if request.department is None:
+                state.scope_values.add(None)
+        elif spec.kind == "conflicts":
+            state.scope_values.update({r[0] for r in batch.records})  # inspectors' departments
+        else:
+            state.scope_values.update({r[0] for r in records})
         existing = await self._existing(state, records)
         now = self._clock()
         new: Sequence[tuple[Any, ...]]
@@ -566,9 +566,6 @@ class DirectoryImporter:
         )
 
     # --- conflicts: the inspector and the subject must exist ------------------------------------
-
-    def _departments_of_conflict_batch(self, batch: Batch) -> set[int]:
-        return {r[0] for r in batch.records}
 
     async def _resolve_conflicts(self, state: _State, batch: Batch) -> list[tuple[Any, ...]]:
         """(department_id, staff_no, identifier, reason) rows -> (inspector_id, subject_id,

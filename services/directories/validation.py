@@ -290,6 +290,9 @@ class RowValidator:
         self.duplicates: dict[Hashable, list[int]] = {}
         self._index = header.index
         self._has_department = "department" in header.index
+        # Natural keys include the department only when rows may name different ones: with
+        # --department every row must name that one (or be refused), so the bare key will do.
+        self._per_department = self._has_department and refs.department is None
         self._row_errors = 0
 
     def at(self, cells: Sequence[Cell], name: str) -> Cell:
@@ -336,7 +339,7 @@ class RowValidator:
 
     def scoped(self, cells: Sequence[Cell], key: str) -> Hashable:
         """A per-department natural key: the bare key when the whole file has one department."""
-        if "department" not in self._index:
+        if not self._per_department:
             return key
         dep = self.row_department(cells)
         return (dep.id if dep else None, key)
@@ -411,7 +414,12 @@ class SubjectRows(RowValidator):
             name: {} for name in ("kind", "district", "industry_code", "risk_class", "status",
                                   "peak_months", "department")
         }
-        self._has_department = "department" in index
+        self._pad = absent in self._cols
+        # the busiest memos, bound once
+        self._kinds = self._memo["kind"]
+        self._districts = self._memo["district"]
+        self._peaks = self._memo["peak_months"]
+        self._deps = self._memo["department"]
 
     def _memo_parse(self, name: str, raw: str, parse: Any) -> Any:
         memo = self._memo[name]
@@ -436,8 +444,11 @@ class SubjectRows(RowValidator):
         return self.validate_slow(number, cells)
 
     def _fast(self, cells: Sequence[Cell]) -> tuple[Any, ...] | None:
+        # Every check of validate_slow, in straight-line code with memos for the columns that
+        # repeat; ``None`` sends the row to the careful path, which names what is wrong.
         row = cells if isinstance(cells, list) else list(cells)
-        row.append("")  # the cell that absent columns point at
+        if self._pad:
+            row.append("")  # the cell that absent columns point at
         (i_id, i_name, i_kind, i_address, i_district, i_industry, i_lon, i_lat, i_risk,
          i_status, i_months, i_dep) = self._cols
         memo = self._memo
@@ -446,7 +457,7 @@ class SubjectRows(RowValidator):
             return None
         identifier = identifier.upper()
         raw = row[i_kind]
-        kind = memo["kind"].get(raw)
+        kind = self._kinds.get(raw)
         if kind is None:
             kind = self._memo_parse("kind", raw, _kind_or_blank)
         if not kind:
@@ -463,7 +474,7 @@ class SubjectRows(RowValidator):
         if len(address) > MAX_ADDRESS:
             return None
         raw = row[i_district]
-        district = memo["district"].get(raw)
+        district = self._districts.get(raw)
         if district is None:
             district = self._memo_parse("district", raw, _district)
         raw = row[i_industry]
@@ -486,17 +497,21 @@ class SubjectRows(RowValidator):
         if status is None:
             status = self._memo_parse("status", raw, _status)
         raw = row[i_months]
-        peak = memo["peak_months"].get(raw)
+        peak = self._peaks.get(raw)
         if peak is None:
             peak = self._memo_parse("peak_months", raw, _months_json)
         if self._has_department:
-            dep = self._memo_parse("department", row[i_dep], self._department_or_fail)
-            key: Hashable = (dep.id, identifier)
+            raw = row[i_dep]
+            dep = self._deps.get(raw)
+            if dep is None:
+                dep = self._memo_parse("department", raw, self._department_or_fail)
         else:
             dep = self.refs.department
-            key = identifier
+            if dep is None:
+                return None
+        key: Hashable = (dep.id, identifier) if self._per_department else identifier
         seen = self.seen
-        if dep is None or key in seen:
+        if key in seen:
             return None
         seen.add(key)
         return (dep.id, identifier, name, kind, address, district, industry, longitude, latitude,
@@ -594,7 +609,7 @@ class SubjectRows(RowValidator):
         except Invalid as exc:
             self.fail(number, "peak_months", raw_months, exc)
         if identifier and dep is not None:
-            key: Hashable = identifier if "department" not in self._index else (dep.id, identifier)
+            key: Hashable = (dep.id, identifier) if self._per_department else identifier
             self.check_duplicate(number, key, "identifier", raw_id)
         if not self.end() or dep is None:
             return None
@@ -656,7 +671,7 @@ class InspectorRows(RowValidator):
         except Invalid as exc:
             self.fail(number, "phone", at(cells, "phone"), exc)
         if staff_no and dep is not None:
-            key: Hashable = staff_no if "department" not in self._index else (dep.id, staff_no)
+            key: Hashable = (dep.id, staff_no) if self._per_department else staff_no
             self.check_duplicate(number, key, "staff_no", raw_staff)
         if not self.end() or dep is None:
             return None

@@ -128,3 +128,25 @@ def test_subject_headers_as_officials_write_them(header: str, field: str | None)
 )
 def test_other_directories_headers(kind: str, header: str, field: str) -> None:
     assert match_header(kind, header) == field
+
+
+rows_with_department = st.tuples(
+    rows, st.sampled_from(["SCJG", "市场监督管理局", "STHJ", "", "税务局"])
+).map(lambda pair: [*pair[0], pair[1]])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(rows_with_department, min_size=1, max_size=4),
+       st.sampled_from([REFS, References(departments=REFS.departments)]))
+def test_fast_path_agrees_with_a_department_column_too(
+    many: list[list[str]], refs: References
+) -> None:
+    header = [*SUBJECT_HEADER, "所属部门"]
+    combined = SubjectRows(map_header("subjects", 1, header), refs)
+    careful = SubjectRows(map_header("subjects", 1, header), refs)
+    for number, row in enumerate(many, start=2):
+        expected = careful.validate_slow(number, list(row))
+        assert combined.validate(number, list(row)) == expected
+    assert [(e.row, e.reason) for e in combined.errors] == [
+        (e.row, e.reason) for e in careful.errors
+    ]
