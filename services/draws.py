@@ -287,13 +287,7 @@ class DrawService:
     # ----------------------------------------------------------------- reading
 
     async def _task(self, task_id: int, *, lock: bool = False) -> Task:
-        stmt = select(Task).where(Task.id == task_id)
-        if lock:
-            stmt = stmt.with_for_update()
-        task = await self._session.scalar(stmt)
-        if task is None:
-            raise NotFound("task-not-found", id=task_id)
-        return task
+        return await self._tasks.row(task_id, lock=lock)
 
     async def _draw(self, draw_id: int) -> Draw:
         draw = await self._session.get(Draw, draw_id)

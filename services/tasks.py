@@ -191,7 +191,8 @@ class TaskService:
 
     # ----------------------------------------------------------------- reading
 
-    async def _row(self, task_id: int, *, lock: bool = False) -> Task:
+    async def row(self, task_id: int, *, lock: bool = False) -> Task:
+        """The task's row (for other services), locked for update when asked."""
         stmt = select(Task).where(Task.id == task_id)
         if lock:
             stmt = stmt.with_for_update()
@@ -251,7 +252,7 @@ class TaskService:
 
     async def get(self, task_id: int) -> TaskView:
         """One task with its current review round."""
-        return await self._view(await self._row(task_id))
+        return await self._view(await self.row(task_id))
 
     async def list_tasks(self, state: str | None = None, department: str | None = None
                          ) -> list[TaskView]:
@@ -304,14 +305,14 @@ class TaskService:
     async def record_draw_step(self, task_id: int, action: str, actor: str,
                                data: dict[str, Any]) -> None:
         """Taken by ``DrawService`` when a draw completes; the caller commits."""
-        task = await self._row(task_id, lock=True)
+        task = await self.row(task_id, lock=True)
         await self._step(task, action, actor, data)
 
     async def advance(self, task_id: int, action: str, actor: str,
                       finished_on: dt.date | None = None) -> TaskView:
         """A manual step: start, finish (the check finished: results due in 20 working days),
         publish, archive. Draw steps and review steps are refused here with the right command."""
-        task = await self._row(task_id, lock=True)
+        task = await self.row(task_id, lock=True)
         step = STEPS.get(action)
         if step is not None and step.by_draw:
             raise IllegalTransition("task-step-by-draw", code=task.code, action=action)
@@ -441,7 +442,7 @@ class TaskService:
 
     async def revise(self, task_id: int, changes: Mapping[str, Any], actor: str) -> TaskView:
         """Change a draft (or a returned task, which goes back to draft) before resubmitting."""
-        task = await self._row(task_id, lock=True)
+        task = await self.row(task_id, lock=True)
         if task.state not in (S.DRAFT, S.RETURNED):
             raise IllegalTransition("task-illegal-step", code=task.code, state=task.state,
                                     action="revise",
@@ -482,7 +483,7 @@ class TaskService:
 
     async def reopen(self, task_id: int, actor: str) -> TaskView:
         """A returned task goes back to draft, to be revised and resubmitted."""
-        task = await self._row(task_id, lock=True)
+        task = await self.row(task_id, lock=True)
         await self._step(task, "reopen", actor)
         await self._session.commit()
         return await self._view(task)
@@ -491,7 +492,7 @@ class TaskService:
 
     async def submit(self, task_id: int, actor: str) -> TaskView:
         """Push the task to every participating department for review: a new round."""
-        task = await self._row(task_id, lock=True)
+        task = await self.row(task_id, lock=True)
         new_round = await self._round(task.id) + 1
         await self._step(task, "submit", actor, {"round": new_round})
         found = await departments_by_code(self._session, task.department_codes)
@@ -506,7 +507,7 @@ class TaskService:
                      decision: Literal["approve", "return"], comment: str,
                      actor: str) -> TaskView:
         """One department approves, or returns with a comment; all approve → approved (Art. 12)."""
-        task = await self._row(task_id, lock=True)
+        task = await self.row(task_id, lock=True)
         if decision not in ("approve", "return"):
             raise ValidationFailed("review-bad-decision", decision=decision)
         if task.state != S.IN_REVIEW:
@@ -552,7 +553,7 @@ class TaskService:
 
     async def review_history(self, task_id: int) -> list[tuple[int, ReviewLine]]:
         """Every round's decisions, oldest first."""
-        task = await self._row(task_id)
+        task = await self.row(task_id)
         codes = await department_codes_by_id(self._session)
         rows = (await self._session.scalars(
             select(TaskReview).where(TaskReview.task_id == task.id)
