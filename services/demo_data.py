@@ -961,6 +961,16 @@ async def load_demo_data(
     )
 
 
+async def load_demo_departments(session: AsyncSession, clock: Clock) -> list[str]:
+    """Only the five departments (for officials who bring their own files); idempotent."""
+    from services.directories.catalogue import add_department
+
+    for code, name_zh, name_en in DEPARTMENTS:
+        await add_department(session, clock, code=code, name_zh=name_zh, name_en=name_en,
+                             actor=DEMO_ACTOR)
+    return [code for code, _, _ in DEPARTMENTS]
+
+
 async def _conflicts(
     session: AsyncSession,
     rng: random.Random,
@@ -1038,4 +1048,7 @@ def write_subjects_csv(path: Path, n: int, *, seed: int = 1, department: str | N
     return rows
 
 
-__all__ = ["DemoGenerator", "DemoSummary", "load_demo_data", "write_subjects_csv"]
+__all__ = [
+    "DemoGenerator", "DemoSummary", "load_demo_data", "load_demo_departments",
+    "write_subjects_csv",
+]

@@ -191,15 +191,27 @@ def demo_data_command(
     *,
     subjects: Annotated[int, typer.Option("--subjects", help="市场主体数量")] = 2000,
     seed: Annotated[int, typer.Option("--seed", help="随机种子：同一种子，同样的数据")] = 20260302,
+    departments_only: Annotated[
+        bool, typer.Option("--departments-only", help="只建五个部门，名录用自己的文件导入")
+    ] = False,
     lang: Lang = "zh_CN",
 ) -> None:
     """生成演示名录 / load realistic synthetic Ezhou directories (migrates first)."""
     from bot.config import get_settings
-    from services.demo_data import load_demo_data
+    from services.demo_data import load_demo_data, load_demo_departments
     from storage.migrate import upgrade
 
     tr = Translator(lang)
     upgrade(get_settings().database_url)
+    if departments_only:
+
+        async def departments() -> list[str]:
+            async with database() as sessions, sessions() as session:
+                return await load_demo_departments(session, utc_now)
+
+        codes = run(departments())
+        say("[green]✓[/] " + tr("dir-demo-departments", codes="、".join(codes)))
+        return
 
     async def body() -> Any:
         async with database() as sessions, sessions() as session:

@@ -159,3 +159,13 @@ def test_demo_data_command(cli_db: str) -> None:
     listing = runner.invoke(app, ["departments"])
     for dep in ("SCJG", "STHJ", "YJGL", "WJW", "JTYS"):
         assert dep in listing.output
+
+
+def test_demo_departments_only(cli_db: str) -> None:
+    result = runner.invoke(app, ["demo-data", "--departments-only"])
+    assert result.exit_code == 0, result.output
+    assert "已建部门：SCJG、STHJ、YJGL、WJW、JTYS" in result.output
+    listing = runner.invoke(app, ["departments"])
+    assert "鄂州市交通运输局" in listing.output
+    # the fixture's SCJG was renamed to the demo's full name, not duplicated
+    assert listing.output.count("SCJG") == 1

@@ -107,3 +107,4 @@ dir-department-saved = Saved department { $code } ({ $name })
 dir-demo-progress = Generating demo data
 dir-demo-done = Demo data loaded (seed { $seed }): { $departments } departments, { $items } items, { $subjects } subjects, { $inspectors } inspectors, { $experts } experts/institutions, { $conflicts } conflicts, { $inspections } recent inspections.
 dir-demo-exists = The database already holds the demo data; nothing loaded again.
+dir-demo-departments = Departments ready: { $codes } (import the directories with jointcheck import)

@@ -115,3 +115,4 @@ dir-department-saved = 已保存部门 { $code }（{ $name }）
 dir-demo-progress = 生成演示数据
 dir-demo-done = 演示数据已载入（种子 { $seed }）：{ $departments } 个部门，{ $items } 个抽查事项，{ $subjects } 个检查对象，{ $inspectors } 名执法人员，{ $experts } 名专家/机构，{ $conflicts } 条回避关系，{ $inspections } 条近期检查记录。
 dir-demo-exists = 数据库中已有演示数据，未重复载入。
+dir-demo-departments = 已建部门：{ $codes }（名录可用 jointcheck import 导入）
