@@ -11,8 +11,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from services.directories.tables import TableSpec
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.directories.tables import TableSpec
 
 # SQLite's page cache during a bulk import: the unique index of a million subjects is about
 # 50 MB, and inserting in USCC order (random) thrashes the default 2 MB cache.

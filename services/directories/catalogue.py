@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from storage.models import CatalogueYear, Department, InspectionItem, Inspector, Subject
+
 from services.audit import AuditTrail
 from services.clock import Clock
 from services.directories.errors import CatalogueLocked
 from services.errors import NotFound, ValidationFailed
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-from storage.models import CatalogueYear, Department, InspectionItem, Inspector, Subject
 
 
 @dataclass(frozen=True)

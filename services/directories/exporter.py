@@ -17,6 +17,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from storage.models import (
+    Conflict,
+    Department,
+    Expert,
+    InspectionItem,
+    Inspector,
+    Subject,
+)
+
 from services.clock import Clock, local_date
 from services.directories.columns import SPECS, HeaderMap, column
 from services.directories.enums import (
@@ -28,16 +39,6 @@ from services.directories.enums import (
 from services.directories.errors import FileProblem, UnknownDepartment
 from services.directories.readers import Cell, open_table
 from services.directories.validation import RowError
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-from storage.models import (
-    Conflict,
-    Department,
-    Expert,
-    InspectionItem,
-    Inspector,
-    Subject,
-)
 
 CHUNK = 5000
 CODE_JOIN = "、"

@@ -26,6 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from storage.models import CatalogueYear, Department, InspectionItem, Inspector, Subject
+
 from services.audit import AuditEntry, AuditTrail
 from services.clock import Clock, local_date
 from services.directories import pipeline
@@ -35,9 +39,6 @@ from services.directories.errors import CatalogueLocked, UnknownDepartment
 from services.directories.pipeline import Batch, FileInfo, Summary
 from services.directories.tables import TABLES, TableSpec, jsonable
 from services.directories.validation import DepartmentRef, References, RowError, json_text
-from sqlalchemy import Table, bindparam, func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
-from storage.models import CatalogueYear, Department, InspectionItem, Inspector, Subject
 
 SAMPLE_CHANGES = 20
 LOOKUP_CHUNK = 1000
