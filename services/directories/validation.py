@@ -312,6 +312,20 @@ class RowValidator:
                          exc.args_map)
             )
 
+    def short_code(self, number: int, cells: Sequence[Cell], name: str) -> str:
+        """A required identifier cell (normalised, at most ``MAX_SHORT``); '' when bad."""
+        raw = self.at(cells, name)
+        try:
+            code = normalise_code(raw)
+            if not code:
+                raise Invalid("dir-err-required")
+            if len(code) > MAX_SHORT:
+                raise Invalid("dir-err-too-long", max=MAX_SHORT, length=len(code))
+        except Invalid as exc:
+            self.fail(number, name, raw, exc)
+            return ""
+        return code
+
     def department(self, number: int, cells: Sequence[Cell]) -> DepartmentRef | None:
         """The row's department: its 所属部门 cell, which must agree with ``--department``."""
         fixed = self.refs.department
@@ -702,17 +716,7 @@ class ExpertRows(RowValidator):
                 dep = self.refs.department
         else:
             dep = self.refs.department
-        raw_code = at(cells, "code")
-        code = ""
-        try:
-            code = normalise_code(raw_code)
-            if not code:
-                raise Invalid("dir-err-required")
-            if len(code) > MAX_SHORT:
-                raise Invalid("dir-err-too-long", max=MAX_SHORT, length=len(code))
-        except Invalid as exc:
-            self.fail(number, "code", raw_code, exc)
-            code = ""
+        code = self.short_code(number, cells, "code")
         try:
             name = text(at(cells, "name"), MAX_EXPERT_NAME, required=True)
         except Invalid as exc:
@@ -740,7 +744,7 @@ class ExpertRows(RowValidator):
         except Invalid as exc:
             self.fail(number, "phone", at(cells, "phone"), exc)
         if code:
-            self.check_duplicate(number, code, "code", raw_code)
+            self.check_duplicate(number, code, "code", at(cells, "code"))
         if not self.end():
             return None
         return (code, name, kind, organisation, json_text(specialties), json_text(items),
@@ -854,16 +858,7 @@ class ConflictRows(RowValidator):
         except Invalid as exc:
             self.fail(number, "staff_no", raw_staff, exc)
         raw_id = at(cells, "identifier")
-        identifier = ""
-        try:
-            identifier = normalise_code(raw_id)
-            if not identifier:
-                raise Invalid("dir-err-required")
-            if len(identifier) > MAX_SHORT:
-                raise Invalid("dir-err-too-long", max=MAX_SHORT, length=len(identifier))
-        except Invalid as exc:
-            self.fail(number, "identifier", raw_id, exc)
-            identifier = ""
+        identifier = self.short_code(number, cells, "identifier")
         try:
             reason = text(at(cells, "reason"), MAX_REASON, required=True)
         except Invalid as exc:
