@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import insert, select, text
@@ -27,6 +28,23 @@ _PG_LOCK_KEY = 0x6A6F696E74  # "joint"
 def canonical_json(value: Any) -> str:
     """Sorted keys, no spaces, UTF-8 as is: the one JSON text that is hashed and published."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A flat record of changed values as JSON takes it: dates as ISO text, decimals exact."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, dt.date):
+            out[key] = value.isoformat()
+        elif isinstance(value, tuple):
+            out[key] = list(value)
+        elif isinstance(value, Decimal):
+            out[key] = format(value, "f")
+        elif isinstance(value, Mapping):
+            out[key] = dict(value)
+        else:
+            out[key] = value
+    return out
 
 
 def _instant(at: dt.datetime) -> str:

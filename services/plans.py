@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import AnnualPlan, Department, InspectionItem, PlanEntry, Subject
 from storage.models.planning import PlanChange
 
-from services.audit import AuditTrail
+from services.audit import AuditTrail, jsonable
 from services.clock import Clock, local_date
 from services.errors import DomainError, IllegalTransition, NotFound, ValidationFailed
 
@@ -551,7 +551,7 @@ class PlanService:
             candidate = _input_from_changes(year, changes)
         if not changes.get("withdraw"):
             await self._validate_entry(candidate)
-        row = PlanChange(plan_id=plan.id, entry_id=entry_id, changes=_jsonable(changes),
+        row = PlanChange(plan_id=plan.id, entry_id=entry_id, changes=jsonable(changes),
                          reason=reason.strip(), status="pending", proposed_by=actor,
                          proposed_at=self._clock(), comment="")
         self._session.add(row)
@@ -704,20 +704,6 @@ def _input_from_changes(year: int, changes: dict[str, Any]) -> PlanEntryInput:
         period_start=_date(changes["period_start"]), period_end=_date(changes["period_end"]),
         target_ratio=changes.get("target_ratio"), scope=dict(changes.get("scope", {})),
     )
-
-
-def _jsonable(changes: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in changes.items():
-        if isinstance(value, dt.date):
-            out[key] = value.isoformat()
-        elif isinstance(value, tuple):
-            out[key] = list(value)
-        elif isinstance(value, Decimal):
-            out[key] = format(value, "f")
-        else:
-            out[key] = value
-    return out
 
 
 def _change_view(row: PlanChange, year: int, applied: int | None = None) -> PlanChangeView:

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import AnnualPlan, PlanEntry, Task, TaskReview
 
-from services.audit import AuditTrail
+from services.audit import AuditTrail, jsonable
 from services.calendar import CalendarService
 from services.clock import Clock, local_date
 from services.errors import IllegalTransition, NotFound, ValidationFailed
@@ -361,7 +361,7 @@ class TaskService:
         self._session.add(task)
         await self._session.flush()
         await self._audit.record(actor, "task.create", "task", task.id,
-                                 {"code": code, "to": task.state, **_jsonable(values)})
+                                 {"code": code, "to": task.state, **jsonable(values)})
         await self._session.commit()
         return await self._view(task)
 
@@ -477,7 +477,7 @@ class TaskService:
         for key, value in values.items():
             setattr(task, key, value)
         await self._audit.record(actor, "task.revise", "task", task.id,
-                                 {"code": task.code, **_jsonable(dict(changes))})
+                                 {"code": task.code, **jsonable(dict(changes))})
         await self._session.commit()
         return await self._view(task)
 
@@ -561,20 +561,6 @@ class TaskService:
         )).all()
         return [(r.round, ReviewLine(codes[r.department_id], r.decision, r.comment))
                 for r in rows]
-
-
-def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in values.items():
-        if isinstance(value, dt.date):
-            out[key] = value.isoformat()
-        elif isinstance(value, tuple):
-            out[key] = list(value)
-        elif isinstance(value, Mapping):
-            out[key] = dict(value)
-        else:
-            out[key] = value
-    return out
 
 
 def review_summary(reviews: Sequence[ReviewLine]) -> dict[str, int]:
