@@ -406,6 +406,20 @@ class DrawService:
             stmt = stmt.where(Draw.department_id == department_id)
         return list((await self._session.scalars(stmt)).all())
 
+    async def _check_can_commit(self, task: Task, kind: DrawKind, needed: TaskState,
+                                department_id: int | None = None,
+                                department_code: str = "-") -> None:
+        """Refuse a second draw of this kind, then a task not in the state it needs.
+
+        An existing draw is named first: "already drawn" says more than the state it left.
+        """
+        if await self._open_draws(task.id, kind, department_id):
+            raise DrawRefused("draw-already-committed", code=task.code, kind=kind.value,
+                              department=department_code)
+        if task.state != needed:
+            raise IllegalTransition("draw-wrong-state", code=task.code, state=task.state,
+                                    kind=kind.value, needed=needed.value)
+
     async def _commit(self, task: Task, kind: DrawKind, body: dict[str, Any], *,
                       entropy_source: Mapping[str, Any], actor: str, summary: dict[str, Any],
                       department_id: int | None = None, reason: str = "",
@@ -502,13 +516,7 @@ class DrawService:
                               actor: str) -> DrawView:
         """Freeze the subject pool of the task (drawn once for all departments, Art. 12)."""
         task = await self._task(task_id, lock=True)
-        # an existing draw is named first: "already drawn" says more than the state it left
-        if await self._open_draws(task.id, DrawKind.SUBJECTS):
-            raise DrawRefused("draw-already-committed", code=task.code,
-                              kind=DrawKind.SUBJECTS.value, department="-")
-        if task.state != TaskState.APPROVED:
-            raise IllegalTransition("draw-wrong-state", code=task.code, state=task.state,
-                                    kind=DrawKind.SUBJECTS.value, needed=TaskState.APPROVED.value)
+        await self._check_can_commit(task, DrawKind.SUBJECTS, TaskState.APPROVED)
         today = local_date(self._clock())
         since = months_before(today, self._repeat_months)
         pool, exclusions = await self._subject_pool(task, since)
@@ -579,13 +587,8 @@ class DrawService:
                                    department=department_code)
         department = (await departments_by_code(self._session, [department_code]))[
             department_code]
-        if await self._open_draws(task.id, DrawKind.INSPECTORS, department.id):
-            raise DrawRefused("draw-already-committed", code=task.code,
-                              kind=DrawKind.INSPECTORS.value, department=department_code)
-        if task.state != TaskState.SUBJECTS_DRAWN:
-            raise IllegalTransition("draw-wrong-state", code=task.code, state=task.state,
-                                    kind=DrawKind.INSPECTORS.value,
-                                    needed=TaskState.SUBJECTS_DRAWN.value)
+        await self._check_can_commit(task, DrawKind.INSPECTORS, TaskState.SUBJECTS_DRAWN,
+                                     department.id, department_code)
         per_team = int(task.members_per_team.get(department_code, 0))
         if per_team < 1:
             raise DrawRefused("draw-department-sends-nobody", code=task.code,
@@ -620,13 +623,7 @@ class DrawService:
         task = await self._task(task_id, lock=True)
         if not task.needs_experts:
             raise DrawRefused("draw-no-experts-needed", code=task.code)
-        if await self._open_draws(task.id, DrawKind.EXPERTS):
-            raise DrawRefused("draw-already-committed", code=task.code,
-                              kind=DrawKind.EXPERTS.value, department="-")
-        if task.state != TaskState.SUBJECTS_DRAWN:
-            raise IllegalTransition("draw-wrong-state", code=task.code, state=task.state,
-                                    kind=DrawKind.EXPERTS.value,
-                                    needed=TaskState.SUBJECTS_DRAWN.value)
+        await self._check_can_commit(task, DrawKind.EXPERTS, TaskState.SUBJECTS_DRAWN)
         rows = (await self._session.execute(
             select(Expert.id, Expert.active, Expert.qualified_items).order_by(Expert.id))).all()
         items = set(task.item_codes)
@@ -711,13 +708,7 @@ class DrawService:
                               actor: str) -> DrawView:
         """Freeze the matching of subjects to teams, with forbidden pairs as salted hashes."""
         task = await self._task(task_id, lock=True)
-        if await self._open_draws(task.id, DrawKind.MATCHING):
-            raise DrawRefused("draw-already-committed", code=task.code,
-                              kind=DrawKind.MATCHING.value, department="-")
-        if task.state != TaskState.INSPECTORS_DRAWN:
-            raise IllegalTransition("draw-wrong-state", code=task.code, state=task.state,
-                                    kind=DrawKind.MATCHING.value,
-                                    needed=TaskState.INSPECTORS_DRAWN.value)
+        await self._check_can_commit(task, DrawKind.MATCHING, TaskState.INSPECTORS_DRAWN)
         subjects = sorted(int(s) for s in (await self._session.scalars(
             select(TaskSubject.subject_id).where(TaskSubject.task_id == task.id))).all())
         teams = await self._team_members(task)

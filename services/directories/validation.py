@@ -312,6 +312,13 @@ class RowValidator:
                          exc.args_map)
             )
 
+    def code_key(self, cells: Sequence[Cell], name: str) -> str | None:
+        """The normalised code in ``name`` as a duplicate key, None when it has none."""
+        try:
+            return normalise_code(self.at(cells, name)) or None
+        except Invalid:
+            return None
+
     def short_code(self, number: int, cells: Sequence[Cell], name: str) -> str:
         """A required identifier cell (normalised, at most ``MAX_SHORT``); '' when bad."""
         raw = self.at(cells, name)
@@ -699,10 +706,7 @@ class ExpertRows(RowValidator):
     kind = "experts"
 
     def key_of(self, cells: Sequence[Cell]) -> Hashable | None:
-        try:
-            return normalise_code(self.at(cells, "code")) or None
-        except Invalid:
-            return None
+        return self.code_key(cells, "code")
 
     def validate(self, number: int, cells: Sequence[Cell]) -> tuple[Any, ...] | None:
         self.begin()
@@ -758,10 +762,7 @@ class ItemRows(RowValidator):
     kind = "items"
 
     def key_of(self, cells: Sequence[Cell]) -> Hashable | None:
-        try:
-            return normalise_code(self.at(cells, "code")) or None
-        except Invalid:
-            return None
+        return self.code_key(cells, "code")
 
     def validate(self, number: int, cells: Sequence[Cell]) -> tuple[Any, ...] | None:
         self.begin()
