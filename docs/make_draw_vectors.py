@@ -87,8 +87,11 @@ def head(kind: str, source: dict[str, Any], committed_at: str = COMMITTED_AT) ->
     return {"spec": vd.SPEC, "kind": kind, "committed_at": committed_at, "entropy_source": source}
 
 
-def manifests() -> list[tuple[str, dict[str, Any], dict[str, Any], list[str]]]:
-    """(name, manifest, evidence, labels whose tickets the vector lists)."""
+Ranked = list[tuple[str, list[int]]]
+
+
+def manifests() -> list[tuple[str, dict[str, Any], dict[str, Any], Ranked]]:
+    """(name, manifest, evidence, the ranked lists (prefix, ids) whose tickets it lists)."""
     task = {"code": "2026-JC-007", "items": ["SCJG-01", "SCJG-04"], "year": 2026}
     subjects = {
         **head("subjects", secret_source()),
@@ -98,9 +101,7 @@ def manifests() -> list[tuple[str, dict[str, Any], dict[str, Any], list[str]]]:
         "allocation": {"A": 2, "B": 3},
         "parameters": {"ratio_per_mille": {"A": 400, "B": 375}, "window_months": 12},
     }
-    subject_labels = [f"subject:A:{i}" for i in subjects["pool"]["A"]] + [
-        f"subject:B:{i}" for i in subjects["pool"]["B"]
-    ]
+    subject_lists = [("subject:A:", subjects["pool"]["A"]), ("subject:B:", subjects["pool"]["B"])]
     witnessed_subjects = {**subjects, "entropy_source": witnessed_source()}
     drand_subjects = {
         **subjects,
@@ -119,7 +120,7 @@ def manifests() -> list[tuple[str, dict[str, Any], dict[str, Any], list[str]]]:
         "exclusions": [{"id": 18, "reason": "certificate expires 2026-03-31"}],
         "parameters": {"qualified_items": ["SCJG-01", "SCJG-04"]},
     }
-    inspector_labels = [f"inspector:SCJG:{i}" for i in inspectors["pool"]]
+    inspector_lists = [("inspector:SCJG:", inspectors["pool"])]
     experts = {
         **head("experts", secret_source()),
         "task": task,
@@ -139,10 +140,7 @@ def manifests() -> list[tuple[str, dict[str, Any], dict[str, Any], list[str]]]:
         "salt": SALT,
         "forbidden": sorted({vd.salted_pair_hash(SALT, i, s) for i, s in pairs}),
     }
-    matching_labels = [f"match:subject:{s}" for s in matching["subjects"]] + [
-        "match:team:1",
-        "match:team:2",
-    ]
+    matching_lists = [("match:subject:", matching["subjects"]), ("match:team:", [1, 2])]
     open_matching = {
         **matching,
         "team_count": 3,
@@ -150,9 +148,7 @@ def manifests() -> list[tuple[str, dict[str, Any], dict[str, Any], list[str]]]:
         "teams": {"1": {"members": [11]}, "2": {"members": [13]}, "3": {"members": [15]}},
         "forbidden": [],
     }
-    open_labels = [f"match:subject:{s}" for s in open_matching["subjects"]] + [
-        f"match:team:{t}" for t in (1, 2, 3)
-    ]
+    open_lists = [("match:subject:", open_matching["subjects"]), ("match:team:", [1, 2, 3])]
     replacement = {
         **head("replacement", secret_source()),
         "task": task,
@@ -169,30 +165,31 @@ def manifests() -> list[tuple[str, dict[str, Any], dict[str, Any], list[str]]]:
         "lead_members": [14],
     }
     return [
-        ("subjects, operator secret", subjects, secret_evidence(), subject_labels),
+        ("subjects, operator secret", subjects, secret_evidence(), subject_lists),
         ("subjects, witnessed numbers", witnessed_subjects, witnessed_evidence(), []),
         ("subjects, drand quicknet round 657413", drand_subjects, drand_evidence(), []),
         (
             "inspectors, lead department",
             inspectors,
             secret_evidence(),
-            inspector_labels,
+            inspector_lists,
         ),
-        ("experts", experts, secret_evidence(), [f"expert:{i}" for i in experts["pool"]]),
-        ("matching", matching, secret_evidence(), matching_labels),
+        ("experts", experts, secret_evidence(), [("expert:", experts["pool"])]),
+        ("matching", matching, secret_evidence(), matching_lists),
         (
             "replacement",
             replacement,
             secret_evidence(),
-            [f"replacement:SCJG:2:{i}" for i in (16, 17)],
+            # The eligible list: the pool [15, 16, 17] without 15 (a conflict with subject 3).
+            [("replacement:SCJG:2:", [16, 17])],
         ),
-        ("matching, no conflicts", open_matching, secret_evidence(), open_labels),
+        ("matching, no conflicts", open_matching, secret_evidence(), open_lists),
     ]
 
 
 def refusals() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
     """Manifests an implementation must refuse, with the error it must give."""
-    found = {name: (m, e) for name, m, e, _labels in manifests()}
+    found = {name: (m, e) for name, m, e, _lists in manifests()}
     subjects, evidence = found["subjects, operator secret"]
     matching, _ = found["matching"]
     inspectors, _ = found["inspectors, lead department"]
@@ -235,7 +232,7 @@ def rand_below_vectors(key: bytes) -> list[dict[str, Any]]:
         for i in range(10_000):
             label = f"rejection-{i}"
             words = [
-                int.from_bytes(vd.ticket(key, f"{label}:{c}")[o : o + 8], "big")
+                int.from_bytes(vd.label_hmac(key, f"{label}:{c}")[o : o + 8], "big")
                 for c in range(3)
                 for o in range(0, 32, 8)
             ]
@@ -248,20 +245,26 @@ def rand_below_vectors(key: bytes) -> list[dict[str, Any]]:
     return vectors
 
 
+def ticket_message(prefix: str, position: int) -> bytes:
+    """The HMAC message of a ticket, written out here from the spec (§7)."""
+    block, offset = divmod(position, 65_536)
+    return prefix.encode("utf-8") + block.to_bytes(4, "big") + (offset + 1).to_bytes(4, "big")
+
+
 def build() -> dict[str, Any]:
     """Every vector, computed by the engine."""
     key = bytes.fromhex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f")
     draws = []
-    for name, manifest, evidence, given_labels in manifests():
+    for name, manifest, evidence, given_lists in manifests():
         entropy = vd.entropy_bytes(manifest["entropy_source"], evidence)
         draw_key = vd.derive_key(manifest, entropy)
         result = vd.compute_result(manifest, evidence, workers=1)
-        labels = list(given_labels)
+        lists = list(given_lists)
         for team, members in result.get("teams", {}).items() if "leaders" in result else []:
-            labels += [f"leader:{team}:{i}" for i in members]
+            lists.append((f"leader:{team}:", members))
         if result.get("leader") is not None:
             candidates = sorted({*manifest["lead_members"], result["replacement"]})
-            labels += [f"leader:{manifest['team']}:{i}" for i in candidates]
+            lists.append((f"leader:{manifest['team']}:", candidates))
         draws.append(
             {
                 "name": name,
@@ -271,7 +274,16 @@ def build() -> dict[str, Any]:
                 "evidence": evidence,
                 "entropy_hex": entropy.hex(),
                 "key_hex": draw_key.hex(),
-                "tickets": {label: vd.ticket(draw_key, label).hex() for label in labels},
+                "tickets": [
+                    {
+                        "prefix": prefix,
+                        "position": position,
+                        "id": candidate,
+                        "ticket_hex": vd.ticket_at(draw_key, prefix, position).hex(),
+                    }
+                    for prefix, ids in lists
+                    for position, candidate in enumerate(ids)
+                ],
                 "result": result,
             }
         )
@@ -308,8 +320,21 @@ def build() -> dict[str, Any]:
         "tickets": {
             "key_hex": key.hex(),
             "vectors": [
-                {"label": label, "ticket_hex": vd.ticket(key, label).hex()}
-                for label in ("subject:A:12345", "inspector:SCJG:77", "leader:3:77", "检查:1")
+                {
+                    "prefix": prefix,
+                    "position": position,
+                    "message_hex": ticket_message(prefix, position).hex(),
+                    "ticket_hex": vd.ticket_at(key, prefix, position).hex(),
+                }
+                for prefix, position in (
+                    ("subject:A:", 0),
+                    ("subject:A:", 1),
+                    ("subject:A:", 65_535),
+                    ("subject:A:", 65_536),
+                    ("inspector:SCJG:", 6_723_862),
+                    ("leader:3:", 2),
+                    ("检查:", 70_000),
+                )
             ],
         },
         "rand_below": {"key_hex": key.hex(), "vectors": rand_below_vectors(key)},

@@ -27,6 +27,7 @@ if (
 
 import argparse  # noqa: E402
 import datetime as _dt  # noqa: E402
+import functools  # noqa: E402
 import hashlib  # noqa: E402
 import hmac  # noqa: E402
 import itertools  # noqa: E402
@@ -36,23 +37,11 @@ import operator  # noqa: E402
 import re  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable, Iterable, Mapping, Sequence  # noqa: E402
+from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from typing import Any  # noqa: E402
 
-SPEC = "jointcheck-draw/1"
-
-# The interpreter's own SHA-256 module copies a hash state far faster than OpenSSL 3's EVP
-# contexts (and hmac.digest re-fetches the digest on every call), which is what makes a ticket
-# per candidate affordable for millions of candidates. Both compute the same function; the
-# tests check the bulk path against hmac.digest.
-_fast_sha256: Callable[..., Any]
-try:  # Python 3.11
-    from _sha256 import sha256 as _fast_sha256  # type: ignore[import-not-found,no-redef]
-except ImportError:  # pragma: no cover - Python 3.12+ renamed the module
-    try:
-        from _sha2 import sha256 as _fast_sha256  # type: ignore[import-not-found,no-redef]
-    except ImportError:
-        _fast_sha256 = hashlib.sha256
+SPEC = "jointcheck-draw/2"
 
 # drand chains whose public data the verifier knows; a manifest naming another chain is refused
 # so that an operator cannot declare a key of their own making.
@@ -233,8 +222,8 @@ def _key_from_commitment(manifest_sha256: str, entropy: bytes) -> bytes:
     return hmac.digest(bytes.fromhex(manifest_sha256), entropy, "sha256")
 
 
-def ticket(key: bytes, label: str) -> bytes:
-    """A ticket: HMAC-SHA-256(K, label as UTF-8)."""
+def label_hmac(key: bytes, label: str) -> bytes:
+    """HMAC-SHA-256(K, label as UTF-8): one block of ``rand_below`` (§9)."""
     return hmac.digest(key, label.encode("utf-8"), "sha256")
 
 
@@ -249,7 +238,7 @@ def rand_below(key: bytes, label: str, n: int) -> int:
     limit = (2**64 // n) * n
     counter = 0
     while True:
-        block = ticket(key, f"{label}:{counter}")
+        block = label_hmac(key, f"{label}:{counter}")
         for offset in range(0, 32, 8):
             word = int.from_bytes(block[offset : offset + 8], "big")
             if word < limit:
@@ -257,245 +246,153 @@ def rand_below(key: bytes, label: str, n: int) -> int:
         counter += 1
 
 
-# Below this many candidates in one draw, starting worker processes costs more than it saves.
-PARALLEL_MIN_CANDIDATES = 400_000
+# A list's positions are taken in blocks of this many (§7); one block is one PBKDF2 call (§15).
+TICKET_BLOCK = 65_536
 _MAX_WORKERS = 8
 
 
+def ticket_at(key: bytes, prefix: str, position: int) -> bytes:
+    """The ticket of the candidate at 0-based ``position`` of a list ranked with ``prefix``.
+
+    HMAC-SHA-256(K, UTF-8(prefix) || BE32(position div 65536) || BE32(position mod 65536 + 1)),
+    one HMAC per call: the plain reference the bulk ranking is tested against.
+    """
+    block, offset = divmod(position, TICKET_BLOCK)
+    message = prefix.encode("utf-8") + block.to_bytes(4, "big") + (offset + 1).to_bytes(4, "big")
+    return hmac.digest(key, message, "sha256")
+
+
+def _block_tickets(
+    key: bytes, prefix: bytes, block: int, size: int, threshold: bytes | None
+) -> list[tuple[bytes, int]]:
+    """(ticket, position) for the positions of ``block`` whose ticket is below ``threshold``.
+
+    PBKDF2-HMAC-SHA256 with one iteration returns T_1 || T_2 || ... with
+    T_j = HMAC-SHA-256(K, salt || BE32(j)); with salt = prefix || BE32(block) these are exactly
+    the tickets of the block's positions, computed in C without holding the GIL.
+    """
+    base = block * TICKET_BLOCK
+    count = min(TICKET_BLOCK, size - base)
+    data = hashlib.pbkdf2_hmac("sha256", key, prefix + block.to_bytes(4, "big"), 1, 32 * count)
+    if threshold is None:
+        return [(data[i : i + 32], base + (i >> 5)) for i in range(0, 32 * count, 32)]
+    kept: list[tuple[bytes, int]] = []
+    # Only a ticket whose first byte is at most the threshold's can be below it. Marking those
+    # among the first bytes (1, others 0) lets bytes.find skip the rest without a Python step.
+    marks = data[0::32].translate(_first_byte_at_most(threshold[0]))
+    index = marks.find(1)
+    while index >= 0:
+        value = data[32 * index : 32 * index + 32]
+        if value < threshold:
+            kept.append((value, base + index))
+        index = marks.find(1, index + 1)
+    return kept
+
+
+@functools.cache
+def _first_byte_at_most(top: int) -> bytes:
+    """A bytes.translate table: 1 for the bytes 0..top, 0 for the others."""
+    return bytes(1 if byte <= top else 0 for byte in range(256))
+
+
 @dataclass(frozen=True)
-class _Scan:
-    """One ranking job: the ``n`` lowest tickets ``prefix + str(id)`` among ``ids``."""
+class _Ranking:
+    """One ranking job: the ``n`` lowest tickets ``prefix`` + position among ``ids``."""
 
     prefix: str
     ids: Sequence[int]
     n: int
 
 
-class _TicketMaker:
-    """HMAC-SHA-256 under one key with the pads pre-hashed: one ticket per candidate, fast.
-
-    ``ticket(key, label)`` is the reference; this computes the same bytes (tests compare them)
-    with the 64-byte pad blocks absorbed once, and can spread a large job over processes.
-    """
+class _Ranker:
+    """Ranks lists of candidates by their tickets under one key, in ``workers`` threads."""
 
     def __init__(self, key: bytes, workers: int = 1) -> None:
         self.key = key
-        self.workers = workers
-        block = key if len(key) <= 64 else hashlib.sha256(key).digest()
-        block = block.ljust(64, b"\0")
-        self._inner = _fast_sha256(bytes(b ^ 0x36 for b in block))
-        self._outer = _fast_sha256(bytes(b ^ 0x5C for b in block))
+        self.workers = max(1, workers)
 
     def lowest(self, prefix: str, ids: Sequence[int], n: int) -> list[int]:
-        """The ``n`` ids with the lowest tickets ``prefix + str(id)``, lowest first (ties: id)."""
-        return self.lowest_many([_Scan(prefix, ids, n)])[0]
+        """The ``n`` ids with the lowest tickets, lowest first (ties: earlier position)."""
+        return self.lowest_many([_Ranking(prefix, ids, n)])[0]
 
     def order(self, prefix: str, ids: Sequence[int]) -> list[int]:
-        """All ids ordered by their tickets ``prefix + str(id)`` (ties: id)."""
+        """All ids ordered by their tickets (ties: earlier position)."""
         return self.lowest(prefix, ids, len(ids))
 
     def lowest_many(
-        self, scans: list[_Scan], meanwhile: Callable[[], None] | None = None
+        self, rankings: list[_Ranking], meanwhile: Callable[[], None] | None = None
     ) -> list[list[int]]:
-        """Several rankings at once (in parallel when large); ``meanwhile`` runs alongside."""
-        for scan in scans:
-            if not 0 <= scan.n <= len(scan.ids):
+        """Several rankings at once, their blocks spread over the threads.
+
+        ``meanwhile`` runs in this thread while the others compute (PBKDF2 releases the GIL).
+        """
+        for ranking in rankings:
+            if not 0 <= ranking.n <= len(ranking.ids):
                 raise DrawError(
                     "pool-too-small",
                     {
-                        "scope": scan.prefix.rstrip(":"),
-                        "needed": scan.n,
-                        "available": len(scan.ids),
+                        "scope": ranking.prefix.rstrip(":"),
+                        "needed": ranking.n,
+                        "available": len(ranking.ids),
                     },
                 )
-        jobs = [
-            (index, scan.prefix, scan.ids, _prefilter_threshold(scan.n, len(scan.ids)))
-            for index, scan in enumerate(scans)
-            if scan.n > 0
-        ]
-        total = sum(len(ids) for _index, _prefix, ids, _threshold in jobs)
-        kept: dict[int, list[tuple[bytes, int]]] = {index: [] for index, *_rest in jobs}
-        pending = [meanwhile] if meanwhile is not None else []
-
-        def run_meanwhile() -> None:
-            while pending:  # once, even when the helpers fail and this process scans alone
-                pending.pop()()
-
-        parallel = self.workers > 1 and total >= PARALLEL_MIN_CANDIDATES
-        if not (
-            parallel and _scan_in_processes(self.key, jobs, kept, self.workers, run_meanwhile)
-        ):
-            run_meanwhile()
-            for index, prefix, ids, threshold in jobs:
-                kept[index] = self.scan(prefix, ids, threshold)
+        thresholds = {
+            index: _prefilter_threshold(ranking.n, len(ranking.ids))
+            for index, ranking in enumerate(rankings)
+            if ranking.n > 0
+        }
+        kept = self._tickets(rankings, thresholds, meanwhile)
         results: list[list[int]] = []
-        for index, scan in enumerate(scans):
-            if scan.n == 0:
+        for index, ranking in enumerate(rankings):
+            if ranking.n == 0:
                 results.append([])
                 continue
-            found = kept[index]
-            if len(found) < scan.n:  # the prefilter was too tight (p < 1e-20): take them all
-                found = self.scan(scan.prefix, scan.ids, None)
-            found.sort()
-            results.append([candidate for _ticket, candidate in found[: scan.n]])
+            found = kept.pop(index)
+            if len(found) < ranking.n:  # the prefilter was too tight (p < 1e-20): take them all
+                found = self._tickets(rankings, {index: None}, None)[index]
+            # ``found`` is in position order, so a stable sort on the ticket alone breaks ties
+            # by position, and compares bytes instead of tuples (four times faster).
+            found.sort(key=_ticket_of)
+            ids = ranking.ids
+            results.append([ids[position] for _ticket, position in found[: ranking.n]])
         return results
 
-    def scan(
-        self, prefix: str, ids: Iterable[int], threshold: bytes | None
-    ) -> list[tuple[bytes, int]]:
-        """(ticket, id) for every id whose ticket is below ``threshold`` (all when None)."""
-        inner = self._inner.copy()
-        inner.update(prefix.encode("utf-8"))
-        inner_copy = inner.copy
-        outer_copy = self._outer.copy
-        kept: list[tuple[bytes, int]] = []
-        keep = kept.append
-        # Two copies of the loop, so that the common filtered case pays for no extra branch.
-        if threshold is None:
-            for candidate in ids:
-                h = inner_copy()
-                h.update(b"%d" % candidate)
-                o = outer_copy()
-                o.update(h.digest())
-                keep((o.digest(), candidate))
+    def _tickets(
+        self,
+        rankings: list[_Ranking],
+        thresholds: Mapping[int, bytes | None],
+        meanwhile: Callable[[], None] | None,
+    ) -> dict[int, list[tuple[bytes, int]]]:
+        """Per ranking named in ``thresholds``: (ticket, position) below it, in position order."""
+        jobs = [
+            (index, rankings[index].prefix.encode("utf-8"), block, len(rankings[index].ids), t)
+            for index, t in thresholds.items()
+            for block in range(-(-len(rankings[index].ids) // TICKET_BLOCK))
+        ]
+        kept: dict[int, list[tuple[bytes, int]]] = {index: [] for index in thresholds}
+        if self.workers == 1 or len(jobs) < 2:
+            if meanwhile is not None:
+                meanwhile()
+            for index, prefix, block, size, threshold in jobs:
+                kept[index].extend(_block_tickets(self.key, prefix, block, size, threshold))
             return kept
-        for candidate in ids:
-            h = inner_copy()
-            h.update(b"%d" % candidate)
-            o = outer_copy()
-            o.update(h.digest())
-            value = o.digest()
-            if value < threshold:
-                keep((value, candidate))
+        # A thread holds one block of raw tickets (2 MB) at a time and returns only the kept.
+        pool = ThreadPoolExecutor(min(self.workers, len(jobs)), "tickets")
+        try:
+            futures = [
+                (index, pool.submit(_block_tickets, self.key, prefix, block, size, threshold))
+                for index, prefix, block, size, threshold in jobs
+            ]
+            if meanwhile is not None:
+                meanwhile()
+            for index, future in futures:
+                kept[index].extend(future.result())
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
         return kept
 
 
-_WORKER_FLAG = "--ticket-worker"
-
-
-def _scan_in_processes(
-    key: bytes,
-    jobs: list[tuple[int, str, Sequence[int], bytes | None]],
-    kept: dict[int, list[tuple[bytes, int]]],
-    workers: int,
-    meanwhile: Callable[[], None],
-) -> bool:
-    """Spread the jobs over this process and ``workers - 1`` helpers; False if unavailable.
-
-    The candidates are cut into contiguous pieces balanced over the processes; a ticket depends
-    only on K and its label, so the pieces' kept tickets, put together, are exactly what one
-    process keeps.
-    A helper is this very file run as ``python -I -S verify_draw.py --ticket-worker``: unlike
-    multiprocessing's spawn, it never re-runs the caller's main script.
-    """
-    import subprocess
-    import threading
-    from array import array
-
-    total = sum(len(ids) for _index, _prefix, ids, _threshold in jobs)
-    share = -(-total // (4 * workers))
-    pieces: list[tuple[int, str, Sequence[int], bytes | None]] = []
-    for index, prefix, ids, threshold in jobs:
-        for begin in range(0, len(ids), share):
-            pieces.append((index, prefix, ids[begin : begin + share], threshold))
-    # Largest piece first to the least loaded process; bin 0 is this process.
-    bins: list[list[tuple[int, str, Sequence[int], bytes | None]]] = [[] for _ in range(workers)]
-    loads = [0] * workers
-    loads[0] = total // (8 * workers)  # this process also checks the pool meanwhile
-    for piece in sorted(pieces, key=lambda piece: -len(piece[2])):
-        lightest = loads.index(min(loads))
-        bins[lightest].append(piece)
-        loads[lightest] += len(piece[2])
-    mine, helpers = bins[0], [batch for batch in bins[1:] if batch]
-    outputs: list[tuple[bytes, int] | None] = [None] * len(helpers)
-    failures: list[BaseException] = []
-
-    def run(slot: int, batch: list[tuple[int, str, Sequence[int], bytes | None]]) -> None:
-        header = {
-            "key": key.hex(),
-            "jobs": [
-                {"prefix": prefix, "threshold": None if t is None else t.hex(), "count": len(ids)}
-                for _index, prefix, ids, t in batch
-            ],
-        }
-        payload = json.dumps(header).encode("utf-8") + b"\n"
-        payload += b"".join(array("q", ids).tobytes() for _index, _prefix, ids, _t in batch)
-        try:
-            done = subprocess.run(
-                [sys.executable, "-I", "-S", os.path.abspath(__file__), _WORKER_FLAG],
-                input=payload,
-                capture_output=True,
-                check=False,
-            )
-            outputs[slot] = (done.stdout, done.returncode)
-        except OSError as exc:
-            failures.append(exc)
-
-    threads = [
-        threading.Thread(target=run, args=(slot, batch), daemon=True)
-        for slot, batch in enumerate(helpers)
-    ]
-    for thread in threads:
-        thread.start()
-    try:
-        meanwhile()
-        maker = _TicketMaker(key)
-        for index, prefix, ids, threshold in mine:
-            kept[index].extend(maker.scan(prefix, ids, threshold))
-    finally:
-        for thread in threads:
-            thread.join()
-    if failures:
-        return _discard(kept)
-    for batch, output in zip(helpers, outputs, strict=True):
-        if output is None or output[1] != 0:
-            return _discard(kept)
-        data = output[0]
-        offset = 0
-        for index, _prefix, _ids, _threshold in batch:
-            count = int.from_bytes(data[offset : offset + 8], "big")
-            offset += 8
-            records = data[offset : offset + 40 * count]
-            offset += 40 * count
-            found = array("q")
-            found.frombytes(records[32 * count :])
-            kept[index].extend(
-                zip(
-                    (records[i : i + 32] for i in range(0, 32 * count, 32)),
-                    found,
-                    strict=True,
-                )
-            )
-        if offset != len(data):
-            return _discard(kept)
-    return True
-
-
-def _discard(kept: dict[int, list[tuple[bytes, int]]]) -> bool:
-    for index in kept:
-        kept[index] = []
-    return False
-
-
-def _ticket_worker() -> int:
-    """A helper process: read jobs and ids on stdin, write kept tickets and ids on stdout."""
-    from array import array
-
-    source = sys.stdin.buffer
-    header = json.loads(source.readline())
-    key = bytes.fromhex(header["key"])
-    maker = _TicketMaker(key)
-    out = sys.stdout.buffer
-    for job in header["jobs"]:
-        ids = array("q")
-        ids.frombytes(source.read(8 * job["count"]))
-        threshold = None if job["threshold"] is None else bytes.fromhex(job["threshold"])
-        found = maker.scan(job["prefix"], ids, threshold)
-        out.write(len(found).to_bytes(8, "big"))
-        out.write(b"".join(ticket for ticket, _id in found))
-        out.write(array("q", [candidate for _ticket, candidate in found]).tobytes())
-    out.flush()
-    return 0
+_ticket_of = operator.itemgetter(0)
 
 
 def _prefilter_threshold(n: int, size: int) -> bytes | None:
@@ -503,7 +400,7 @@ def _prefilter_threshold(n: int, size: int) -> bytes | None:
 
     Tickets are uniform, so about ``n`` fall below (n / size) * 2**64; ten standard deviations
     of margin make a shortfall practically impossible, and a shortfall is still handled (the
-    caller rescans everything), so the result never depends on this shortcut.
+    caller ranks everything), so the result never depends on this shortcut.
     """
     if n <= 0 or size <= 0:
         return None
@@ -514,7 +411,7 @@ def _prefilter_threshold(n: int, size: int) -> bytes | None:
 
 
 def default_workers() -> int:
-    """Processes a large draw may use: the CPUs this process may run on, at most 8."""
+    """Threads a draw may use: the CPUs this process may run on, at most 8."""
     try:
         available = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
@@ -872,13 +769,13 @@ def _common(manifest: Any) -> dict[str, Any]:
 # The kinds of draw
 
 
-def _draw_subjects(manifest: dict[str, Any], maker: _TicketMaker) -> dict[str, Any]:
+def _draw_subjects(manifest: dict[str, Any], ranker: _Ranker) -> dict[str, Any]:
     """Stratified subjects (Art. 14): per stratum the lowest ``subject:<S>:<id>`` tickets."""
     pool = _require(manifest, "pool")
     allocation = _require(manifest, "allocation")
     if type(pool) is not dict or type(allocation) is not dict:
         raise DrawError("manifest-invalid", {"field": "pool", "reason": "not an object"})
-    scans: list[_Scan] = []
+    rankings: list[_Ranking] = []
     strata = sorted(set(pool) | set(allocation))
     for stratum in strata:
         _code(stratum, f"pool.{stratum}")
@@ -889,22 +786,25 @@ def _draw_subjects(manifest: dict[str, Any], maker: _TicketMaker) -> dict[str, A
                 "pool-too-small",
                 {"scope": stratum, "stratum": stratum, "needed": needed, "available": len(ids)},
             )
-        scans.append(_Scan(f"subject:{stratum}:", ids, needed))
+        rankings.append(_Ranking(f"subject:{stratum}:", ids, needed))
 
     def check_pool_as_a_whole() -> None:
-        # Runs while worker processes compute tickets: an id in two strata or in the pool and
+        # Runs while the threads compute tickets: an id in two strata or in the pool and
         # the exclusions at once makes the manifest invalid.
         merged: list[int] = []
-        for scan in scans:
-            merged.extend(scan.ids)
+        for ranking in rankings:
+            merged.extend(ranking.ids)
         merged.sort()
         if not _strictly_increasing(merged):
             raise DrawError("manifest-invalid", {"field": "pool", "reason": "id in two strata"})
         _exclusions(manifest, merged)
 
-    chosen = maker.lowest_many(scans, meanwhile=check_pool_as_a_whole)
+    chosen = ranker.lowest_many(rankings, meanwhile=check_pool_as_a_whole)
     selected = {stratum: sorted(ids) for stratum, ids in zip(strata, chosen, strict=True)}
-    return {"selected": selected, "tickets_label_scheme": "subject:<stratum>:<id>"}
+    return {
+        "selected": selected,
+        "tickets_label_scheme": "subject:<stratum>: + position in pool.<stratum>",
+    }
 
 
 def _deal(order: list[int], team_count: int) -> dict[str, list[int]]:
@@ -918,7 +818,7 @@ def _deal(order: list[int], team_count: int) -> dict[str, list[int]]:
 
 
 def _draw_people(
-    manifest: dict[str, Any], maker: _TicketMaker, label: str, who: dict[str, Any]
+    manifest: dict[str, Any], ranker: _Ranker, label: str, who: dict[str, Any]
 ) -> dict[str, list[int]]:
     team_count = _count(_require(manifest, "team_count"), "team_count", 1)
     per_team = _count(_require(manifest, "per_team"), "per_team", 0)
@@ -930,10 +830,10 @@ def _draw_people(
             "pool-too-small",
             {"scope": next(iter(who.values())), **who, "needed": needed, "available": len(pool)},
         )
-    return _deal(maker.lowest(label, pool, needed), team_count)
+    return _deal(ranker.lowest(label, pool, needed), team_count)
 
 
-def _draw_inspectors(manifest: dict[str, Any], maker: _TicketMaker) -> dict[str, Any]:
+def _draw_inspectors(manifest: dict[str, Any], ranker: _Ranker) -> dict[str, Any]:
     """One department's inspectors (Art. 13): the lowest tickets, dealt to teams; leaders."""
     department = _code(_require(manifest, "department"), "department")
     is_lead = _require(manifest, "is_lead")
@@ -941,24 +841,30 @@ def _draw_inspectors(manifest: dict[str, Any], maker: _TicketMaker) -> dict[str,
         raise DrawError("manifest-invalid", {"field": "is_lead", "reason": "not true/false"})
     if is_lead and _require(manifest, "per_team") == 0:
         raise DrawError("no-lead-members", {"department": department, "team": "1"})
-    teams = _draw_people(manifest, maker, f"inspector:{department}:", {"department": department})
+    teams = _draw_people(manifest, ranker, f"inspector:{department}:", {"department": department})
     result: dict[str, Any] = {
         "teams": teams,
-        "tickets_label_scheme": "inspector:<department>:<id>; deal: rank mod team_count",
+        "tickets_label_scheme": (
+            "inspector:<department>: + position in pool; deal: rank mod team_count"
+        ),
     }
     if is_lead:
         # Art. 13: the leader comes at random from the lead department's members of the team.
         result["leaders"] = {
-            team: maker.lowest(f"leader:{team}:", members, 1)[0] for team, members in teams.items()
+            team: ranker.lowest(f"leader:{team}:", members, 1)[0]
+            for team, members in teams.items()
         }
-        result["tickets_label_scheme"] += "; leader:<team>:<id>"
+        result["tickets_label_scheme"] += "; leader:<team>: + position in teams.<team>"
     return result
 
 
-def _draw_experts(manifest: dict[str, Any], maker: _TicketMaker) -> dict[str, Any]:
+def _draw_experts(manifest: dict[str, Any], ranker: _Ranker) -> dict[str, Any]:
     """Experts from the expert directory (Art. 13), dealt to teams like inspectors."""
-    teams = _draw_people(manifest, maker, "expert:", {"department": "experts"})
-    return {"teams": teams, "tickets_label_scheme": "expert:<id>; deal: rank mod team_count"}
+    teams = _draw_people(manifest, ranker, "expert:", {"department": "experts"})
+    return {
+        "teams": teams,
+        "tickets_label_scheme": "expert: + position in pool; deal: rank mod team_count",
+    }
 
 
 def _forbidden(manifest: dict[str, Any]) -> tuple[str, frozenset[str]]:
@@ -1093,25 +999,27 @@ def _teams_members(manifest: dict[str, Any], team_count: int) -> dict[str, list[
     return members
 
 
-def _draw_matching(manifest: dict[str, Any], maker: _TicketMaker) -> dict[str, Any]:
+def _draw_matching(manifest: dict[str, Any], ranker: _Ranker) -> dict[str, Any]:
     """Subjects matched to teams: balanced loads, never a forbidden pair (Art. 14)."""
     team_count = _count(_require(manifest, "team_count"), "team_count", 1)
     subjects = _ids(_require(manifest, "subjects"), "subjects")
     members = _teams_members(manifest, team_count)
     salt, forbidden = _forbidden(manifest)
-    subject_order = maker.order("match:subject:", subjects)
+    subject_order = ranker.order("match:subject:", subjects)
     team_order = [
-        str(t) for t in maker.lowest("match:team:", range(1, team_count + 1), team_count)
+        str(t) for t in ranker.lowest("match:team:", range(1, team_count + 1), team_count)
     ]
     matcher = _Matcher(subject_order, team_order, members, salt, forbidden)
     assignment = matcher.run()
     return {
         "assignment": {team: assignment[team] for team in sorted(assignment, key=int)},
-        "tickets_label_scheme": "match:subject:<id>; match:team:<team>",
+        "tickets_label_scheme": (
+            "match:subject: + position in subjects; match:team: + position in 1..team_count"
+        ),
     }
 
 
-def _draw_replacement(manifest: dict[str, Any], maker: _TicketMaker) -> dict[str, Any]:
+def _draw_replacement(manifest: dict[str, Any], ranker: _Ranker) -> dict[str, Any]:
     """A withdrawn person replaced by a recorded re-draw; nothing else changes."""
     department = _code(_require(manifest, "department"), "department")
     team = _require(manifest, "team")
@@ -1147,21 +1055,24 @@ def _draw_replacement(manifest: dict[str, Any], maker: _TicketMaker) -> dict[str
             "no-eligible-replacement",
             {"department": department, "team": team, "available": len(pool)},
         )
-    replacement = maker.lowest(f"replacement:{department}:{team}:", eligible, 1)[0]
+    replacement = ranker.lowest(f"replacement:{department}:{team}:", eligible, 1)[0]
     leader: int | None = None
     if redraw_leader:
         candidates = sorted({*lead_members, replacement} if is_lead else set(lead_members))
         if not candidates:
             raise DrawError("no-lead-members", {"department": department, "team": team})
-        leader = maker.lowest(f"leader:{team}:", candidates, 1)[0]
+        leader = ranker.lowest(f"leader:{team}:", candidates, 1)[0]
     return {
         "replacement": replacement,
         "leader": leader,
-        "tickets_label_scheme": "replacement:<department>:<team>:<id>; leader:<team>:<id>",
+        "tickets_label_scheme": (
+            "replacement:<department>:<team>: + position in eligible; "
+            "leader:<team>: + position in leader candidates"
+        ),
     }
 
 
-_DRAWS: dict[str, Callable[[dict[str, Any], _TicketMaker], dict[str, Any]]] = {
+_DRAWS: dict[str, Callable[[dict[str, Any], _Ranker], dict[str, Any]]] = {
     "subjects": _draw_subjects,
     "inspectors": _draw_inspectors,
     "experts": _draw_experts,
@@ -1180,8 +1091,8 @@ def compute_result(
     """The result of the draw ``manifest`` describes, with the entropy ``evidence``.
 
     ``manifest_sha256`` lets a caller that has just computed the commitment of this very
-    manifest skip computing it again. ``workers`` caps the processes a large draw may use
-    (None: ``default_workers()``; 1: this process only); the result never depends on it.
+    manifest skip computing it again. ``workers`` is how many threads compute tickets
+    (None: ``default_workers()``; 1: this thread only); the result never depends on it.
     """
     _common(manifest)
     entropy = entropy_bytes(manifest["entropy_source"], evidence)
@@ -1191,7 +1102,7 @@ def compute_result(
     draw = _DRAWS.get(manifest["kind"])
     if draw is None:
         raise DrawError("unknown-kind", {"kind": manifest["kind"]})
-    return draw(manifest, _TicketMaker(key, default_workers() if workers is None else workers))
+    return draw(manifest, _Ranker(key, default_workers() if workers is None else workers))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1391,6 +1302,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == [_WORKER_FLAG]:
-        sys.exit(_ticket_worker())
     sys.exit(main())

@@ -113,7 +113,7 @@ def modulo_picks(m: dict[str, Any], trial: int) -> tuple[int, ...]:
     remaining = list(POOL)
     chosen = []
     for pick in range(CHOOSE):
-        index = (vd.ticket(key, f"pick:{pick}")[0] & 0x0F) % len(remaining)
+        index = (vd.label_hmac(key, f"pick:{pick}")[0] & 0x0F) % len(remaining)
         chosen.append(remaining.pop(index))
     return tuple(sorted(chosen))
 
@@ -121,8 +121,10 @@ def modulo_picks(m: dict[str, Any], trial: int) -> tuple[int, ...]:
 def truncated_tickets(m: dict[str, Any], trial: int) -> tuple[int, ...]:
     """Lowest tickets, but each ticket cut to 3 bits so that ties fall to the lower id."""
     key = key_for(m, trial)
-    ranked = sorted(POOL, key=lambda i: (vd.ticket(key, f"subject:A:{i}")[0] >> 5, i))
-    return tuple(sorted(ranked[:CHOOSE]))
+    ranked = sorted(
+        range(len(POOL)), key=lambda p: (vd.ticket_at(key, "subject:A:", p)[0] >> 5, p)
+    )
+    return tuple(sorted(POOL[p] for p in ranked[:CHOOSE]))
 
 
 def subset_p_value(selector: Selector, trials: int = TRIALS) -> float:
@@ -175,7 +177,7 @@ def test_rand_below_is_uniform_where_a_bare_modulo_is_not() -> None:
     n, trials = 100, TRIALS
     key = vd.derive_key(manifest(), b"rand_below uniformity")
     fair = Counter(vd.rand_below(key, f"u:{i}", n) for i in range(trials))
-    biased = Counter(vd.ticket(key, f"u:{i}")[0] % n for i in range(trials))
+    biased = Counter(vd.label_hmac(key, f"u:{i}")[0] % n for i in range(trials))
     expected = trials / n
 
     def p_value(counts: Counter[int]) -> float:

@@ -39,19 +39,23 @@ def spec_key(manifest: dict[str, Any], evidence: dict[str, Any]) -> bytes:
     return hmac.new(manifest_hash, spec_entropy(evidence), hashlib.sha256).digest()
 
 
-def spec_ticket(key: bytes, label: str) -> bytes:
-    return hmac.new(key, label.encode(), hashlib.sha256).digest()
+def spec_ticket(key: bytes, prefix: str, position: int) -> bytes:
+    # One plain HMAC per ticket (the engine computes them in PBKDF2 blocks).
+    block = (position // 65536).to_bytes(4, "big")
+    offset = (position % 65536 + 1).to_bytes(4, "big")
+    return hmac.digest(key, prefix.encode() + block + offset, "sha256")
 
 
 def spec_lowest(key: bytes, prefix: str, ids: list[int], n: int) -> list[int]:
-    return sorted(ids, key=lambda i: (spec_ticket(key, f"{prefix}{i}"), i))[:n]
+    positions = sorted(range(len(ids)), key=lambda p: (spec_ticket(key, prefix, p), p))
+    return [ids[p] for p in positions[:n]]
 
 
 def spec_rand_below(key: bytes, label: str, n: int) -> int:
     limit = (2**64 // n) * n
     counter = 0
     while True:
-        block = spec_ticket(key, f"{label}:{counter}")
+        block = hmac.digest(key, f"{label}:{counter}".encode(), "sha256")
         for word in (int.from_bytes(block[i : i + 8], "big") for i in range(0, 32, 8)):
             if word < limit:
                 return word % n
@@ -81,7 +85,7 @@ def spec_result(manifest: dict[str, Any], key: bytes) -> dict[str, Any]:
                 )
                 for s in strata
             },
-            "tickets_label_scheme": "subject:<stratum>:<id>",
+            "tickets_label_scheme": "subject:<stratum>: + position in pool.<stratum>",
         }
     if kind in ("inspectors", "experts"):
         prefix = f"inspector:{manifest['department']}:" if kind == "inspectors" else "expert:"
@@ -89,16 +93,16 @@ def spec_result(manifest: dict[str, Any], key: bytes) -> dict[str, Any]:
         teams = spec_deal(
             spec_lowest(key, prefix, manifest["pool"], needed), manifest["team_count"]
         )
-        scheme = "inspector:<department>:<id>" if kind == "inspectors" else "expert:<id>"
+        scheme = "inspector:<department>:" if kind == "inspectors" else "expert:"
         result: dict[str, Any] = {
             "teams": teams,
-            "tickets_label_scheme": f"{scheme}; deal: rank mod team_count",
+            "tickets_label_scheme": f"{scheme} + position in pool; deal: rank mod team_count",
         }
         if manifest.get("is_lead"):
             result["leaders"] = {
                 t: spec_lowest(key, f"leader:{t}:", members, 1)[0] for t, members in teams.items()
             }
-            result["tickets_label_scheme"] += "; leader:<team>:<id>"
+            result["tickets_label_scheme"] += "; leader:<team>: + position in teams.<team>"
         return result
     if kind == "replacement":
         salt, forbidden = manifest["salt"], set(manifest["forbidden"])
@@ -120,7 +124,10 @@ def spec_result(manifest: dict[str, Any], key: bytes) -> dict[str, Any]:
         return {
             "replacement": chosen,
             "leader": leader,
-            "tickets_label_scheme": "replacement:<department>:<team>:<id>; leader:<team>:<id>",
+            "tickets_label_scheme": (
+                "replacement:<department>:<team>: + position in eligible; "
+                "leader:<team>: + position in leader candidates"
+            ),
         }
     raise AssertionError(f"the plain implementation does not cover {kind}")
 
@@ -149,9 +156,26 @@ def test_canonical_json_vectors(vector: dict[str, Any]) -> None:
 
 def test_ticket_vectors() -> None:
     key = bytes.fromhex(VECTORS["tickets"]["key_hex"])
+    positions = set()
     for vector in VECTORS["tickets"]["vectors"]:
-        assert vd.ticket(key, vector["label"]).hex() == vector["ticket_hex"]
-        assert spec_ticket(key, vector["label"]).hex() == vector["ticket_hex"]
+        prefix, position = vector["prefix"], vector["position"]
+        message = bytes.fromhex(vector["message_hex"])
+        assert hmac.digest(key, message, "sha256").hex() == vector["ticket_hex"]
+        assert spec_ticket(key, prefix, position).hex() == vector["ticket_hex"]
+        assert vd.ticket_at(key, prefix, position).hex() == vector["ticket_hex"]
+        positions.add(position)
+    assert {0, 65_535, 65_536} <= positions  # both sides of a block boundary
+    assert any(not v["prefix"].isascii() for v in VECTORS["tickets"]["vectors"])
+
+
+def test_bulk_ranking_reproduces_the_ticket_vectors() -> None:
+    # The engine's PBKDF2 blocks, checked against the plain HMACs of the vectors.
+    key = bytes.fromhex(VECTORS["tickets"]["key_hex"])
+    for vector in VECTORS["tickets"]["vectors"]:
+        prefix, position = vector["prefix"].encode(), vector["position"]
+        block, offset = divmod(position, 65536)
+        tickets = vd._block_tickets(key, prefix, block, position + 1, None)
+        assert tickets[offset] == (bytes.fromhex(vector["ticket_hex"]), position)
 
 
 def test_rand_below_vectors_include_rejections() -> None:
@@ -197,9 +221,10 @@ def test_engine_reproduces_every_draw(draw: dict[str, Any]) -> None:
     assert entropy.hex() == draw["entropy_hex"]
     key = vd.derive_key(manifest, entropy)
     assert key.hex() == draw["key_hex"]
-    for label, value in draw["tickets"].items():
-        assert vd.ticket(key, label).hex() == value
+    for entry in draw["tickets"]:
+        assert vd.ticket_at(key, entry["prefix"], entry["position"]).hex() == entry["ticket_hex"]
     assert vd.compute_result(manifest, evidence, workers=1) == draw["result"]
+    assert vd.compute_result(manifest, evidence, workers=3) == draw["result"]
     bundle = vd.make_bundle(manifest, evidence, draw["result"])
     assert vd.verify_bundle(bundle).ok
 
@@ -214,8 +239,8 @@ def test_a_plain_second_implementation_agrees(name: str) -> None:
     assert hashlib.sha256(spec_canonical(manifest)).hexdigest() == draw["commitment"]
     key = spec_key(manifest, draw["evidence"])
     assert key.hex() == draw["key_hex"]
-    for label, value in draw["tickets"].items():
-        assert spec_ticket(key, label).hex() == value
+    for entry in draw["tickets"]:
+        assert spec_ticket(key, entry["prefix"], entry["position"]).hex() == entry["ticket_hex"]
     assert spec_result(manifest, key) == draw["result"]
 
 
@@ -245,7 +270,8 @@ def test_the_spec_shows_the_worked_example_of_the_vectors() -> None:
     draw = DRAWS["subjects, operator secret"]
     assert draw["canonical_manifest"] in spec
     assert f"{len(draw['canonical_manifest'].encode())} bytes)" in spec
-    for value in (draw["commitment"], draw["key_hex"], *draw["tickets"].values()):
+    tickets = [entry["ticket_hex"] for entry in draw["tickets"]]
+    for value in (draw["commitment"], draw["key_hex"], *tickets):
         assert value in spec
     for other in VECTORS["draws"]:
         assert other["commitment"][:16] in spec

@@ -111,37 +111,82 @@ def test_canonical_json_of_millions_of_ids_matches_a_plain_encoding() -> None:
 # --- key, tickets, bounded integers --------------------------------------------------------
 
 
+def ranked(key: bytes, prefix: str, ids: list[int]) -> list[int]:
+    """``ids`` by the reference ticket of their position (§8), one hmac.digest each."""
+    order = sorted(range(len(ids)), key=lambda p: (vd.ticket_at(key, prefix, p), p))
+    return [ids[p] for p in order]
+
+
 def test_key_and_ticket_follow_the_hmac_definitions() -> None:
     manifest = subjects_manifest()
     entropy = b"entropy bytes"
     digest = hashlib.sha256(vd.canonical_json(manifest)).digest()
     key = vd.derive_key(manifest, entropy)
     assert key == hmac.new(digest, entropy, hashlib.sha256).digest()
-    assert vd.ticket(key, "subject:A:12") == hmac.new(key, b"subject:A:12", "sha256").digest()
+    label = b"subject:A:" + bytes([0, 0, 0, 1, 0, 0, 0, 3])  # position 65536 + 2
+    assert vd.ticket_at(key, "subject:A:", 65_538) == hmac.new(key, label, "sha256").digest()
+    assert vd.label_hmac(key, "n:0") == hmac.new(key, b"n:0", "sha256").digest()
 
 
 @pytest.mark.parametrize("key", [b"", b"k" * 32, b"long key " * 20])
 def test_bulk_tickets_equal_the_reference_ticket(key: bytes) -> None:
-    ids = [0, 1, 9, 10, 12345, 2**63 - 1]
-    maker = vd._TicketMaker(key)
-    found = dict((i, tk) for tk, i in maker.scan("inspector:卫健委:", ids, None))
-    assert found == {i: vd.ticket(key, f"inspector:卫健委:{i}") for i in ids}
+    size = vd.TICKET_BLOCK + 5
+    prefix = "inspector:卫健委:".encode()
+    bulk = vd._block_tickets(key, prefix, 0, size, None) + vd._block_tickets(
+        key, prefix, 1, size, None
+    )
+    assert [position for _ticket, position in bulk] == list(range(size))
+    for position in (0, 1, 65_535, 65_536, 65_540):
+        assert bulk[position][0] == vd.ticket_at(key, "inspector:卫健委:", position)
 
 
-def test_lowest_takes_lowest_tickets_and_breaks_ties_by_id() -> None:
+def test_lowest_takes_lowest_tickets_and_breaks_ties_by_position() -> None:
     key = b"\x01" * 32
     ids = list(range(1, 200))
-    by_ticket = sorted(ids, key=lambda i: (vd.ticket(key, f"x:{i}"), i))
-    assert vd._TicketMaker(key).lowest("x:", ids, 17) == by_ticket[:17]
+    assert vd._Ranker(key).lowest("x:", ids, 17) == ranked(key, "x:", ids)[:17]
 
 
-def test_parallel_helpers_give_exactly_the_serial_result(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(vd, "PARALLEL_MIN_CANDIDATES", 100)
-    pool = {"A": list(range(1, 3000, 2)), "B": list(range(2, 5000, 2)), "C": [5001]}
+@pytest.fixture(scope="module")
+def block_spanning_order() -> list[int]:
+    """70,000 ids across a block boundary, ranked by the reference ticket."""
+    key = b"\x02" * 32
+    return ranked(key, "subject:B:", list(range(5, 5 + 3 * 70_000, 3)))
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+@pytest.mark.parametrize("n", [0, 1, 50, 3_500, 65_537, 69_999, 70_000])
+def test_bulk_ranking_equals_the_reference_across_a_block_boundary(
+    block_spanning_order: list[int], workers: int, n: int
+) -> None:
+    ids = list(range(5, 5 + 3 * 70_000, 3))
+    ranker = vd._Ranker(b"\x02" * 32, workers)
+    assert ranker.lowest("subject:B:", ids, n) == block_spanning_order[:n]
+
+
+def test_a_too_tight_prefilter_falls_back_to_ranking_everything(
+    monkeypatch: pytest.MonkeyPatch, block_spanning_order: list[int]
+) -> None:
+    # A threshold that lets nobody through: the ranking must not change.
+    monkeypatch.setattr(vd, "_prefilter_threshold", lambda n, size: b"\x00" * 8)
+    ids = list(range(5, 5 + 3 * 70_000, 3))
+    ranker = vd._Ranker(b"\x02" * 32, 2)
+    assert ranker.lowest("subject:B:", ids, 40) == block_spanning_order[:40]
+
+
+def test_threads_give_exactly_the_single_thread_result() -> None:
+    pool = {"A": list(range(1, 150_000, 2)), "B": list(range(2, 200_000, 2)), "C": [200_001]}
     manifest = subjects_manifest(pool=pool, allocation={"A": 70, "B": 300, "C": 1}, exclusions=[])
     serial = vd.compute_result(manifest, secret_evidence(), workers=1)
     assert vd.compute_result(manifest, secret_evidence(), workers=3) == serial
     assert {len(ids) for ids in serial["selected"].values()} == {70, 300, 1}
+
+
+def test_an_invalid_pool_is_refused_while_threads_compute() -> None:
+    pool = {"A": list(range(1, 150_000, 2)), "B": [3, *range(150_000, 200_000)]}
+    manifest = subjects_manifest(pool=pool, allocation={"A": 7, "B": 3}, exclusions=[])
+    with pytest.raises(vd.DrawError) as caught:
+        vd.compute_result(manifest, secret_evidence(), workers=2)
+    assert caught.value.details == {"field": "pool", "reason": "id in two strata"}
 
 
 def test_rand_below_stays_in_range_and_is_deterministic() -> None:
@@ -161,7 +206,7 @@ def test_rand_below_rejects_words_at_or_above_the_limit() -> None:
     for label in ("a", "b", "c", "d", "e", "f"):
         words = []
         for counter in range(3):
-            block = vd.ticket(key, f"{label}:{counter}")
+            block = vd.label_hmac(key, f"{label}:{counter}")
             words += [int.from_bytes(block[i : i + 8], "big") for i in range(0, 32, 8)]
         first_ok = next(w for w in words if w < n)
         assert vd.rand_below(key, label, n) == first_ok
@@ -237,7 +282,7 @@ def test_subjects_draw_follows_the_allocation_and_skips_nobody_else() -> None:
         assert ids == sorted(ids)
         assert set(ids) <= set(manifest["pool"][stratum])
     key = vd.derive_key(manifest, SECRET.encode())
-    expected_b = sorted(manifest["pool"]["B"], key=lambda i: vd.ticket(key, f"subject:B:{i}"))
+    expected_b = ranked(key, "subject:B:", manifest["pool"]["B"])
     assert selected["B"] == sorted(expected_b[:6])
 
 
@@ -342,15 +387,14 @@ def test_inspectors_are_the_lowest_tickets_dealt_round_robin_with_leaders() -> N
     manifest = inspectors_manifest()
     result = vd.compute_result(manifest, secret_evidence())
     key = vd.derive_key(manifest, SECRET.encode())
-    order = sorted(manifest["pool"], key=lambda i: vd.ticket(key, f"inspector:SCJG:{i}"))[:6]
+    order = ranked(key, "inspector:SCJG:", manifest["pool"])[:6]
     assert result["teams"] == {
         "1": sorted([order[0], order[3]]),
         "2": sorted([order[1], order[4]]),
         "3": sorted([order[2], order[5]]),
     }
     for team, members in result["teams"].items():
-        leader = min(members, key=lambda i, team=team: vd.ticket(key, f"leader:{team}:{i}"))
-        assert result["leaders"][team] == leader
+        assert result["leaders"][team] == ranked(key, f"leader:{team}:", members)[0]
 
 
 def test_a_participating_department_draws_no_leaders() -> None:
@@ -476,10 +520,10 @@ def test_replacement_never_brings_a_conflict_into_the_team() -> None:
     result = vd.compute_result(manifest, secret_evidence())
     assert result["replacement"] in {221, 223}
     key = vd.derive_key(manifest, SECRET.encode())
-    expected = min([221, 223], key=lambda i: vd.ticket(key, f"replacement:SCJG:2:{i}"))
+    # The eligible list is the pool in its order without the conflicting 220 and 222.
+    expected = ranked(key, "replacement:SCJG:2:", [221, 223])[0]
     assert result["replacement"] == expected
-    leader = min([204, expected], key=lambda i: vd.ticket(key, f"leader:2:{i}"))
-    assert result["leader"] == leader
+    assert result["leader"] == ranked(key, "leader:2:", sorted([204, expected]))[0]
 
 
 def test_replacement_without_leader_redraw_leaves_the_leader_alone() -> None:
