@@ -321,6 +321,24 @@ def test_allocation_for_a_stratum_without_pool_is_refused() -> None:
             "manifest-not-canonical",
             "exclusions",
         ),
+        (
+            {"exclusions": [{"id": 5, "reason": "x"}, {"id": 5, "reason": "x"}]},
+            "manifest-not-canonical",
+            "exclusions",
+        ),
+        *(
+            ({"exclusions": [{"id": 1, "reason": "a"}, {"id": 2, "reason": "b"}, bad]},
+             "manifest-invalid", "exclusions[2]")
+            for bad in (
+                {"id": 3},
+                {"id": 3, "why": "x"},
+                {"id": 3, "reason": "c", "more": 1},
+                {"id": True, "reason": "c"},
+                {"id": "3", "reason": "c"},
+                {"id": 3, "reason": 7},
+                [3, "c"],
+            )
+        ),
         ({"committed_at": "2026-03-05 02:00:00"}, "manifest-invalid", "committed_at"),
         ({"committed_at": "2026-02-30T02:00:00Z"}, "manifest-invalid", "committed_at"),
         ({"task": {"code": "X", "items": ["b", "a"], "year": 2026}}, "manifest-invalid", "task"),
