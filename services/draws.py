@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 import secrets
 from collections import Counter
@@ -28,6 +27,7 @@ from fractions import Fraction
 from itertools import filterfalse
 from typing import Any
 
+import orjson
 from sqlalchemy import (
     String,
     Table,
@@ -40,11 +40,11 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import defer
 from storage.models import (
     Conflict,
     Department,
     Draw,
+    DrawManifest,
     Expert,
     InspectionItem,
     Inspector,
@@ -231,13 +231,14 @@ def check_entropy_source(source: Mapping[str, Any], committed_at: dt.datetime) -
     return dict(source)
 
 
-def _canonical_manifest(manifest: dict[str, Any]) -> bytes:
-    """The engine's canonical JSON of a manifest built here from ints, strings, bools, lists and
-    dicts only: the same ``json.dumps`` call as ``verify_draw.canonical_json`` without its
-    per-value type walk, which costs seconds over millions of ids and hundreds of thousands of
-    exclusions. Tests compare the two byte for byte."""
-    return json.dumps(manifest, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8")
+def _canonical(value: dict[str, Any]) -> bytes:
+    """The engine's canonical JSON (``verify_draw.canonical_json``) of a manifest or result
+    built here from ints, strings, bools, lists and dicts with string keys, by orjson: the same
+    bytes (sorted keys, no spaces, UTF-8 unescaped, the same escapes; tests compare them over
+    every code point and every kind of draw) in 0.06 s instead of 1 s for a pool of 6.7 million
+    ids. orjson refuses what canonical JSON refuses too: integers beyond 64 bits, non-string
+    keys; a float is never built here."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
 
 
 def _as_int(value: Any) -> int:
@@ -308,7 +309,7 @@ class DrawService:
             entropy_source=dict(draw.entropy_source), committed_at=draw.committed_at,
             completed_at=draw.completed_at, reason=draw.reason,
             supersedes_id=draw.supersedes_id, summary=dict(draw.summary),
-            result=json.loads(draw.result) if draw.result and len(draw.result) < 1_000_000
+            result=orjson.loads(draw.result) if draw.result and len(draw.result) < 1_000_000
             else None,
         )
 
@@ -320,23 +321,29 @@ class DrawService:
         """Every draw of a task, in the order they were committed."""
         task = await self._task(task_id)
         codes = await department_codes_by_id(self._session)
-        # the manifests (tens of MB for a big directory) are not needed for a listing
         draws = (await self._session.scalars(
-            select(Draw).options(defer(Draw.manifest)).where(Draw.task_id == task_id)
-            .order_by(Draw.id))).all()
+            select(Draw).where(Draw.task_id == task_id).order_by(Draw.id))).all()
         return [await self._view(d, codes, task.code) for d in draws]
 
     async def manifest(self, draw_id: int) -> dict[str, Any]:
         """The committed manifest exactly as hashed."""
-        return dict(json.loads((await self._draw(draw_id)).manifest))
+        await self._draw(draw_id)
+        return dict(orjson.loads(await self._manifest_text(draw_id)))
+
+    async def _manifest_text(self, draw_id: int) -> str:
+        text = await self._session.scalar(
+            select(DrawManifest.text).where(DrawManifest.draw_id == draw_id))
+        if text is None:
+            raise NotFound("draw-not-found", id=draw_id)
+        return text
 
     async def bundle(self, draw_id: int) -> dict[str, Any]:
         """What anyone needs to re-compute a completed draw: manifest, evidence, result."""
         draw = await self._draw(draw_id)
         if draw.status != "completed" or draw.result is None or draw.entropy_evidence is None:
             raise IllegalTransition("draw-not-completed", id=draw_id, status=draw.status)
-        return dict(engine.make_bundle(json.loads(draw.manifest), dict(draw.entropy_evidence),
-                                       json.loads(draw.result)))
+        return dict(engine.make_bundle(orjson.loads(await self._manifest_text(draw_id)),
+                                       dict(draw.entropy_evidence), orjson.loads(draw.result)))
 
     async def bundle_bytes(self, draw_id: int) -> bytes:
         """The bundle as canonical JSON, ready to publish.
@@ -351,7 +358,7 @@ class DrawService:
         parts = [
             b'{"commitment":', bytes(engine.canonical_json(draw.manifest_sha256)),
             b',"entropy":', bytes(engine.canonical_json(dict(draw.entropy_evidence))),
-            b',"manifest":', draw.manifest.encode("utf-8"),
+            b',"manifest":', (await self._manifest_text(draw_id)).encode("utf-8"),
             b',"result":', draw.result.encode("utf-8"),
             b',"spec":', bytes(engine.canonical_json(engine.SPEC)), b"}",
         ]
@@ -429,14 +436,15 @@ class DrawService:
         manifest = {**body, "spec": engine.SPEC, "kind": kind.value,
                     "task": self._task_block(task), "committed_at": iso_instant(now),
                     "entropy_source": source}
-        text = _canonical_manifest(manifest)
+        text = _canonical(manifest)
         commitment = hashlib.sha256(text).hexdigest()
         draw = Draw(task_id=task.id, kind=kind.value, department_id=department_id,
-                    status="committed", manifest=text.decode("utf-8"),
-                    manifest_sha256=commitment, entropy_source=source, reason=reason,
-                    supersedes_id=supersedes_id, committed_by=actor, committed_at=now,
-                    summary=summary)
+                    status="committed", manifest_sha256=commitment, entropy_source=source,
+                    reason=reason, supersedes_id=supersedes_id, committed_by=actor,
+                    committed_at=now, summary=summary)
         self._session.add(draw)
+        await self._session.flush()
+        self._session.add(DrawManifest(draw_id=draw.id, text=text.decode("utf-8")))
         await self._session.flush()
         # the commitment is on the chain before anyone can know the entropy
         await self._audit.record(actor, "draw.commit", "draw", draw.id, {
@@ -454,19 +462,16 @@ class DrawService:
             strata = [s for s in strata if s in scope.risk_classes]
         base = [Subject.department_id == task.lead_department_id,
                 Subject.risk_class.in_(strata), *scope.conditions()]
-        drawable = [Subject.active.is_(True), Subject.status.in_(sorted(ACTIVE_STATUSES))]
         excluded: dict[int, str] = {}
-        # the few subjects inspected for one of the task's items within the window (a few %),
-        # fetched on their own: cheaper than an anti-join probe for each of millions of rows
+        # the subjects inspected for one of the task's items within the window (a few % of a
+        # directory), read from subject_inspection alone and excluded below if in the pool:
+        # joining them to millions of subject rows cost more than the whole pool scan
         reason = f"inspected-within-{self._repeat_months}-months"
-        recent_rows = await self._session.execute(
+        recent = {int(sid): f"{reason}:{item}" for sid, item in await self._session.execute(
             select(SubjectInspection.subject_id, func.min(SubjectInspection.item_code))
-            .join(Subject, Subject.id == SubjectInspection.subject_id)
-            .where(*base, *drawable, SubjectInspection.item_code.in_(sorted(task.item_codes)),
+            .where(SubjectInspection.item_code.in_(sorted(task.item_codes)),
                    SubjectInspection.inspected_on >= since)
-            .group_by(SubjectInspection.subject_id))
-        for sid, item in recent_rows:
-            excluded[int(sid)] = f"{reason}:{item}"
+            .group_by(SubjectInspection.subject_id))}
         # subjects marked inactive: few, found through ix_subject_pool (department, active, risk)
         inactive_rows = await self._session.execute(
             select(Subject.id, Subject.status).where(*base, Subject.active.is_(False)))
@@ -479,14 +484,16 @@ class DrawService:
         tagged = Subject.id.cast(String) + ":" + Subject.status
         dialect = (await self._session.connection()).dialect.name
         if dialect == "postgresql":
-            # unordered: sorting the (nearly sorted) ids in Python is cheaper than in the
-            # aggregate (measured 8 s against 13 s for 7M rows)
+            # the ids as one text per stratum, unordered: sorting the (nearly sorted) ids in
+            # Python is cheaper than in the aggregate, and parsing the text cheaper than
+            # decoding an int array (7M rows: 1.6 s against 2.1 s)
             stmt = select(
                 Subject.risk_class,
-                func.array_agg(Subject.id).filter(live),
+                func.string_agg(Subject.id.cast(String), ",").filter(live),
                 func.string_agg(tagged, ",").filter(not_(live)),
             )
         else:
+            # reads ix_subject_pool alone (department, active, risk class, status, rowid)
             stmt = select(
                 Subject.risk_class,
                 func.group_concat(case((live, Subject.id))),
@@ -496,14 +503,13 @@ class DrawService:
             stmt.where(*base, Subject.active.is_(True)).group_by(Subject.risk_class))
         pool: dict[str, list[int]] = {s: [] for s in strata}
         for risk, aggregated, others in rows:
-            if isinstance(aggregated, str):  # SQLite: "1,5,9"; json parses it faster than int()
-                ids: list[int] = json.loads(f"[{aggregated}]")
-                ids.sort()  # already in rowid order almost always: a linear pass
-            else:
-                ids = list(aggregated or [])
-                ids.sort()
-            if excluded:
-                ids = list(filterfalse(excluded.__contains__, ids))
+            ids: list[int] = orjson.loads(f"[{aggregated or ''}]")  # "1,5,9" as a JSON array
+            ids.sort()  # already in id order almost always: a linear pass
+            inspected = set(recent).intersection(ids) if recent else ()
+            if inspected:
+                ids = list(filterfalse(inspected.__contains__, ids))
+                for sid in inspected:
+                    excluded[sid] = recent[sid]
             pool[risk] = ids
             for tag in (others or "").split(","):
                 if tag:
@@ -746,8 +752,8 @@ class DrawService:
         if member is None or member.team_id is None or member.department_id is None:
             raise NotFound("draw-not-a-member", code=task.code, inspector=inspector_id)
         for open_draw in await self._open_draws(task.id, DrawKind.REPLACEMENT):
-            if open_draw.status == "committed" and json.loads(open_draw.manifest).get(
-                    "withdrawn") == inspector_id:
+            if open_draw.status == "committed" and orjson.loads(
+                    await self._manifest_text(open_draw.id)).get("withdrawn") == inspector_id:
                 raise DrawRefused("draw-already-committed", code=task.code,
                                   kind=DrawKind.REPLACEMENT.value, department=str(inspector_id))
         team = await self._session.get(Team, member.team_id)
@@ -797,7 +803,7 @@ class DrawService:
         if draw.status != "committed":
             raise IllegalTransition("draw-already-completed", id=draw_id, status=draw.status)
         task = await self._task(draw.task_id, lock=True)
-        manifest = json.loads(draw.manifest)
+        manifest = orjson.loads(await self._manifest_text(draw.id))
         try:
             result = engine.compute_result(manifest, dict(evidence),
                                            manifest_sha256=draw.manifest_sha256)
@@ -814,7 +820,7 @@ class DrawService:
                 "details": exc.details})
             await self._session.commit()
             raise DrawRefused(exc.key, **exc.details) from exc
-        result_text = bytes(engine.canonical_json(result)).decode("utf-8")
+        result_text = _canonical(result).decode("utf-8")
         draw.result = result_text
         draw.entropy_evidence = dict(evidence)
         draw.status = "completed"

@@ -13,7 +13,7 @@ from storage.models.directory import (
     Subject,
     SubjectInspection,
 )
-from storage.models.draws import Draw, TaskSubject, Team, TeamMember
+from storage.models.draws import Draw, DrawManifest, TaskSubject, Team, TeamMember
 from storage.models.planning import (
     AnnualPlan,
     CalendarDay,
@@ -34,6 +34,7 @@ __all__ = [
     "Conflict",
     "Department",
     "Draw",
+    "DrawManifest",
     "Expert",
     "InspectionItem",
     "Inspector",

@@ -79,7 +79,8 @@ class Subject(Base):
     __tablename__ = "subject"
     __table_args__ = (
         UniqueConstraint("department_id", "identifier"),
-        Index("ix_subject_pool", "department_id", "active", "risk_class"),
+        # covers a draw's pool scan (status included): SQLite reads the index, not the rows
+        Index("ix_subject_pool", "department_id", "active", "risk_class", "status"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import (
     Department,
     Draw,
+    DrawManifest,
     InspectionItem,
     Inspector,
     Subject,
@@ -47,11 +48,15 @@ class World:
     subjects: tuple[int, ...]
 
 
+def _manifest(task_id: int, kind: str, n: int) -> str:
+    return f'{{"kind":"{kind}","task":{task_id},"n":{n}}}'
+
+
 def _draw(task_id: int, department_id: int | None, kind: str, n: int) -> Draw:
-    manifest = f'{{"kind":"{kind}","task":{task_id},"n":{n}}}'
+    manifest = _manifest(task_id, kind, n)
     return Draw(
         task_id=task_id, kind=kind, department_id=department_id, status="completed",
-        manifest=manifest, manifest_sha256=hashlib.sha256(manifest.encode()).hexdigest(),
+        manifest_sha256=hashlib.sha256(manifest.encode()).hexdigest(),
         entropy_source={"type": "operator-secret"}, result="{}",
         completed_at=dt.datetime(2026, 3, 1, 2, 0, tzinfo=dt.UTC),
     )
@@ -124,6 +129,8 @@ async def seed_world(session: AsyncSession) -> World:
     hbj_draw = _draw(drawn.id, hbj.id, "inspectors", 2)
     session.add_all([subject_draw, scjg_draw, hbj_draw])
     await session.flush()
+    session.add_all([DrawManifest(draw_id=d.id, text=_manifest(drawn.id, d.kind, n))
+                     for n, d in enumerate((subject_draw, scjg_draw, hbj_draw))])
     team = Team(task_id=drawn.id, number=1, leader_inspector_id=people["leader"].id,
                 draw_id=scjg_draw.id)
     session.add(team)

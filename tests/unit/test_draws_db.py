@@ -30,6 +30,7 @@ from storage.models import (
     AuditEvent,
     Conflict,
     Draw,
+    DrawManifest,
     Inspector,
     Subject,
     Task,
@@ -117,7 +118,8 @@ async def test_subjects_draw_commits_before_entropy_and_writes_rows(
     assert committed.status == "committed"
     manifest = await draws.manifest(committed.id)
     assert verify_draw.commitment(manifest) == committed.commitment
-    stored = await session.scalar(select(Draw.manifest).where(Draw.id == committed.id))
+    stored = await session.scalar(
+        select(DrawManifest.text).where(DrawManifest.draw_id == committed.id))
     assert stored is not None
     assert stored.encode() == verify_draw.canonical_json(manifest)  # byte for byte
     a = directory.subjects["A"]
@@ -292,7 +294,7 @@ async def test_recent_pairings_are_never_matched_again(session: AsyncSession, cl
                    window_end=dt.date(2025, 5, 1), state="archived")
     session.add(earlier)
     await session.flush()
-    old_draw = Draw(task_id=earlier.id, kind="subjects", manifest="{}", manifest_sha256="0" * 64)
+    old_draw = Draw(task_id=earlier.id, kind="subjects", manifest_sha256="0" * 64)
     session.add(old_draw)
     await session.flush()
     team = Team(task_id=earlier.id, number=1)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import inspect
+import asyncio
+from typing import Any
+
+from alembic import command
+from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.models import Base
@@ -27,3 +31,45 @@ async def test_migrations_match_models_exactly(db_url: str, engine: AsyncEngine)
     async with engine.connect() as conn:
         changes = await conn.run_sync(diff)
     assert changes == [], f"schema differs from the models; write a migration: {changes}"
+
+
+async def test_migration_0005_moves_manifests_out_and_back(
+    db_url: str, engine: AsyncEngine, clock: Any
+) -> None:
+    """0005 carries every committed manifest to draw_manifest byte for byte, and back down."""
+    from services.draws import DrawService
+    from storage.db import session_factory
+    from storage.migrate import alembic_config
+    from tests.unit.workflow_data import approved_task, build_directory, secret_source
+
+    async with session_factory(engine)() as session:
+        await build_directory(session)
+        task_id = await approved_task(session, clock)
+        draws = DrawService(session, clock)
+        committed = await draws.commit_subjects(task_id, secret_source("s"), "organiser")
+        draw_id = committed.id
+    async with engine.connect() as conn:
+        before = (await conn.execute(text(
+            "SELECT text FROM draw_manifest WHERE draw_id = :id"), {"id": draw_id})).scalar_one()
+    await engine.dispose()
+    config = alembic_config(db_url)
+    try:
+        await asyncio.to_thread(command.downgrade, config, "0004")
+        async with engine.connect() as conn:
+            down = (await conn.execute(text(
+                "SELECT manifest FROM draw WHERE id = :id"), {"id": draw_id})).scalar_one()
+            fks = await conn.run_sync(
+                lambda c: {fk["referred_table"] for fk in inspect(c).get_foreign_keys(
+                    "task_subject")})
+        assert down == before
+        assert fks == {"task", "subject", "draw", "team"}
+    finally:
+        await engine.dispose()
+        await asyncio.to_thread(command.upgrade, config, "head")
+    async with engine.connect() as conn:
+        up = (await conn.execute(text(
+            "SELECT text FROM draw_manifest WHERE draw_id = :id"), {"id": draw_id})).scalar_one()
+        fks = await conn.run_sync(
+            lambda c: {fk["referred_table"] for fk in inspect(c).get_foreign_keys("task_subject")})
+    assert up == before
+    assert fks == {"team"}
