@@ -19,6 +19,7 @@ from services import verify_draw
 from services.draws import (
     DrawRefused,
     DrawService,
+    _canonical,
     allocate,
     drand_source,
     months_before,
@@ -101,6 +102,18 @@ def test_allocation_is_the_smallest_count_meeting_the_ratio(size: int, ratio: De
     assert got["A"] >= ratio * size
     assert got["A"] == 0 or got["A"] - 1 < ratio * size
     assert got["B"] == min(count, size)
+
+
+def test_service_canonical_json_is_the_engines_byte_for_byte() -> None:
+    """The service encodes manifests with orjson; the verifier hashes json's canonical text."""
+    every_character = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    value = {
+        "text": every_character,
+        "pool": {"B": [3, 2**63 - 1], "A": [0, 1, 2]},
+        "nested": [{"z": True, "a": None, "m": False}, [], {}, -7, ""],
+        "中文": "企业\u2028\"\\",
+    }
+    assert _canonical(value) == verify_draw.canonical_json(value)
 
 
 def test_months_before() -> None:
