@@ -5,11 +5,14 @@
 
 from __future__ import annotations
 
+import json
+import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 VAR_DIR = Path("var")
 
@@ -52,8 +55,26 @@ class Settings(BaseSettings):
     recent_pairing_window_months: int = 24
     invitation_ttl_hours: int = 72
 
+    # drand relays, tried in order; only a transport: every round's signature is checked offline
+    drand_relays: Annotated[list[str], NoDecode] = Field(
+        default=["https://api.drand.sh", "https://drand.cloudflare.com"],
+        description="URLs separated by commas or spaces, or a JSON list",
+    )
+    drand_relay_timeout_seconds: float = 10.0
+
     timezone: str = "Asia/Shanghai"
     default_language: str = "zh_CN"
+
+    @field_validator("drand_relays", mode="before")
+    @classmethod
+    def _url_list(cls, value: Any) -> Any:
+        """``https://a, https://b`` as well as ``["https://a", "https://b"]``."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part for part in re.split(r"[,\s]+", text) if part]
+        return value
 
 
 @lru_cache(maxsize=1)

@@ -61,3 +61,19 @@ cli-team-member = { $id } { $name } ({ $department }) { $mark }
 cli-team-leader = leader
 cli-team-expert = expert
 cli-team-withdrawn = withdrawn: { $reason }
+
+## drand relays (services/drand_relay.py): only a transport, the signature is checked offline
+drand-relay-none = No drand relay is configured: set JOINTCHECK_DRAND_RELAYS, or give one with --relay.
+drand-relay-unknown-chain = Unknown drand chain { $chain_hash }: only chains the verifier knows are accepted ({ $known }).
+drand-relay-bad-round = drand round { $round } is not valid: rounds start at 1.
+drand-relay-unreachable = No drand relay could be reached; tried: { $tried }. Nothing was changed; check the network, or name another relay with --relay and try again.
+drand-relay-down = drand relay { $relay } cannot be reached ({ $reason }).
+drand-relay-bad-response = drand relay { $relay } did not answer with drand's JSON ({ $reason }).
+drand-relay-wrong-round = drand relay { $relay } answered with round { $given } when round { $round } was asked for; refused.
+drand-relay-chain-mismatch = drand relay { $relay } gave { $chain } chain info whose "{ $field }" differs from the chain's known public data ({ $given } instead of { $expected }); refused.
+drand-relay-not-published = drand round { $round } is not published yet: relay { $relay } does not have it, and by the chain's schedule it comes out at { $published } (Beijing time). Nothing was changed; the draw stays committed and can be completed after that.
+drand-relay-lagging = drand relay { $relay } does not have round { $round } yet.
+cli-draw-one-source-or-relay = Choose exactly one entropy source: --drand FILE, --drand-relay, --witnessed, --secret-sha256 or --secret-file.
+cli-draw-round-file-or-relay = Give either --drand-round (a round file already downloaded) or --drand-relay (fetch it from a relay), not both.
+cli-draw-relay-used = drand data fetched from relay { $relay } (the signature is checked offline when drawing).
+cli-draw-relay-skipped = one relay skipped: { $reason }

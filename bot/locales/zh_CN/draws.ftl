@@ -61,3 +61,19 @@ cli-team-member = { $id } { $name }（{ $department }）{ $mark }
 cli-team-leader = 组长
 cli-team-expert = 专家
 cli-team-withdrawn = 已退出：{ $reason }
+
+## drand 中继（services/drand_relay.py）：中继只负责传输，签名在完成摇号时离线验证
+drand-relay-none = 没有配置 drand 中继：请设置 JOINTCHECK_DRAND_RELAYS，或用 --relay 指定中继地址。
+drand-relay-unknown-chain = 未知的 drand 链 { $chain_hash }：只接受核验程序已知的链（{ $known }）。
+drand-relay-bad-round = drand 轮次 { $round } 无效：轮次从 1 开始。
+drand-relay-unreachable = 无法连接 drand 中继，已尝试：{ $tried }。未作任何更改；请检查网络，或用 --relay 指定其他中继后重试。
+drand-relay-down = 无法连接 drand 中继 { $relay }（{ $reason }）。
+drand-relay-bad-response = drand 中继 { $relay } 返回的不是预期的 drand JSON（{ $reason }）。
+drand-relay-wrong-round = drand 中继 { $relay } 返回的是第 { $given } 轮，而请求的是第 { $round } 轮，已拒绝。
+drand-relay-chain-mismatch = drand 中继 { $relay } 返回的 { $chain } 链信息“{ $field }”与已知的公开信息不符（返回 { $given }，应为 { $expected }），已拒绝。
+drand-relay-not-published = drand 第 { $round } 轮还没有发布：中继 { $relay } 尚无此轮，按该链的时间表它将于北京时间 { $published } 发布。未作任何更改；摇号仍为“已承诺”，可在此之后再完成。
+drand-relay-lagging = drand 中继 { $relay } 尚无第 { $round } 轮。
+cli-draw-one-source-or-relay = 请选择且只选择一种随机源：--drand 文件、--drand-relay、--witnessed、--secret-sha256 或 --secret-file。
+cli-draw-round-file-or-relay = --drand-round 与 --drand-relay 只能选一个：前者用已下载的轮次文件，后者从中继获取。
+cli-draw-relay-used = 已从 drand 中继 { $relay } 取得数据（签名在摇号时离线验证）。
+cli-draw-relay-skipped = 跳过一个中继：{ $reason }
