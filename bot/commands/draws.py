@@ -2,17 +2,23 @@
 
 A draw is committed first (its manifest and SHA-256 published, the entropy source declared),
 then completed with the entropy evidence. The bundle re-computes with
-``python services/verify_draw.py BUNDLE`` or ``jointcheck draw verify BUNDLE``.
+``python services/verify_draw.py BUNDLE`` or ``jointcheck draw verify BUNDLE``. With
+``--drand-relay`` the drand chain info and round come from the configured relays
+(``JOINTCHECK_DRAND_RELAYS``) instead of files; a relay is only a transport.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+from collections.abc import Awaitable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from bot.commands.common import CLI_ACTOR, database
 from bot.commands.planning import (
@@ -28,7 +34,8 @@ from bot.commands.planning import (
 from bot.config import Settings, get_settings
 from bot.i18n import Translator
 from services import verify_draw
-from services.clock import utc_now
+from services.clock import SHANGHAI, utc_now
+from services.drand_relay import QUICKNET, Fetched, fetch_chain_info, fetch_round
 from services.draws import (
     DrawService,
     DrawView,
@@ -37,7 +44,7 @@ from services.draws import (
     operator_secret_source,
     witnessed_source,
 )
-from services.errors import ValidationFailed
+from services.errors import DomainError, ValidationFailed
 from services.tasks import TaskService
 
 draw_app = typer.Typer(help="摇号 / verifiable draws (Art. 13, 14)", no_args_is_help=True)
@@ -50,6 +57,11 @@ ROUND_OPT = typer.Option(None, "--round", help="the drand round (default: the fi
                                                "a minute from now)")
 WITNESSED_OPT = typer.Option(None, "--witnessed", help="what will be drawn in public, e.g. "
                                                        "福彩3D 第2026058期 / dice")
+DRAND_RELAY_OPT = typer.Option(False, "--drand-relay",
+                               help="fetch the drand quicknet chain info from the relays "
+                                    "(JOINTCHECK_DRAND_RELAYS) instead of --drand FILE")
+RELAY_OPT = typer.Option("--relay", help="a drand relay URL for this call only "
+                                         "(repeat; replaces JOINTCHECK_DRAND_RELAYS)")
 COUNT_OPT = typer.Option(0, "--count", help="how many witnessed numbers")
 SECRET_SHA_OPT = typer.Option(None, "--secret-sha256", help="SHA-256 of an operator secret "
                                                             "(weakest source)")
@@ -63,13 +75,68 @@ def _service(session: Any, settings: Settings) -> DrawService:
                        pairing_window_months=settings.recent_pairing_window_months)
 
 
+@dataclass(frozen=True)
+class Relays:
+    """Where ``--drand-relay`` fetches from: the ``--relay`` URLs, else the configured ones."""
+
+    urls: tuple[str, ...]
+    timeout: float
+
+    @classmethod
+    def of(cls, settings: Settings, override: list[str] | None) -> Relays:
+        """``--relay`` URLs when given, else ``JOINTCHECK_DRAND_RELAYS``."""
+        return cls(tuple(override or settings.drand_relays),
+                   settings.drand_relay_timeout_seconds)
+
+
+async def from_relays(tr: Translator, fetching: Awaitable[Fetched]) -> Fetched:
+    """Await a relay fetch; say which relay answered and which were skipped, and why."""
+    try:
+        fetched = await fetching
+    except DomainError as err:
+        err.args_map = _printable(err.args_map)
+        raise
+    for skipped in fetched.skipped:
+        reason = tr(skipped.skipped_key or skipped.key, **_printable(skipped.args_map))
+        err_console.print("[yellow]![/] " + tr("cli-draw-relay-skipped", reason=reason))
+    console.print(tr("cli-draw-relay-used", relay=fetched.relay))
+    return fetched
+
+
+def _printable(args: Mapping[str, Any]) -> dict[str, Any]:
+    """A relay error's arguments for the console: instants in Asia/Shanghai, to the second
+    (quicknet publishes every 3 s); text from a relay escaped so that it is not rich markup."""
+    out: dict[str, Any] = {}
+    for name, value in args.items():
+        shown = value
+        if isinstance(value, dt.datetime):
+            shown = value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
+        out[name] = escape(shown) if isinstance(shown, str) else shown
+    return out
+
+
+async def declared_source(tr: Translator, *, drand_relays: Relays | None, drand: Path | None,
+                          round_number: int | None, witnessed: str | None, count: int,
+                          secret_sha256: str | None, secret_file: Path | None
+                          ) -> dict[str, Any]:
+    """``entropy_source``, or with ``--drand-relay`` a round of the chain a relay describes."""
+    if drand_relays is None:
+        return entropy_source(drand=drand, round_number=round_number, witnessed=witnessed,
+                              count=count, secret_sha256=secret_sha256, secret_file=secret_file)
+    if drand or witnessed or secret_sha256 or secret_file:
+        raise ValidationFailed("cli-draw-one-source-or-relay")
+    fetched = await from_relays(tr, fetch_chain_info(
+        drand_relays.urls, QUICKNET, per_relay_timeout=drand_relays.timeout))
+    return drand_source(fetched.data, utc_now(), round_number)
+
+
 def entropy_source(*, drand: Path | None, round_number: int | None, witnessed: str | None,
                    count: int, secret_sha256: str | None, secret_file: Path | None
                    ) -> dict[str, Any]:
     """The one entropy source the options declare."""
     chosen = [x for x in (drand, witnessed, secret_sha256, secret_file) if x]
     if len(chosen) != 1:
-        raise ValidationFailed("cli-draw-one-source")
+        raise ValidationFailed("cli-draw-one-source-or-relay")
     if drand:
         try:
             chain = json.loads(drand.read_text(encoding="utf-8"))
@@ -148,7 +215,8 @@ def draw_commit(
     task: str = typer.Argument(..., help="task code or id"),
     kind: str = typer.Argument(..., help="subjects | inspectors | experts | matching"),
     department: str | None = typer.Option(None, "--department", help="for inspectors"),
-    drand: Path | None = DRAND_OPT, round_number: int | None = ROUND_OPT,
+    drand: Path | None = DRAND_OPT, drand_relay: bool = DRAND_RELAY_OPT,
+    relay: Annotated[list[str] | None, RELAY_OPT] = None, round_number: int | None = ROUND_OPT,
     witnessed: str | None = WITNESSED_OPT, count: int = COUNT_OPT,
     secret_sha256: str | None = SECRET_SHA_OPT, secret_file: Path | None = SECRET_FILE_OPT,
     actor: str = ACTOR, lang: str | None = LANG,
@@ -160,9 +228,10 @@ def draw_commit(
         refuse(tr, ValidationFailed("cli-draw-bad-kind", kind=kind, kinds=", ".join(KINDS)))
 
     async def body() -> DrawView:
-        source = entropy_source(drand=drand, round_number=round_number, witnessed=witnessed,
-                                count=count, secret_sha256=secret_sha256,
-                                secret_file=secret_file)
+        source = await declared_source(
+            tr, drand_relays=Relays.of(settings, relay) if drand_relay else None, drand=drand,
+            round_number=round_number, witnessed=witnessed, count=count,
+            secret_sha256=secret_sha256, secret_file=secret_file)
         async with database(settings) as sessions, sessions() as session:
             task_id = await TaskService(session, utc_now).resolve(task)
             draws = _service(session, settings)
@@ -182,9 +251,12 @@ def draw_commit(
 
 
 def evidence_of(draw: DrawView, *, secret: str | None, secret_file: Path | None,
-                values: str | None, witnesses: list[str], drand_round: Path | None
-                ) -> dict[str, Any]:
-    """The entropy evidence the options give, for the draw's declared source."""
+                values: str | None, witnesses: list[str], drand_round: Path | None,
+                relay_round: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The entropy evidence the options give, for the draw's declared source.
+
+    ``relay_round`` is the round as a relay returned it (``--drand-relay``).
+    """
     kind = draw.entropy_source.get("type")
     if kind == "operator-secret":
         if secret_file:
@@ -198,9 +270,11 @@ def evidence_of(draw: DrawView, *, secret: str | None, secret_file: Path | None,
             raise ValidationFailed("cli-draw-needs-evidence", kind=str(kind),
                                    options="--values 3,7,1 --witness 张三 --witness 李四")
         return {"type": "witnessed", "values": list(codes(values)), "witnesses": witnesses}
+    if relay_round is not None:
+        return verify_draw.drand_evidence(dict(relay_round))
     if not drand_round:
         raise ValidationFailed("cli-draw-needs-evidence", kind=str(kind),
-                               options="--drand-round ROUND.json")
+                               options="--drand-round ROUND.json / --drand-relay")
     try:
         return verify_draw.drand_evidence(drand_round.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -219,6 +293,10 @@ def draw_complete(
     ] = None,
     drand_round: Annotated[Path | None, typer.Option("--drand-round",
                                             help="the round's JSON from a drand relay")] = None,
+    drand_relay: Annotated[bool, typer.Option(
+        "--drand-relay", help="fetch the declared drand round from the relays "
+                              "(JOINTCHECK_DRAND_RELAYS)")] = False,
+    relay: Annotated[list[str] | None, RELAY_OPT] = None,
     actor: str = ACTOR, lang: str | None = LANG,
 ) -> None:
     """Give the entropy evidence and run the draw; writes what was drawn (摇号)."""
@@ -226,13 +304,25 @@ def draw_complete(
     tr = translator(lang, settings)
 
     async def body() -> DrawView:
-        async with database(settings) as sessions, sessions() as session:
-            draws = _service(session, settings)
-            current = await draws.get(draw)
+        if drand_relay and drand_round:
+            raise ValidationFailed("cli-draw-round-file-or-relay")
+        async with database(settings) as sessions:
+            async with sessions() as session:
+                current = await _service(session, settings).get(draw)
+            relay_round = None
+            source = current.entropy_source
+            if drand_relay and source.get("type") == "drand":
+                # no session is held while the relays answer (up to the timeout each)
+                relays = Relays.of(settings, relay)
+                fetched = await from_relays(tr, fetch_round(
+                    relays.urls, str(source.get("chain_hash")), int(source["round"]),
+                    per_relay_timeout=relays.timeout))
+                relay_round = fetched.data
             evidence = evidence_of(current, secret=secret, secret_file=secret_file,
                                    values=values, witnesses=witnesses or [],
-                                   drand_round=drand_round)
-            return await draws.complete(draw, evidence, actor)
+                                   drand_round=drand_round, relay_round=relay_round)
+            async with sessions() as session:
+                return await _service(session, settings).complete(draw, evidence, actor)
 
     view = execute(tr, body)
     console.print("[green]✓[/] " + tr("cli-draw-completed", id=view.id))
@@ -330,7 +420,8 @@ def draw_withdraw(
     task: str = typer.Argument(...),
     inspector: int = typer.Option(..., "--inspector", help="the drawn inspector's id"),
     reason: str = typer.Option(..., "--reason", help="illness, a conflict declared late, ..."),
-    drand: Path | None = DRAND_OPT, round_number: int | None = ROUND_OPT,
+    drand: Path | None = DRAND_OPT, drand_relay: bool = DRAND_RELAY_OPT,
+    relay: Annotated[list[str] | None, RELAY_OPT] = None, round_number: int | None = ROUND_OPT,
     witnessed: str | None = WITNESSED_OPT, count: int = COUNT_OPT,
     secret_sha256: str | None = SECRET_SHA_OPT, secret_file: Path | None = SECRET_FILE_OPT,
     actor: str = ACTOR, lang: str | None = LANG,
@@ -340,9 +431,10 @@ def draw_withdraw(
     tr = translator(lang, settings)
 
     async def body() -> DrawView:
-        source = entropy_source(drand=drand, round_number=round_number, witnessed=witnessed,
-                                count=count, secret_sha256=secret_sha256,
-                                secret_file=secret_file)
+        source = await declared_source(
+            tr, drand_relays=Relays.of(settings, relay) if drand_relay else None, drand=drand,
+            round_number=round_number, witnessed=witnessed, count=count,
+            secret_sha256=secret_sha256, secret_file=secret_file)
         async with database(settings) as sessions, sessions() as session:
             task_id = await TaskService(session, utc_now).resolve(task)
             return await _service(session, settings).withdraw(task_id, inspector, reason,
