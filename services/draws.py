@@ -472,16 +472,15 @@ class DrawService:
             .where(SubjectInspection.item_code.in_(sorted(task.item_codes)),
                    SubjectInspection.inspected_on >= since)
             .group_by(SubjectInspection.subject_id))}
-        # subjects marked inactive: few, found through ix_subject_pool (department, active, risk)
-        inactive_rows = await self._session.execute(
-            select(Subject.id, Subject.status).where(*base, Subject.active.is_(False)))
-        for sid, status in inactive_rows:
-            # a status such as "deregistered" says more than the bare inactive flag
-            excluded[int(sid)] = status if status not in ACTIVE_STATUSES else "inactive"
-        # one pass over the active rows: per stratum, the drawable ids and "id:status" of the
-        # others, aggregated by the database so that no row object is built per subject
-        live = Subject.status.in_(sorted(ACTIVE_STATUSES))
-        tagged = Subject.id.cast(String) + ":" + Subject.status
+        # One statement, so one snapshot, for the pool and the other exclusions: per stratum
+        # (and active flag) the drawable ids and "id:reason" of the others, aggregated by the
+        # database so that no row object is built per subject. An inactive subject's reason is
+        # its status when that says more (such as "deregistered"), else "inactive".
+        statuses = sorted(ACTIVE_STATUSES)
+        live = and_(Subject.active.is_(True), Subject.status.in_(statuses))
+        why = case((and_(Subject.active.is_(False), Subject.status.in_(statuses)), "inactive"),
+                   else_=Subject.status)
+        tagged = Subject.id.cast(String) + ":" + why
         dialect = (await self._session.connection()).dialect.name
         if dialect == "postgresql":
             # the ids as one text per stratum, unordered: sorting the (nearly sorted) ids in
@@ -493,28 +492,31 @@ class DrawService:
                 func.string_agg(tagged, ",").filter(not_(live)),
             )
         else:
-            # reads ix_subject_pool alone (department, active, risk class, status, rowid)
+            # reads ix_subject_pool alone (department, active, risk class, status, rowid), in
+            # its order: grouped by active flag, then risk class
             stmt = select(
                 Subject.risk_class,
                 func.group_concat(case((live, Subject.id))),
                 func.group_concat(case((not_(live), tagged))),
             )
         rows = await self._session.execute(
-            stmt.where(*base, Subject.active.is_(True)).group_by(Subject.risk_class))
+            stmt.where(*base).group_by(Subject.active, Subject.risk_class))
         pool: dict[str, list[int]] = {s: [] for s in strata}
+        inspected_before = set(recent)
         for risk, aggregated, others in rows:
-            ids: list[int] = orjson.loads(f"[{aggregated or ''}]")  # "1,5,9" as a JSON array
-            ids.sort()  # already in id order almost always: a linear pass
-            inspected = set(recent).intersection(ids) if recent else ()
-            if inspected:
-                ids = list(filterfalse(inspected.__contains__, ids))
-                for sid in inspected:
-                    excluded[sid] = recent[sid]
-            pool[risk] = ids
+            if aggregated:
+                ids: list[int] = orjson.loads(f"[{aggregated}]")  # "1,5,9" as a JSON array
+                ids.sort()  # already in id order almost always: a linear pass
+                inspected = inspected_before.intersection(ids)
+                if inspected:
+                    ids = list(filterfalse(inspected.__contains__, ids))
+                    for sid in inspected:
+                        excluded[sid] = recent[sid]
+                pool[risk] = ids  # the inactive group of a stratum has no drawable ids
             for tag in (others or "").split(","):
                 if tag:
-                    tagged_id, tagged_status = tag.split(":", 1)
-                    excluded[int(tagged_id)] = tagged_status
+                    tagged_id, tagged_reason = tag.split(":", 1)
+                    excluded[int(tagged_id)] = tagged_reason
         exclusions = [{"id": sid, "reason": excluded[sid]} for sid in sorted(excluded)]
         return pool, exclusions
 

@@ -122,6 +122,28 @@ def test_months_before() -> None:
     assert months_before(dt.date(2026, 1, 15), 24) == dt.date(2024, 1, 15)
 
 
+async def test_every_subject_not_drawable_is_excluded_with_what_it_is(
+    session: AsyncSession, clock
+) -> None:
+    """Inactive and a status that says more: the status; inactive alone: "inactive"; an active
+    directory row with a non-drawable status: its status; the rest form the pool."""
+    directory = await build_directory(session)
+    b = directory.subjects["B"]
+    await session.execute(update(Subject).where(Subject.id == b[0]).values(
+        active=False, status="revoked"))
+    await session.execute(update(Subject).where(Subject.id == b[1]).values(active=False))
+    await session.execute(update(Subject).where(Subject.id == b[2]).values(status="moved_out"))
+    await session.commit()
+    task_id = await approved_task(session, clock)
+    committed = await DrawService(session, clock).commit_subjects(
+        task_id, secret_source("s"), "organiser")
+    manifest = await DrawService(session, clock).manifest(committed.id)
+    reasons = {e["id"]: e["reason"] for e in manifest["exclusions"]}
+    assert [reasons.get(sid) for sid in b[:3]] == ["revoked", "inactive", "moved_out"]
+    assert manifest["pool"]["B"] == sorted(b[3:])
+    assert committed.summary["excluded"] == {"revoked": 1, "inactive": 1, "moved_out": 1}
+
+
 async def test_subjects_draw_commits_before_entropy_and_writes_rows(
     session: AsyncSession, clock
 ) -> None:
