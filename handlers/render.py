@@ -250,11 +250,12 @@ def assignment_section(
 
 
 def review_card(
-    *, task_id: int, code: str, name: str, department: str, window_start: dt.date | str,
-    window_end: dt.date | str, tr: Translator,
+    *, task_id: int, code: str, name: str, department: str, department_name: str | None,
+    window_start: dt.date | str, window_end: dt.date | str, tr: Translator,
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """A task waiting for the department's review, with Approve / Return buttons."""
-    text = tr("review-card", code=code, name=name, department=department,
+    """A task waiting for the department's review, with Approve / Return buttons; the card
+    names the department, the buttons carry its code."""
+    text = tr("review-card", code=code, name=name, department=department_name or department,
               start=day(window_start), end=day(window_end))
     builder = InlineKeyboardBuilder()
     builder.button(text=tr("review-approve-button"),
@@ -274,7 +275,8 @@ def notification(message: OutgoingMessage) -> tuple[str, InlineKeyboardMarkup | 
     if message.kind == KIND_REVIEW:
         return review_card(
             task_id=p["task_id"], code=p["task_code"], name=p["task_name"],
-            department=p["department"], window_start=p["window_start"],
+            department=p["department"], department_name=p.get("department_name"),
+            window_start=p["window_start"],
             window_end=p["window_end"], tr=tr,
         )
     leader = p.get("leader")

@@ -53,7 +53,8 @@ async def pending_reviews(
     for view in views[:MAX_CARDS]:
         text, markup = render.review_card(
             task_id=view.id, code=view.code, name=view.name,
-            department=account.department_code, window_start=view.window_start,
+            department=account.department_code, department_name=account.department_name,
+            window_start=view.window_start,
             window_end=view.window_end, tr=tr,
         )
         await message.answer(text, reply_markup=markup)

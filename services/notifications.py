@@ -220,7 +220,8 @@ class NotificationScanner:
                 continue
             payload = {
                 "task_id": task.id, "task_code": task.code, "task_name": task.name,
-                "department": department.code, "round": review.round,
+                "department": department.code, "department_name": department.name_zh,
+                "round": review.round,
                 "window_start": task.window_start.isoformat(),
                 "window_end": task.window_end.isoformat(),
             }

@@ -13,7 +13,7 @@ from tests.handlers.conftest import Harness, Person
 
 CARD_ZH = (
     "【会审】2026-LH-002 2026年加油站安全生产与环保联合抽查\n"
-    "部门：SCJG\n"
+    "部门：市场监督管理局\n"
     "检查时间：2026-05-06 至 2026-05-29"
 )
 
