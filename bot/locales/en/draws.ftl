@@ -27,7 +27,6 @@ draw-bad-drand-chain = The drand chain file is not valid: { $reason }.
 draw-bad-entropy-source = The declared entropy source is not valid: { $reason }.
 draw-drand-round-past = drand round { $round } was published at { $published }, before the commitment at { $committed }; declare a round that does not exist yet.
 
-cli-draw-one-source = Choose exactly one entropy source: --drand, --witnessed, --secret-sha256 or --secret-file.
 cli-draw-bad-kind = Unknown draw kind "{ $kind }"; possible: { $kinds }.
 cli-draw-needs-department = An inspectors draw needs --department.
 cli-draw-needs-evidence = This draw declared a { $kind } source; give { $options }.

@@ -27,7 +27,6 @@ draw-bad-drand-chain = drand 链信息文件无效：{ $reason }。
 draw-bad-entropy-source = 随机源声明无效：{ $reason }。
 draw-drand-round-past = drand 第 { $round } 轮已于 { $published } 发布，早于承诺时间 { $committed }；必须声明一个尚未产生的轮次。
 
-cli-draw-one-source = 请选择且只选择一种随机源：--drand、--witnessed、--secret-sha256 或 --secret-file。
 cli-draw-bad-kind = 不认识的摇号类型“{ $kind }”；可以是：{ $kinds }。
 cli-draw-needs-department = 抽取检查人员需要 --department 部门代码。
 cli-draw-needs-evidence = 该摇号声明的随机源是“{ $kind }”，请提供：{ $options }。
