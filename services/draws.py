@@ -499,8 +499,11 @@ class DrawService:
                 func.group_concat(case((live, Subject.id))),
                 func.group_concat(case((not_(live), tagged))),
             )
+        # "active in (false, true)" holds for every row; it lets SQLite walk ix_subject_pool
+        # range by range (active, risk class) instead of the department's whole range
         rows = await self._session.execute(
-            stmt.where(*base).group_by(Subject.active, Subject.risk_class))
+            stmt.where(*base, Subject.active.in_((False, True)))
+            .group_by(Subject.active, Subject.risk_class))
         pool: dict[str, list[int]] = {s: [] for s in strata}
         inspected_before = set(recent)
         for risk, aggregated, others in rows:
@@ -510,14 +513,14 @@ class DrawService:
                 inspected = inspected_before.intersection(ids)
                 if inspected:
                     ids = list(filterfalse(inspected.__contains__, ids))
-                    for sid in inspected:
-                        excluded[sid] = recent[sid]
+                    excluded.update(
+                        zip(inspected, map(recent.__getitem__, inspected), strict=True))
                 pool[risk] = ids  # the inactive group of a stratum has no drawable ids
             for tag in (others or "").split(","):
                 if tag:
                     tagged_id, tagged_reason = tag.split(":", 1)
                     excluded[int(tagged_id)] = tagged_reason
-        exclusions = [{"id": sid, "reason": excluded[sid]} for sid in sorted(excluded)]
+        exclusions = [{"id": sid, "reason": why} for sid, why in sorted(excluded.items())]
         return pool, exclusions
 
     async def commit_subjects(self, task_id: int, entropy_source: Mapping[str, Any],
