@@ -375,7 +375,10 @@ def main() -> None:
     for name, url in backends:
         print(f"\n== {name}")
         if args.reuse and loaded.get(name) == args.subjects:
-            print("  load:      reused")
+            from storage.migrate import upgrade
+
+            upgrade(url)  # the directory is reused; the schema follows the code
+            print("  load:      reused (migrated to head)")
         else:
             if name == "postgres":
                 asyncio.run(_pg_recreate(args.postgres_url))
