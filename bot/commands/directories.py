@@ -36,10 +36,12 @@ class DirectoryKind(StrEnum):
     experts = "experts"
     items = "items"
     conflicts = "conflicts"
+    inspections = "inspections"
 
 
 KindArgument = Annotated[
-    DirectoryKind, typer.Argument(help="subjects | inspectors | experts | items | conflicts")
+    DirectoryKind,
+    typer.Argument(help="subjects | inspectors | experts | items | conflicts | inspections"),
 ]
 Lang = Annotated[str, typer.Option("--lang", help="zh_CN（默认）或 en")]
 Actor = Annotated[str | None, typer.Option("--actor", help="审计记录中的操作人 / who (audit)")]
@@ -126,6 +128,10 @@ def _report(report: Any, tr: Translator, errors_out: Path | None) -> int:
     if shown:
         say(tr("dir-import-changes"))
         for change in shown[:MAX_SHOWN_CHANGES]:
+            if change.action == "kept":
+                stored, older = change.changes["inspected_on"]
+                say("  " + tr("dir-change-kept", key=change.key, stored=stored, older=older))
+                continue
             detail = "; ".join(f"{k}: {old!r} → {new!r}"
                                for k, (old, new) in change.changes.items())
             say(f"  {tr('dir-change-' + change.action)} {change.key} {detail}".rstrip())
@@ -133,6 +139,8 @@ def _report(report: Any, tr: Translator, errors_out: Path | None) -> int:
     say("[green]✓[/] " + tr(key, what=tr(f"dir-kind-{report.kind}"), created=report.created,
                              updated=report.updated, unchanged=report.unchanged,
                              deactivated=report.deactivated))
+    if report.kept_newer:
+        say(tr("dir-import-kept-newer", count=report.kept_newer))
     return 0
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from services.directories.enums import fold
 from services.directories.errors import FileProblem
 
-KINDS = ("subjects", "inspectors", "experts", "items", "conflicts")
+KINDS = ("subjects", "inspectors", "experts", "items", "conflicts", "inspections")
 
 
 @dataclass(frozen=True)
@@ -185,6 +185,30 @@ SPECS: dict[str, tuple[Column, ...]] = {
             ("subject name",),
         ),
         Column("reason", ("回避事由", "回避原因", "事由", "原因"), ("reason",), required=True),
+        DEPARTMENT,
+    ),
+    # 检查记录: the last inspection of a subject for an item, which keeps the subject out of
+    # draws for that item during the repeat-inspection window
+    "inspections": (
+        IDENTIFIER,
+        Column(
+            "subject_name",
+            ("对象名称", "企业名称", "检查对象名称", "主体名称", "单位名称", "名称"),
+            ("subject name", "name"),
+        ),
+        Column(
+            "item_code",
+            ("检查事项编码", "事项编码", "抽查事项编码", "事项代码", "检查事项", "抽查事项"),
+            ("item code", "item", "inspection item"),
+            required=True,
+        ),
+        Column(
+            "inspected_on",
+            ("检查日期", "最近检查日期", "最近一次检查日期", "上次检查日期", "抽查日期",
+             "检查时间"),
+            ("inspected on", "inspection date", "last inspected on", "date"),
+            required=True,
+        ),
         DEPARTMENT,
     ),
 }

@@ -26,6 +26,7 @@ from storage.models import (
     InspectionItem,
     Inspector,
     Subject,
+    SubjectInspection,
 )
 
 from services.clock import Clock, local_date
@@ -56,6 +57,7 @@ EXPORT_FIELDS: dict[str, tuple[str, ...]] = {
               "methods", "requirements", "year"),
     "conflicts": ("staff_no", "inspector_name", "identifier", "subject_name", "reason",
                   "department"),
+    "inspections": ("identifier", "subject_name", "item_code", "inspected_on", "department"),
 }
 
 
@@ -134,7 +136,8 @@ async def export_directory(
     session: AsyncSession, clock: Clock, kind: str, path: Path, *,
     department: str | None = None, year: int | None = None,
 ) -> ExportReport:
-    """Write the active records of ``kind`` to ``path`` (.csv or .xlsx)."""
+    """Write the active records of ``kind`` to ``path`` (.csv or .xlsx); inspections, which
+    are never deactivated, all of them (of the department's directory with ``department``)."""
     deps = {d.id: d for d in (await session.scalars(select(Department))).all()}
     dep_id: int | None = None
     if department:
@@ -244,6 +247,18 @@ async def _records(
                 continue
             seen.add(key)
             yield [r.staff_no, r.inspector_name, r.identifier, r.subject_name, r.reason,
+                   code_of.get(r.department_id, "")]
+    elif kind == "inspections":
+        # every subject row with its history, deactivated ones too: import accepts them, so
+        # the file goes back in whole
+        query = select(
+            SubjectInspection.id, Subject.identifier, Subject.name, SubjectInspection.item_code,
+            SubjectInspection.inspected_on, Subject.department_id,
+        ).join(Subject, Subject.id == SubjectInspection.subject_id)
+        if dep_id is not None:
+            query = query.where(Subject.department_id == dep_id)
+        async for r in _paged(session, query, SubjectInspection.id):
+            yield [r.identifier, r.name, r.item_code, r.inspected_on,
                    code_of.get(r.department_id, "")]
     else:
         raise ValueError(kind)

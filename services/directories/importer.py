@@ -13,6 +13,10 @@ SHA-256), each update or deactivation is one event with its field changes, and o
 ``directory.imported`` event sums the import up. An auditor can thus see exactly which records a
 file created and how every existing record changed, while a million-row import adds only a few
 hundred events.
+
+Inspections (检查记录, ``subject_inspection``) differ in two ways: the table holds the last
+inspection per subject and item, so an older date than the stored one keeps the stored date
+(counted as ``kept_newer``), and history is never deactivated, so ``--sync`` is refused.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from storage.models import CatalogueYear, Department, InspectionItem, Inspector, Subject
 
@@ -39,6 +43,7 @@ from services.directories.errors import CatalogueLocked, UnknownDepartment
 from services.directories.pipeline import Batch, FileInfo, Summary
 from services.directories.tables import TABLES, TableSpec, jsonable
 from services.directories.validation import DepartmentRef, References, RowError, json_text
+from services.errors import ValidationFailed
 
 SAMPLE_CHANGES = 20
 LOOKUP_CHUNK = 1000
@@ -51,7 +56,7 @@ ProgressCallback = Callable[[int, int], None]
 class ImportRequest:
     """What to import and how."""
 
-    kind: str  # subjects | inspectors | experts | items | conflicts
+    kind: str  # subjects | inspectors | experts | items | conflicts | inspections
     path: Path
     department: str | None = None  # code or name; every row belongs to it
     year: int | None = None  # items: the catalogue year (default: this year)
@@ -95,6 +100,8 @@ class ImportReport:
     year: int | None = None
     header: HeaderMap | None = None  # where the file's header is, for the error file
     source: Path = Path()
+    # inspections: rows older than the stored last inspection, which was kept
+    kept_newer: int = 0
 
     @property
     def ok(self) -> bool:
@@ -110,6 +117,7 @@ class _State:
     updated: int = 0
     unchanged: int = 0
     deactivated: int = 0
+    kept_newer: int = 0
     parent_errors: list[RowError] = field(default_factory=list)
     changes: list[RecordChange] = field(default_factory=list)
     matched_ids: set[int] = field(default_factory=set)
@@ -170,7 +178,7 @@ class DirectoryImporter:
             if fixed is None:
                 raise UnknownDepartment(code=request.department)
         item_codes: frozenset[str] = frozenset()
-        if request.kind in ("inspectors", "experts"):
+        if request.kind in ("inspectors", "experts", "inspections"):
             item_codes = frozenset(
                 (await self._session.scalars(select(InspectionItem.code).distinct())).all()
             )
@@ -180,8 +188,10 @@ class DirectoryImporter:
             locked = await self._session.get(CatalogueYear, year)
             if locked is not None and locked.locked_at is not None:
                 raise CatalogueLocked(year=year, locked_by=locked.locked_by or "")
+        today = local_date(self._clock()) if request.kind == "inspections" else None
         return References(
-            departments=departments, department=fixed, item_codes=item_codes, year=year
+            departments=departments, department=fixed, item_codes=item_codes, year=year,
+            today=today,
         )
 
     # --- the import ---------------------------------------------------------------------------
@@ -190,6 +200,9 @@ class DirectoryImporter:
         self, request: ImportRequest, progress: ProgressCallback | None = None
     ) -> ImportReport:
         """Validate and import ``request.path``; commits only a clean file (and not a dry run)."""
+        if request.sync and request.kind == "inspections":
+            # the last inspection of a subject stays history whatever a later file lists
+            raise ValidationFailed("dir-sync-not-supported")
         state = _State(TABLES[request.kind])
         conn = await self._connection()
         previous = await tune_for_bulk(conn)
@@ -246,6 +259,7 @@ class DirectoryImporter:
             changes=tuple(state.changes) if clean else (),
             department=refs.department.code if refs.department else None, year=refs.year,
             header=info.header, source=request.path,
+            kept_newer=state.kept_newer if clean else 0,
         )
 
     async def _batches(
@@ -266,6 +280,9 @@ class DirectoryImporter:
                     state.writing = False
                 if state.writing and message.records:
                     await self._batch(request, state, message)
+                elif request.kind == "inspections" and message.records:
+                    # writing stopped at an unknown subject: go on naming the others
+                    await self._resolve_inspections(state, message)
             else:
                 summary = message
         return summary
@@ -348,6 +365,9 @@ class DirectoryImporter:
     async def _batch(self, request: ImportRequest, state: _State, batch: Batch) -> None:
         spec = state.spec
         records: Sequence[tuple[Any, ...]] = batch.records
+        if spec.kind == "inspections":
+            await self._inspections_batch(request, state, batch)
+            return
         if spec.kind == "conflicts":
             records = await self._resolve_conflicts(state, batch)
             if state.parent_errors:
@@ -563,6 +583,7 @@ class DirectoryImporter:
                 "deactivated": state.deactivated, "sync": request.sync,
                 "department": refs.department.code if refs.department else None,
                 "year": refs.year,
+                **({"kept_newer": state.kept_newer} if request.kind == "inspections" else {}),
             },
         )
 
@@ -639,6 +660,116 @@ class DirectoryImporter:
             )).all():
                 self._subject_keys[row.id] = row.identifier
 
+    # --- inspections: the subject must be in the department's directory; the last date wins --
+
+    async def _resolve_inspections(self, state: _State, batch: Batch) -> list[tuple[Any, ...]]:
+        """(department_id, identifier, item_code, inspected_on) rows -> (subject_id, item_code,
+        inspected_on) records; a subject missing from the department's directory (active or
+        not: history stays with a deactivated subject) is a row error."""
+        by_dep: dict[int, set[str]] = defaultdict(set)
+        for dep_id, identifier, _item, _day in batch.records:
+            by_dep[dep_id].add(identifier)
+        subjects: dict[tuple[int, str], int] = {}
+        for dep_id, identifiers in by_dep.items():
+            wanted = sorted(identifiers)
+            for start in range(0, len(wanted), LOOKUP_CHUNK):
+                rows = (await self._session.execute(
+                    select(Subject.id, Subject.identifier).where(
+                        Subject.department_id == dep_id,
+                        Subject.identifier.in_(wanted[start:start + LOOKUP_CHUNK]),
+                    )
+                )).all()
+                for row in rows:
+                    subjects[(dep_id, row.identifier)] = row.id
+                    self._subject_keys[row.id] = f"{self._dep_code(dep_id)}/{row.identifier}"
+        header = state.info.header if state.info else None
+        records: list[tuple[Any, ...]] = []
+        for number, (dep_id, identifier, item, day) in zip(
+            batch.rows, batch.records, strict=True
+        ):
+            subject_id = subjects.get((dep_id, identifier))
+            if subject_id is None:
+                state.parent_errors.append(RowError(
+                    number, header.header_of("identifier") if header else "identifier",
+                    identifier, "dir-err-unknown-department-subject",
+                    {"department": self._dep_code(dep_id)},
+                ))
+                continue
+            records.append((subject_id, item, day))
+        return records
+
+    async def _inspections_batch(
+        self, request: ImportRequest, state: _State, batch: Batch
+    ) -> None:
+        """New (subject, item) pairs are inserted; a later date than the stored one updates it
+        (audited with both dates); an earlier one keeps the stored, newer date."""
+        records = await self._resolve_inspections(state, batch)
+        if state.parent_errors:
+            state.writing = False
+            return
+        spec = state.spec
+        table = spec.table
+        stored: dict[tuple[int, str], tuple[int, dt.date]] = {}
+        subject_ids = sorted({r[0] for r in records})
+        for start in range(0, len(subject_ids), LOOKUP_CHUNK):
+            rows = (await self._session.execute(
+                select(table.c.id, table.c.subject_id, table.c.item_code, table.c.inspected_on)
+                .where(table.c.subject_id.in_(subject_ids[start:start + LOOKUP_CHUNK]))
+            )).all()
+            for row in rows:
+                stored[(row.subject_id, row.item_code)] = (row.id, row.inspected_on)
+        new: list[tuple[Any, ...]] = []
+        changed: list[tuple[int, tuple[Any, ...], dt.date]] = []
+        for record in records:
+            old = stored.get((record[0], record[1]))
+            if old is None:
+                new.append(record)
+                continue
+            row_id, old_day = old
+            if record[2] > old_day:
+                changed.append((row_id, record, old_day))
+            elif record[2] == old_day:
+                state.unchanged += 1
+            else:
+                state.kept_newer += 1
+                state.sample(RecordChange(
+                    "kept", self._key_text(spec, record),
+                    {"inspected_on": (old_day.isoformat(), record[2].isoformat())},
+                ))
+        state.created += len(new)
+        state.updated += len(changed)
+        entries: list[AuditEntry] = []
+        for row_id, record, old_day in changed:
+            key_text = self._key_text(spec, record)
+            diff = {"inspected_on": (old_day.isoformat(), record[2].isoformat())}
+            state.sample(RecordChange("updated", key_text, diff))
+            # identifier and item code may be 64 characters each: the audit's entity id holds
+            # 64, so a longer key is cut there and kept whole in the data
+            entries.append(AuditEntry(
+                f"{spec.entity}.updated", spec.entity,
+                key_text if len(key_text) <= 64 else key_text[:63] + "…",
+                {"id": row_id, "key": key_text,
+                 "changes": {k: list(v) for k, v in diff.items()},
+                 "file_sha256": state.info.sha256 if state.info else ""},
+            ))
+        if request.dry_run:
+            self._sample_created(state, new)
+            return
+        conn = await self._connection()
+        if new:
+            await conn.execute(insert(table), [
+                {"subject_id": r[0], "item_code": r[1], "inspected_on": r[2]} for r in new
+            ])
+            entries.insert(0, self._created_entry(state, new))
+        if changed:
+            await conn.execute(
+                update(table).where(table.c.id == bindparam("v_id"))
+                .values(inspected_on=bindparam("v_day")),
+                [{"v_id": row_id, "v_day": record[2]} for row_id, record, _ in changed],
+            )
+        if entries:
+            await self._audit.record_many(request.actor, entries)
+
     # --- readable natural keys ----------------------------------------------------------------
 
     def _dep_code(self, dep_id: int | None) -> str:
@@ -660,6 +791,8 @@ class DirectoryImporter:
             return str(record[0])
         if spec.kind == "items":
             return f"{record[0]}/{record[1]}"
+        if spec.kind == "inspections":  # SCJG/9142…/SCJG-002
+            return f"{self._subject_keys.get(record[0], str(record[0]))}/{record[1]}"
         inspector = self._inspector_keys.get(record[0], str(record[0]))
         subject = self._subject_keys.get(record[1], str(record[1]))
         return f"{inspector}×{subject}"

@@ -35,7 +35,7 @@ HEADER_SEARCH_ROWS = 10
 # Files above this size are validated in a child process (start-up costs about a second).
 PARALLEL_THRESHOLD_BYTES = 8 * 1024 * 1024
 PIPE_BUFFER_BYTES = 8 * 1024 * 1024
-NEEDS_DEPARTMENT = frozenset({"subjects", "inspectors", "conflicts"})
+NEEDS_DEPARTMENT = frozenset({"subjects", "inspectors", "conflicts", "inspections"})
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Table
-from storage.models import Conflict, Expert, InspectionItem, Inspector, Subject
+from storage.models import (
+    Conflict,
+    Expert,
+    InspectionItem,
+    Inspector,
+    Subject,
+    SubjectInspection,
+)
 
 
 @dataclass(frozen=True)
@@ -69,8 +76,17 @@ CONFLICTS = TableSpec(
     frozenset(),
 )
 
+# The last inspection per subject and item; no ``active`` column: history is never deactivated.
+INSPECTIONS = TableSpec(
+    "inspections", "subject_inspection", SubjectInspection.__table__,  # type: ignore[arg-type]
+    ("subject_id", "item_code", "inspected_on"),
+    ("subject_id", "item_code"),
+    frozenset(),
+    frozenset({"inspected_on"}),
+)
+
 TABLES: dict[str, TableSpec] = {
-    s.kind: s for s in (SUBJECTS, INSPECTORS, EXPERTS, ITEMS, CONFLICTS)
+    s.kind: s for s in (SUBJECTS, INSPECTORS, EXPERTS, ITEMS, CONFLICTS, INSPECTIONS)
 }
 
 

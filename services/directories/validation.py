@@ -93,6 +93,7 @@ class References:
     department: DepartmentRef | None = None  # --department: every row belongs to it
     item_codes: frozenset[str] = frozenset()
     year: int | None = None  # items: the catalogue year being imported
+    today: dt.date | None = None  # inspections: later dates are refused (Asia/Shanghai)
     lookup: dict[str, DepartmentRef] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -871,6 +872,64 @@ class ConflictRows(RowValidator):
         return (dep.id, staff_no, identifier, reason)
 
 
+class InspectionRows(RowValidator):
+    """检查记录, the last inspection of a subject for an item: (department_id, identifier,
+    item_code, inspected_on). It keeps the subject out of draws for that item within the
+    repeat window, so that the same subject is not burdened twice for the same thing (Art. 11:
+    lower the inspected entities' cost of being checked). The database check that the subject
+    is in the department's directory comes after, in the importer; the subject name is for the
+    reader only, as for conflicts."""
+
+    kind = "inspections"
+
+    def key_of(self, cells: Sequence[Cell]) -> Hashable | None:
+        identifier = self.code_key(cells, "identifier")
+        item = self.code_key(cells, "item_code")
+        if identifier is None or item is None:
+            return None
+        dep = self.row_department(cells)
+        return (dep.id if dep else None, identifier, item)
+
+    def validate(self, number: int, cells: Sequence[Cell]) -> tuple[Any, ...] | None:
+        self.begin()
+        at = self.at
+        dep = self.department(number, cells) if self._has_department else self.refs.department
+        identifier = self.short_code(number, cells, "identifier")
+        raw_item = at(cells, "item_code")
+        item = ""
+        try:
+            item = normalise_code(raw_item)
+            if not item:
+                raise Invalid("dir-err-required")
+            if not ITEM_CODE.fullmatch(item):
+                raise Invalid("dir-err-item-code")
+            if item not in self.refs.item_codes:
+                # any year's catalogue (Art. 7): history outlives the year it was made in
+                raise Invalid("dir-err-unknown-items", codes=item)
+        except Invalid as exc:
+            self.fail(number, "item_code", raw_item, exc)
+            item = ""
+        raw_day = at(cells, "inspected_on")
+        day: dt.date | None = None
+        try:
+            day = date_value(raw_day)
+            if day is None:
+                raise Invalid("dir-err-required")
+            today = self.refs.today
+            if today is not None and day > today:
+                raise Invalid("dir-err-date-future", today=today.isoformat())
+        except Invalid as exc:
+            self.fail(number, "inspected_on", raw_day, exc)
+        if identifier and item and dep is not None:
+            # the same subject and item twice: which date is the last one is for the file's
+            # author to say, so the later row is refused, naming the first
+            self.check_duplicate(number, (dep.id, identifier, item), "identifier",
+                                 at(cells, "identifier"))
+        if not self.end() or dep is None:
+            return None
+        return (dep.id, identifier, item, day)
+
+
 def _kind_or_blank(raw: Cell) -> str:
     return enum_value(raw, SUBJECT_KINDS, default="")
 
@@ -908,4 +967,5 @@ VALIDATORS: dict[str, type[RowValidator]] = {
     "experts": ExpertRows,
     "items": ItemRows,
     "conflicts": ConflictRows,
+    "inspections": InspectionRows,
 }

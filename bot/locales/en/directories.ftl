@@ -19,6 +19,7 @@ dir-unknown-department = No department has the code or name “{ $code }”. See
 dir-department-required = Give --department, or add a department (所属部门) column to the file.
 dir-department-code-invalid = Invalid department code “{ $code }”: letters, digits, - and _ only, at most 32 characters.
 dir-department-name-required = The department's Chinese name is required.
+dir-sync-not-supported = --sync is not available for inspections: inspection history is never deactivated or deleted. Import again without --sync; an import only adds records or moves a date to a later one.
 
 # cell errors (reasons)
 dir-err-required = required but empty
@@ -50,6 +51,8 @@ dir-err-year-mismatch = differs from the year being imported ({ $expected })
 dir-err-unknown-departments = no such departments: { $codes }
 dir-err-unknown-inspector = no inspector with this staff number in department { $department }
 dir-err-unknown-subject = no subject with this code in the directories
+dir-err-unknown-department-subject = no subject with this code in the directory of department { $department }
+dir-err-date-future = the inspection date is after today ({ $today }): an inspection that has not happened cannot be recorded
 
 dir-enum-subject_kind = subject kind
 dir-enum-subject_status = status
@@ -62,12 +65,14 @@ dir-kind-inspectors = Inspectors
 dir-kind-experts = Experts
 dir-kind-items = Items
 dir-kind-conflicts = Conflicts of interest
+dir-kind-inspections = Inspections
 
 dir-import-file = File: { $name } ({ $format }, { $encoding }), { $rows } rows, SHA-256 { $sha }
 dir-import-ignored = Columns not used: { $columns }
 dir-import-done = { $what } imported: { $created } created, { $updated } updated, { $unchanged } unchanged, { $deactivated } deactivated.
 dir-import-dry-run = Dry run, nothing written. { $what } would be: { $created } created, { $updated } updated, { $unchanged } unchanged, { $deactivated } deactivated.
 dir-import-failed = { $bad_rows } rows have errors ({ $errors } in all); nothing was written. Fix them and import again.
+dir-import-kept-newer = { $count } rows give an earlier date than the last inspection already recorded; the newer date was kept (the table holds the last inspection per subject and item).
 dir-import-more-errors = { $count } more errors are not listed here; --errors FILE writes the file with every error marked.
 dir-import-errors-written = Wrote the file with its errors marked: { $path } ({ $rows } rows with errors, see the “error” column)
 dir-import-progress = Validating and importing
@@ -75,6 +80,7 @@ dir-import-changes = Sample of the changes:
 dir-change-created = created
 dir-change-updated = updated
 dir-change-deactivated = deactivated
+dir-change-kept = kept the newer stored date of { $key }, { $stored } (the file has { $older })
 dir-error-line = row { $row }, { $column } “{ $value }”: { $reason }
 dir-col-row = Row
 dir-col-column = Column

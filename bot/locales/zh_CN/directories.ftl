@@ -19,6 +19,7 @@ dir-unknown-department = 没有编码或名称为“{ $code }”的部门。用 
 dir-department-required = 请用 --department 指定部门，或在文件中加入“所属部门”列。
 dir-department-code-invalid = 部门编码“{ $code }”无效：只能使用字母、数字、- 和 _，最多 32 个字符。
 dir-department-name-required = 请填写部门的中文名称。
+dir-sync-not-supported = 检查记录不能使用 --sync：检查历史从不停用或删除。请去掉 --sync 后重新导入；导入只会新增记录，或把检查日期更新为更近的日期。
 
 # 单元格错误（原因）
 dir-err-required = 必填项为空
@@ -50,6 +51,8 @@ dir-err-year-mismatch = 年度与导入的年度（{ $expected }）不一致
 dir-err-unknown-departments = 没有这些部门：{ $codes }
 dir-err-unknown-inspector = 部门 { $department } 的执法检查人员名录中没有这个工号
 dir-err-unknown-subject = 检查对象名录中没有这个代码
+dir-err-unknown-department-subject = 部门 { $department } 的检查对象名录中没有这个代码
+dir-err-date-future = 检查日期晚于今天（{ $today }），不能登记尚未进行的检查
 
 # 枚举名称（用于错误信息）
 dir-enum-subject_kind = 主体类型
@@ -64,6 +67,7 @@ dir-kind-inspectors = 执法检查人员名录
 dir-kind-experts = 专家名录
 dir-kind-items = 抽查事项清单
 dir-kind-conflicts = 回避关系
+dir-kind-inspections = 检查记录
 
 # 导入结果
 dir-import-file = 文件：{ $name }（{ $format }，{ $encoding }），{ $rows } 行数据，SHA-256 { $sha }
@@ -71,6 +75,7 @@ dir-import-ignored = 未使用的列：{ $columns }
 dir-import-done = { $what }导入完成：新增 { $created }，更新 { $updated }，未变 { $unchanged }，停用 { $deactivated }。
 dir-import-dry-run = 试运行，未写入任何数据。{ $what }将新增 { $created }，更新 { $updated }，未变 { $unchanged }，停用 { $deactivated }。
 dir-import-failed = 文件有 { $bad_rows } 行错误（共 { $errors } 处），未写入任何数据。请改正后重新导入。
+dir-import-kept-newer = 有 { $count } 行的检查日期早于已记录的最近一次检查，已保留较新的日期（检查记录只保存每个对象每个事项的最近一次检查）。
 dir-import-more-errors = 另有 { $count } 处错误未在此列出；用 --errors 文件 可得到标出全部错误的文件。
 dir-import-errors-written = 已写出标有错误的文件：{ $path }（{ $rows } 行有错误，见“错误”列）
 dir-import-progress = 校验并导入
@@ -78,6 +83,7 @@ dir-import-changes = 变更示例：
 dir-change-created = 新增
 dir-change-updated = 更新
 dir-change-deactivated = 停用
+dir-change-kept = 保留 { $key } 已有的较新检查日期 { $stored }（文件中为 { $older }）
 dir-error-line = 第 { $row } 行，{ $column }“{ $value }”：{ $reason }
 dir-col-row = 行
 dir-col-column = 列
