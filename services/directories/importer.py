@@ -70,7 +70,7 @@ class ImportRequest:
 class RecordChange:
     """One record that was (or, in a dry run, would be) created, updated or deactivated."""
 
-    action: str  # created | updated | deactivated
+    action: str  # created | updated | deactivated | kept (inspections: the newer date stayed)
     key: str
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
