@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.markup import escape
@@ -27,6 +27,7 @@ from bot.commands.planning import (
     console,
     err_console,
     execute,
+    in_session,
     refuse,
     shanghai,
     translator,
@@ -47,6 +48,7 @@ from services.draws import (
 from services.errors import DomainError, ValidationFailed
 from services.tasks import TaskService
 
+T = TypeVar("T")
 draw_app = typer.Typer(help="摇号 / verifiable draws (Art. 13, 14)", no_args_is_help=True)
 ACTOR = typer.Option(CLI_ACTOR, "--actor", help="who does this, for the audit trail")
 KINDS = ("subjects", "inspectors", "experts", "matching")
@@ -73,6 +75,12 @@ def _service(session: Any, settings: Settings) -> DrawService:
     return DrawService(session, utc_now,
                        repeat_window_months=settings.repeat_inspection_window_months,
                        pairing_window_months=settings.recent_pairing_window_months)
+
+
+def with_draws(tr: Translator, settings: Settings,
+               call: Callable[[DrawService], Awaitable[T]]) -> T:
+    """``call`` on the draw service, in one session (``in_session``)."""
+    return in_session(tr, settings, lambda session: call(_service(session, settings)))
 
 
 @dataclass(frozen=True)
@@ -379,11 +387,7 @@ def draw_bundle(
     settings = get_settings()
     tr = translator(lang, settings)
 
-    async def body() -> bytes:
-        async with database(settings) as sessions, sessions() as session:
-            return await _service(session, settings).bundle_bytes(draw)
-
-    data = execute(tr, body)
+    data = with_draws(tr, settings, lambda draws: draws.bundle_bytes(draw))
     output.write_bytes(data)
     console.print("[green]✓[/] " + tr("cli-draw-bundle-written", path=str(output),
                                        size=len(data)))

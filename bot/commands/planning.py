@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands.common import CLI_ACTOR, database, run
 from bot.config import Settings, get_settings
@@ -75,6 +76,17 @@ def execute(tr: Translator, body: Callable[[], Coroutine[Any, Any, T]]) -> T:
         return run(body())
     except DomainError as err:
         refuse(tr, err)
+
+
+def in_session(tr: Translator, settings: Settings,
+               call: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """``execute`` for the usual command: one call in one database session."""
+
+    async def body() -> T:
+        async with database(settings) as sessions, sessions() as session:
+            return await call(session)
+
+    return execute(tr, body)
 
 
 def codes(text: str | None) -> tuple[str, ...]:
@@ -152,6 +164,12 @@ def _plan_service(session: Any, settings: Settings) -> PlanService:
                        approval_deadline=settings.plan_approval_deadline)
 
 
+def with_plans(tr: Translator, settings: Settings,
+               call: Callable[[PlanService], Awaitable[T]]) -> T:
+    """``call`` on the plan service, in one session (``in_session``)."""
+    return in_session(tr, settings, lambda session: call(_plan_service(session, settings)))
+
+
 def print_entry(tr: Translator, e: PlanEntryView) -> None:
     """One plan entry on a few lines."""
     console.print(tr("cli-plan-entry", id=e.id, title=e.title, department=e.department,
@@ -209,11 +227,7 @@ def plan_show(
     settings = get_settings()
     tr = translator(lang, settings)
 
-    async def body() -> Any:
-        async with database(settings) as sessions, sessions() as session:
-            return await _plan_service(session, settings).get(year)
-
-    plan = execute(tr, body)
+    plan = with_plans(tr, settings, lambda plans: plans.get(year))
     console.print(tr("cli-plan-heading", year=year, status=tr(f"plan-status-{plan.status}")))
     console.print(tr("cli-plan-deadlines", submission=plan.submission_closes.isoformat(),
                      approval=plan.approval_due.isoformat()))
@@ -233,11 +247,7 @@ def plan_merges(
     settings = get_settings()
     tr = translator(lang, settings)
 
-    async def body() -> Any:
-        async with database(settings) as sessions, sessions() as session:
-            return await _plan_service(session, settings).merge_proposals(year)
-
-    proposals = execute(tr, body)
+    proposals = with_plans(tr, settings, lambda plans: plans.merge_proposals(year))
     if not proposals:
         console.print(tr("cli-plan-no-merges"))
     for p in proposals:
@@ -259,12 +269,8 @@ def plan_merge(
     settings = get_settings()
     tr = translator(lang, settings)
 
-    async def body() -> PlanEntryView:
-        async with database(settings) as sessions, sessions() as session:
-            return await _plan_service(session, settings).merge(year, entries, actor, lead,
-                                                                title)
-
-    entry = execute(tr, body)
+    entry = with_plans(tr, settings,
+                       lambda plans: plans.merge(year, entries, actor, lead, title))
     console.print("[green]✓[/] " + tr("cli-plan-merged", id=entry.id))
     print_entry(tr, entry)
 
@@ -281,11 +287,7 @@ def plan_approve(
     settings = get_settings()
     tr = translator(lang, settings)
 
-    async def body() -> Any:
-        async with database(settings) as sessions, sessions() as session:
-            return await _plan_service(session, settings).approve(year, actor, late_reason)
-
-    plan = execute(tr, body)
+    plan = with_plans(tr, settings, lambda plans: plans.approve(year, actor, late_reason))
     console.print("[green]✓[/] " + tr("cli-plan-approved", year=year, entries=len(
         [e for e in plan.entries if e.status == "approved"])))
 
@@ -323,12 +325,8 @@ def plan_change(
     settings = get_settings()
     tr = translator(lang, settings)
 
-    async def body() -> Any:
-        async with database(settings) as sessions, sessions() as session:
-            return await _plan_service(session, settings).propose_change(
-                year, entry, _changes(sets or []), reason, actor)
-
-    change = execute(tr, body)
+    change = with_plans(tr, settings, lambda plans: plans.propose_change(
+        year, entry, _changes(sets or []), reason, actor))
     console.print("[green]✓[/] " + tr("cli-plan-change-proposed", id=change.id))
 
 
@@ -342,12 +340,8 @@ def plan_review_change(
     settings = get_settings()
     tr = translator(lang, settings)
 
-    async def body() -> Any:
-        async with database(settings) as sessions, sessions() as session:
-            return await _plan_service(session, settings).review_change(
-                change, decision, comment, actor)  # type: ignore[arg-type]
-
-    view = execute(tr, body)
+    view = with_plans(tr, settings, lambda plans: plans.review_change(
+        change, decision, comment, actor))  # type: ignore[arg-type]
     console.print("[green]✓[/] " + tr("cli-plan-change-reviewed", id=view.id,
                                        status=tr(f"plan-change-{view.status}")))
 
@@ -359,11 +353,7 @@ def plan_changes(
     settings = get_settings()
     tr = translator(lang, settings)
 
-    async def body() -> Any:
-        async with database(settings) as sessions, sessions() as session:
-            return await _plan_service(session, settings).changes(year)
-
-    changes = execute(tr, body)
+    changes = with_plans(tr, settings, lambda plans: plans.changes(year))
     if not changes:
         console.print(tr("cli-plan-no-changes"))
     for c in changes:
@@ -378,6 +368,12 @@ def plan_changes(
 def _task_service(session: Any, settings: Settings) -> TaskService:
     return TaskService(session, utc_now,
                        CalendarService(session, utc_now, settings.result_due_working_days))
+
+
+def with_tasks(tr: Translator, settings: Settings,
+               call: Callable[[TaskService], Awaitable[T]]) -> T:
+    """``call`` on the task service, in one session (``in_session``)."""
+    return in_session(tr, settings, lambda session: call(_task_service(session, settings)))
 
 
 def state_name(tr: Translator, state: str) -> str:
@@ -578,11 +574,7 @@ def task_list(
     settings = get_settings()
     tr = translator(lang, settings)
 
-    async def body() -> list[TaskView]:
-        async with database(settings) as sessions, sessions() as session:
-            return await _task_service(session, settings).list_tasks(state, department)
-
-    views = execute(tr, body)
+    views = with_tasks(tr, settings, lambda tasks: tasks.list_tasks(state, department))
     if not views:
         console.print(tr("cli-task-none"))
     for v in views:
@@ -598,11 +590,7 @@ def task_pending(
     settings = get_settings()
     tr = translator(lang, settings)
 
-    async def body() -> list[TaskView]:
-        async with database(settings) as sessions, sessions() as session:
-            return await _task_service(session, settings).pending_reviews(department)
-
-    views = execute(tr, body)
+    views = with_tasks(tr, settings, lambda tasks: tasks.pending_reviews(department))
     if not views:
         console.print(tr("cli-task-none-pending", department=department))
     for v in views:
