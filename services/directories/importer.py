@@ -606,19 +606,11 @@ class DirectoryImporter:
                 self._inspector_keys[row.id] = f"{self._dep_code(dep_id)}/{row.staff_no}"
         identifiers = sorted({r[2] for r in batch.records})
         subjects: dict[str, list[int]] = defaultdict(list)
-        # one query per department's directory, so the unique index (department, identifier)
-        # serves it: a subject listed by several departments is found in each
+        # a subject listed by several departments is found in each
         for dep_id in sorted(self._departments):
-            for start in range(0, len(identifiers), LOOKUP_CHUNK):
-                rows = (await self._session.execute(
-                    select(Subject.id, Subject.identifier).where(
-                        Subject.department_id == dep_id,
-                        Subject.identifier.in_(identifiers[start:start + LOOKUP_CHUNK]),
-                    )
-                )).all()
-                for row in rows:
-                    subjects[row.identifier].append(row.id)
-                    self._subject_keys[row.id] = row.identifier
+            for row in await self._subjects_in(dep_id, identifiers):
+                subjects[row.identifier].append(row.id)
+                self._subject_keys[row.id] = row.identifier
         for ids in subjects.values():
             ids.sort()
         header = state.info.header if state.info else None
@@ -641,6 +633,19 @@ class DirectoryImporter:
                 continue
             records.extend((inspector, subject_id, reason) for subject_id in subjects[identifier])
         return records
+
+    async def _subjects_in(self, dep_id: int, identifiers: Sequence[str]) -> list[Any]:
+        """(id, identifier) of the department's subjects with these identifiers, active or
+        not: one query per chunk, which the unique index (department, identifier) serves."""
+        rows: list[Any] = []
+        for start in range(0, len(identifiers), LOOKUP_CHUNK):
+            rows.extend((await self._session.execute(
+                select(Subject.id, Subject.identifier).where(
+                    Subject.department_id == dep_id,
+                    Subject.identifier.in_(identifiers[start:start + LOOKUP_CHUNK]),
+                )
+            )).all())
+        return rows
 
     async def _describe_conflicts(self, rows: list[tuple[Any, ...]]) -> None:
         """Readable keys for conflict rows met only by ``--sync``."""
@@ -671,17 +676,9 @@ class DirectoryImporter:
             by_dep[dep_id].add(identifier)
         subjects: dict[tuple[int, str], int] = {}
         for dep_id, identifiers in by_dep.items():
-            wanted = sorted(identifiers)
-            for start in range(0, len(wanted), LOOKUP_CHUNK):
-                rows = (await self._session.execute(
-                    select(Subject.id, Subject.identifier).where(
-                        Subject.department_id == dep_id,
-                        Subject.identifier.in_(wanted[start:start + LOOKUP_CHUNK]),
-                    )
-                )).all()
-                for row in rows:
-                    subjects[(dep_id, row.identifier)] = row.id
-                    self._subject_keys[row.id] = f"{self._dep_code(dep_id)}/{row.identifier}"
+            for row in await self._subjects_in(dep_id, sorted(identifiers)):
+                subjects[(dep_id, row.identifier)] = row.id
+                self._subject_keys[row.id] = f"{self._dep_code(dep_id)}/{row.identifier}"
         header = state.info.header if state.info else None
         records: list[tuple[Any, ...]] = []
         for number, (dep_id, identifier, item, day) in zip(
