@@ -12,7 +12,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -313,6 +313,17 @@ class RowValidator:
                          exc.args_map)
             )
 
+    def cell(self, number: int, cells: Sequence[Cell], name: str,
+             parse: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """``parse(cell, *args, **kwargs)`` of the cell ``name``; a bad cell is recorded (the
+        row then fails at ``end``) and gives None."""
+        raw = self.at(cells, name)
+        try:
+            return parse(raw, *args, **kwargs)
+        except Invalid as exc:
+            self.fail(number, name, raw, exc)
+            return None
+
     def code_key(self, cells: Sequence[Cell], name: str) -> str | None:
         """The normalised code in ``name`` as a duplicate key, None when it has none."""
         try:
@@ -578,18 +589,9 @@ class SubjectRows(RowValidator):
             elif len(identifier) > MAX_SHORT:
                 self.fail(number, "identifier", raw_id,
                           Invalid("dir-err-too-long", max=MAX_SHORT, length=len(identifier)))
-        try:
-            name = text(at(cells, "name"), MAX_NAME, required=True)
-        except Invalid as exc:
-            self.fail(number, "name", at(cells, "name"), exc)
-        try:
-            address = text(at(cells, "address"), MAX_ADDRESS)
-        except Invalid as exc:
-            self.fail(number, "address", at(cells, "address"), exc)
-        try:
-            district = text(at(cells, "district"), MAX_SHORT)
-        except Invalid as exc:
-            self.fail(number, "district", at(cells, "district"), exc)
+        name = self.cell(number, cells, "name", text, MAX_NAME, required=True)
+        address = self.cell(number, cells, "address", text, MAX_ADDRESS)
+        district = self.cell(number, cells, "district", text, MAX_SHORT)
         raw_industry = at(cells, "industry_code")
         industry = ""
         try:
@@ -615,21 +617,9 @@ class SubjectRows(RowValidator):
         if (longitude is None) != (latitude is None) and not self._row_errors:
             missing = "latitude" if latitude is None else "longitude"
             self.fail(number, missing, at(cells, missing), Invalid("dir-err-coordinates-pair"))
-        raw_risk = at(cells, "risk_class")
-        try:
-            risk = enum_value(raw_risk, RISK_CLASSES, default="B")
-        except Invalid as exc:
-            self.fail(number, "risk_class", raw_risk, exc)
-        raw_status = at(cells, "status")
-        try:
-            status = enum_value(raw_status, SUBJECT_STATUSES, default="active")
-        except Invalid as exc:
-            self.fail(number, "status", raw_status, exc)
-        raw_months = at(cells, "peak_months")
-        try:
-            peak = _months_json(raw_months)
-        except Invalid as exc:
-            self.fail(number, "peak_months", raw_months, exc)
+        risk = self.cell(number, cells, "risk_class", enum_value, RISK_CLASSES, default="B")
+        status = self.cell(number, cells, "status", enum_value, SUBJECT_STATUSES, default="active")
+        peak = self.cell(number, cells, "peak_months", _months_json)
         if identifier and dep is not None:
             key: Hashable = (dep.id, identifier) if self._per_department else identifier
             self.check_duplicate(number, key, "identifier", raw_id)
@@ -662,10 +652,7 @@ class InspectorRows(RowValidator):
             staff_no = text(raw_staff, MAX_SHORT, required=True)
         except Invalid as exc:
             self.fail(number, "staff_no", raw_staff, exc)
-        try:
-            name = text(at(cells, "name"), MAX_PERSON, required=True)
-        except Invalid as exc:
-            self.fail(number, "name", at(cells, "name"), exc)
+        name = self.cell(number, cells, "name", text, MAX_PERSON, required=True)
         raw_cert = at(cells, "certificate_no")
         cert: str | None = None
         try:
@@ -688,10 +675,7 @@ class InspectorRows(RowValidator):
         if unknown:
             self.fail(number, "qualified_items", raw_items,
                       Invalid("dir-err-unknown-items", codes="、".join(unknown)))
-        try:
-            phone = text(at(cells, "phone"), MAX_PHONE)
-        except Invalid as exc:
-            self.fail(number, "phone", at(cells, "phone"), exc)
+        phone = self.cell(number, cells, "phone", text, MAX_PHONE)
         if staff_no and dep is not None:
             key: Hashable = (dep.id, staff_no) if self._per_department else staff_no
             self.check_duplicate(number, key, "staff_no", raw_staff)
@@ -722,32 +706,17 @@ class ExpertRows(RowValidator):
         else:
             dep = self.refs.department
         code = self.short_code(number, cells, "code")
-        try:
-            name = text(at(cells, "name"), MAX_EXPERT_NAME, required=True)
-        except Invalid as exc:
-            self.fail(number, "name", at(cells, "name"), exc)
-        try:
-            kind = enum_value(at(cells, "kind"), EXPERT_KINDS, default="expert")
-        except Invalid as exc:
-            self.fail(number, "kind", at(cells, "kind"), exc)
-        try:
-            organisation = text(at(cells, "organisation"), MAX_EXPERT_NAME)
-        except Invalid as exc:
-            self.fail(number, "organisation", at(cells, "organisation"), exc)
-        try:
-            specialties = text_list(at(cells, "specialties"), MAX_EXPERT_NAME)
-        except Invalid as exc:
-            self.fail(number, "specialties", at(cells, "specialties"), exc)
+        name = self.cell(number, cells, "name", text, MAX_EXPERT_NAME, required=True)
+        kind = self.cell(number, cells, "kind", enum_value, EXPERT_KINDS, default="expert")
+        organisation = self.cell(number, cells, "organisation", text, MAX_EXPERT_NAME)
+        specialties = self.cell(number, cells, "specialties", text_list, MAX_EXPERT_NAME)
         raw_items = at(cells, "qualified_items")
         items = code_list(raw_items)
         unknown = [c for c in items if c not in self.refs.item_codes]
         if unknown:
             self.fail(number, "qualified_items", raw_items,
                       Invalid("dir-err-unknown-items", codes="、".join(unknown)))
-        try:
-            phone = text(at(cells, "phone"), MAX_PHONE)
-        except Invalid as exc:
-            self.fail(number, "phone", at(cells, "phone"), exc)
+        phone = self.cell(number, cells, "phone", text, MAX_PHONE)
         if code:
             self.check_duplicate(number, code, "code", at(cells, "code"))
         if not self.end():
@@ -788,14 +757,8 @@ class ItemRows(RowValidator):
         except Invalid as exc:
             self.fail(number, "code", raw_code, exc)
             code = ""
-        try:
-            name = text(at(cells, "name"), MAX_NAME, required=True)
-        except Invalid as exc:
-            self.fail(number, "name", at(cells, "name"), exc)
-        try:
-            legal_basis = text(at(cells, "legal_basis"), 20_000)
-        except Invalid as exc:
-            self.fail(number, "legal_basis", at(cells, "legal_basis"), exc)
+        name = self.cell(number, cells, "name", text, MAX_NAME, required=True)
+        legal_basis = self.cell(number, cells, "legal_basis", text, 20_000)
         raw_deps = at(cells, "department_codes")
         departments: list[str] = []
         unknown: list[str] = []
@@ -808,24 +771,10 @@ class ItemRows(RowValidator):
         if unknown:
             self.fail(number, "department_codes", raw_deps,
                       Invalid("dir-err-unknown-departments", codes="、".join(unknown)))
-        raw_kinds = at(cells, "subject_kinds")
-        try:
-            kinds = enum_list(raw_kinds, SUBJECT_KINDS)
-        except Invalid as exc:
-            self.fail(number, "subject_kinds", raw_kinds, exc)
-        try:
-            checklist = text_list(at(cells, "checklist"))
-        except Invalid as exc:
-            self.fail(number, "checklist", at(cells, "checklist"), exc)
-        raw_methods = at(cells, "methods")
-        try:
-            methods = enum_list(raw_methods, METHODS)
-        except Invalid as exc:
-            self.fail(number, "methods", raw_methods, exc)
-        try:
-            requirements = text(at(cells, "requirements"), 20_000)
-        except Invalid as exc:
-            self.fail(number, "requirements", at(cells, "requirements"), exc)
+        kinds = self.cell(number, cells, "subject_kinds", enum_list, SUBJECT_KINDS)
+        checklist = self.cell(number, cells, "checklist", text_list)
+        methods = self.cell(number, cells, "methods", enum_list, METHODS)
+        requirements = self.cell(number, cells, "requirements", text, 20_000)
         if code:
             self.check_duplicate(number, code, "code", raw_code)
         if not self.end():
@@ -861,10 +810,7 @@ class ConflictRows(RowValidator):
             self.fail(number, "staff_no", raw_staff, exc)
         raw_id = at(cells, "identifier")
         identifier = self.short_code(number, cells, "identifier")
-        try:
-            reason = text(at(cells, "reason"), MAX_REASON, required=True)
-        except Invalid as exc:
-            self.fail(number, "reason", at(cells, "reason"), exc)
+        reason = self.cell(number, cells, "reason", text, MAX_REASON, required=True)
         if staff_no and identifier and dep is not None:
             self.check_duplicate(number, (dep.id, staff_no, identifier), "identifier", raw_id)
         if not self.end() or dep is None:
