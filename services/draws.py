@@ -326,8 +326,7 @@ class DrawService:
         return [await self._view(d, codes, task.code) for d in draws]
 
     async def manifest(self, draw_id: int) -> dict[str, Any]:
-        """The committed manifest exactly as hashed."""
-        await self._draw(draw_id)
+        """The committed manifest exactly as hashed (NotFound for an unknown draw)."""
         return dict(orjson.loads(await self._manifest_text(draw_id)))
 
     async def _manifest_text(self, draw_id: int) -> str:
