@@ -265,20 +265,24 @@ class AccountService:
                 )
         return _view(account, department)
 
-    async def _issue(
-        self, account: AccountView, ttl: dt.timedelta, actor: str
-    ) -> IssuedInvitation:
-        now = self._clock()
-        # a new invitation replaces any unused older one: only the latest QR code works
+    async def _expire_open_invitations(self, account_id: int, now: dt.datetime) -> None:
+        """Every unused, unexpired invitation of the account stops working now."""
         await self._session.execute(
             update(Invitation)
             .where(
-                Invitation.account_id == account.id,
+                Invitation.account_id == account_id,
                 Invitation.used_at.is_(None),
                 Invitation.expires_at > now,
             )
             .values(expires_at=now)
         )
+
+    async def _issue(
+        self, account: AccountView, ttl: dt.timedelta, actor: str
+    ) -> IssuedInvitation:
+        now = self._clock()
+        # a new invitation replaces any unused older one: only the latest QR code works
+        await self._expire_open_invitations(account.id, now)
         token = new_token()
         invitation = Invitation(
             token_sha256=hash_token(token), account_id=account.id, expires_at=now + ttl
@@ -405,15 +409,7 @@ class AccountService:
         now = self._clock()
         released = account.telegram_user_id
         account.telegram_user_id = None
-        await self._session.execute(
-            update(Invitation)
-            .where(
-                Invitation.account_id == account.id,
-                Invitation.used_at.is_(None),
-                Invitation.expires_at > now,
-            )
-            .values(expires_at=now)
-        )
+        await self._expire_open_invitations(account.id, now)
         await self._audit.record(
             actor, "account-unbound", "account", account.id, {"telegram_user_id": released}
         )
