@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 
 import typer
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.commands.common import database, err_console, run
-from bot.config import get_settings
+from bot.config import Settings, get_settings
 from bot.i18n import t
 from services.clock import utc_now
 
@@ -26,6 +28,26 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
         loop.add_signal_handler(sig, stop.set)
 
 
+def _until_stopped(settings: Settings,
+                   serve: Callable[[async_sessionmaker[AsyncSession], asyncio.Event],
+                                   Awaitable[None]]) -> None:
+    """Open the database and run ``serve(sessions, stop)`` until SIGINT/SIGTERM sets ``stop``;
+    a bot without a token is a message and exit code 2."""
+    from bot.app import BotNotConfigured
+
+    async def body() -> None:
+        stop = asyncio.Event()
+        _stop_on_signals(stop)
+        async with database(settings) as sessions:
+            await serve(sessions, stop)
+
+    try:
+        run(body())
+    except BotNotConfigured as error:
+        err_console.print(str(error))
+        raise typer.Exit(2) from error
+
+
 def run_command(
     with_worker: bool = typer.Option(
         True, "--with-worker/--no-worker",
@@ -33,22 +55,12 @@ def run_command(
     ),
 ) -> None:
     """The bot by long polling (Telegram, or JOINTCHECK_BOT_API_URL such as the sandbox)."""
-    from bot.app import BotNotConfigured, run_polling
+    from bot.app import run_polling
 
     _logging()
     settings = get_settings()
-
-    async def body() -> None:
-        stop = asyncio.Event()
-        _stop_on_signals(stop)
-        async with database(settings) as sessions:
-            await run_polling(settings, sessions, utc_now, stop, with_worker=with_worker)
-
-    try:
-        run(body())
-    except BotNotConfigured as error:
-        err_console.print(str(error))
-        raise typer.Exit(2) from error
+    _until_stopped(settings, lambda sessions, stop: run_polling(
+        settings, sessions, utc_now, stop, with_worker=with_worker))
 
 
 def webhook_command(
@@ -73,23 +85,12 @@ def worker_command(
     scan_seconds: float = typer.Option(3.0, "--scan-seconds"),
 ) -> None:
     """The scheduler and the one outbox sender (production: exactly one of these)."""
-    from bot.app import BotNotConfigured
     from bot.worker import Worker
 
     _logging()
     settings = get_settings()
-
-    async def body() -> None:
-        stop = asyncio.Event()
-        _stop_on_signals(stop)
-        async with database(settings) as sessions:
-            await Worker(settings, sessions, utc_now, scan_seconds=scan_seconds).run(stop)
-
-    try:
-        run(body())
-    except BotNotConfigured as error:
-        err_console.print(str(error))
-        raise typer.Exit(2) from error
+    _until_stopped(settings, lambda sessions, stop: Worker(
+        settings, sessions, utc_now, scan_seconds=scan_seconds).run(stop))
 
 
 def register(app: typer.Typer) -> None:
