@@ -375,8 +375,14 @@ class BotApi:
         return quoted
 
     def send(self, chat: Chat, body: Json, params: Params,
-             effect: Callable[[Chat], None]) -> Json:
-        """Store an outgoing bot message after the common checks; returns the Message."""
+             markup: tuple[Json | None, Callable[[Chat], None]]) -> Json:
+        """Store an outgoing bot message after the common checks; returns the Message.
+
+        ``markup`` is what ``reply_markup`` gave: the inline keyboard to echo, the chat effect.
+        """
+        keyboard, effect = markup
+        if keyboard is not None:
+            body["reply_markup"] = keyboard
         reply = self.reply_to(params, chat)
         self.flood(chat)
         if reply is not None:
@@ -667,16 +673,21 @@ async def send_message(api: BotApi, params: Params) -> Json:
     """Send a text message (parse modes, keyboards, replies, link preview options)."""
     chat = api.writable_chat(params)
     text, found = api.text(params, "text", "entities", MAX_TEXT, required=True)
-    markup, effect = api.reply_markup(params)
+    markup = api.reply_markup(params)
     body: Json = {"text": text}
     if found:
         body["entities"] = found
     preview = params.obj("link_preview_options", "can't parse link preview options JSON object")
     if isinstance(preview, dict) and preview:
         body["link_preview_options"] = preview
-    if markup is not None:
-        body["reply_markup"] = markup
-    return api.send(chat, body, params, effect)
+    return api.send(chat, body, params, markup)
+
+
+def _caption(caption: str, found: list[Json]) -> Json:
+    """The caption fields of a media message: none without a caption."""
+    if not caption:
+        return {}
+    return {"caption": caption, "caption_entities": found} if found else {"caption": caption}
 
 
 @method("sendPhoto")
@@ -685,7 +696,7 @@ async def send_photo(api: BotApi, params: Params) -> Json:
     chat = api.writable_chat(params)
     upload, known = api.file_ref(params, "photo")
     caption, found = api.text(params, "caption", "caption_entities", MAX_CAPTION, required=False)
-    markup, effect = api.reply_markup(params)
+    markup = api.reply_markup(params)
     if upload is not None:
         sizes = store_photo(api.state, upload.data)
     else:
@@ -693,16 +704,10 @@ async def send_photo(api: BotApi, params: Params) -> Json:
         if known.photo_sizes is None:
             raise bad_request("wrong file identifier/HTTP URL specified")
         sizes = known.photo_sizes
-    body: Json = {"photo": sizes}
-    if caption:
-        body["caption"] = caption
-        if found:
-            body["caption_entities"] = found
+    body: Json = {"photo": sizes, **_caption(caption, found)}
     if params.flag("has_spoiler"):
         body["has_media_spoiler"] = True
-    if markup is not None:
-        body["reply_markup"] = markup
-    return api.send(chat, body, params, effect)
+    return api.send(chat, body, params, markup)
 
 
 @method("sendDocument")
@@ -711,7 +716,7 @@ async def send_document(api: BotApi, params: Params) -> Json:
     chat = api.writable_chat(params)
     upload, known = api.file_ref(params, "document")
     caption, found = api.text(params, "caption", "caption_entities", MAX_CAPTION, required=False)
-    markup, effect = api.reply_markup(params)
+    markup = api.reply_markup(params)
     if upload is not None:
         document = store_document(api.state, upload)
     else:
@@ -719,14 +724,8 @@ async def send_document(api: BotApi, params: Params) -> Json:
         document = {"file_name": known.file_name or known.file_path.rsplit("/", 1)[-1],
                     "mime_type": known.mime_type, "file_id": known.file_id,
                     "file_unique_id": known.file_unique_id, "file_size": len(known.data)}
-    body: Json = {"document": document}
-    if caption:
-        body["caption"] = caption
-        if found:
-            body["caption_entities"] = found
-    if markup is not None:
-        body["reply_markup"] = markup
-    return api.send(chat, body, params, effect)
+    body: Json = {"document": document, **_caption(caption, found)}
+    return api.send(chat, body, params, markup)
 
 
 @method("sendLocation")
@@ -738,15 +737,13 @@ async def send_location(api: BotApi, params: Params) -> Json:
         raise bad_request("wrong latitude")
     if longitude is None or not -180 <= longitude <= 180:
         raise bad_request("wrong longitude")
-    markup, effect = api.reply_markup(params)
+    markup = api.reply_markup(params)
     location: Json = {"latitude": latitude, "longitude": longitude}
     accuracy = params.number("horizontal_accuracy")
     if accuracy is not None:
         location["horizontal_accuracy"] = accuracy
     body: Json = {"location": location}
-    if markup is not None:
-        body["reply_markup"] = markup
-    return api.send(chat, body, params, effect)
+    return api.send(chat, body, params, markup)
 
 
 @method("sendContact")
@@ -758,14 +755,12 @@ async def send_contact(api: BotApi, params: Params) -> Json:
         raise bad_request("phone number is empty")
     if not first:
         raise bad_request("first name is empty")
-    markup, effect = api.reply_markup(params)
+    markup = api.reply_markup(params)
     contact: Json = {"phone_number": phone, "first_name": first}
     if params.string("last_name"):
         contact["last_name"] = params.string("last_name")
     body: Json = {"contact": contact}
-    if markup is not None:
-        body["reply_markup"] = markup
-    return api.send(chat, body, params, effect)
+    return api.send(chat, body, params, markup)
 
 
 def _edit(api: BotApi, params: Params, stored: StoredMessage, changes: Json,
