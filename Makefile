@@ -36,7 +36,7 @@ run: install
 
 lint: install-dev
 	$(BIN)/ruff check .
-	$(BIN)/mypy bot handlers services storage web sandbox
+	$(BIN)/mypy bot cli demo handlers services storage web sandbox verifier
 
 ## test: lint, type-check, then the whole suite on SQLite and PostgreSQL
 test: install-dev lint

@@ -13,7 +13,7 @@ own:
               engine's result, ``task_subject`` rows, and the bundle written to a file — 5 %
               per risk class;
 - ``random``: PostgreSQL ``ORDER BY random() LIMIT n`` per class with the same exclusions;
-- ``verify``: the standalone verifier (``python services/verify_draw.py BUNDLE``).
+- ``verify``: the standalone verifier (``python verifier/verify_draw.py BUNDLE``).
 
 Prints times, peak memory and ratios. Targets: the draw within 2× the bare scan and faster than
 ORDER BY random(); at 7M under 60 s and 3 GB.
@@ -328,7 +328,7 @@ def case_verify(bundle: str) -> dict[str, Any]:
     import io
     import runpy
 
-    script = str(ROOT / "services" / "verify_draw.py")
+    script = str(ROOT / "verifier" / "verify_draw.py")
     saved_argv, saved_path = sys.argv, list(sys.path)
     sys.argv = [script, bundle]
     sys.path = [p for p in sys.path if Path(p or ".").resolve() != ROOT]

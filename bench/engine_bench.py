@@ -24,7 +24,7 @@ from typing import cast
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from services import verify_draw as vd  # noqa: E402
+from verifier import verify_draw as vd  # noqa: E402
 
 
 def build_manifest(size: int) -> dict[str, object]:
@@ -138,7 +138,7 @@ def main() -> None:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t5 = time.perf_counter()
         done = subprocess.run(
-            [sys.executable, "-I", "-S", str(ROOT / "services" / "verify_draw.py"), str(path)],
+            [sys.executable, "-I", "-S", str(ROOT / "verifier" / "verify_draw.py"), str(path)],
             capture_output=True,
             text=True,
             check=False,

@@ -222,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         run_case(args.case, args.url, args.csv)
         return 0
 
-    from services.demo_data import write_subjects_csv
+    from demo.data import write_subjects_csv
 
     OUT.mkdir(parents=True, exist_ok=True)
     csv_path = OUT / f"subjects-{args.rows}-{args.seed}.csv"

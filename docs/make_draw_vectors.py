@@ -16,7 +16,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from services import verify_draw as vd  # noqa: E402
+from verifier import verify_draw as vd  # noqa: E402
 
 OUT = ROOT / "docs" / "draw-vectors.json"
 SECRET = "jointcheck test vector secret"

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from verifier.verify_draw import KNOWN_DRAND_CHAINS, drand_round_time
 
 from services.errors import ValidationFailed
-from services.verify_draw import KNOWN_DRAND_CHAINS, drand_round_time
 
 QUICKNET = "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971"
 DEFAULT_TIMEOUT_SECONDS = 10.0

@@ -6,11 +6,11 @@ Every draw goes in two steps, so that its inputs are frozen before any randomnes
 1. ``commit_*`` builds the manifest from the database (pool, exclusions with reasons,
    allocation, parameters, the declared entropy source), stores it as canonical JSON with its
    SHA-256 (the commitment) and writes the commitment to the audit trail;
-2. ``complete`` takes the entropy evidence, runs the engine (``services.verify_draw``), stores
+2. ``complete`` takes the entropy evidence, runs the engine (``verifier.verify_draw``), stores
    the result and writes what was drawn: ``task_subject`` rows, ``team``/``team_member`` rows,
    the matching, a replacement — and moves the task on.
 
-Anyone can re-compute a completed draw from its bundle with ``python services/verify_draw.py``.
+Anyone can re-compute a completed draw from its bundle with ``python verifier/verify_draw.py``.
 """
 
 from __future__ import annotations
@@ -55,8 +55,8 @@ from storage.models import (
     Team,
     TeamMember,
 )
+from verifier import verify_draw as engine
 
-from services import verify_draw as engine
 from services.audit import AuditTrail
 from services.clock import Clock, local_date
 from services.errors import DomainError, IllegalTransition, NotFound, ValidationFailed

@@ -12,8 +12,8 @@ from pydantic import SecretStr
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from bot.cli import app as cli
 from bot.config import Settings, get_settings
+from cli.main import app as cli
 from storage.db import create_engine, session_factory
 from storage.models import Account, Invitation
 from tests.e2e.seed import seed_world

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from bot.cli import app
 from bot.config import get_settings
+from cli.main import app
 from storage.db import create_engine
 from tests.unit.directories_support import SUBJECT_HEADER, subject_row, write_csv
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import app
 from bot.config import get_settings
+from cli.main import app
 from tests.unit.directories_support import SUBJECT_HEADER, code, subject_row, write_csv
 
 runner = CliRunner()

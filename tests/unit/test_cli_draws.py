@@ -79,7 +79,7 @@ def test_whole_draw_sequence_and_public_verification(cli_db: str, tmp_path: Path
     code, out, _ = jc("draw", "verify", str(bundle))
     assert code == 0
     assert "核验通过：摇号结果逐字节重算一致" in out
-    standalone = subprocess.run([sys.executable, str(ROOT / "services" / "verify_draw.py"),
+    standalone = subprocess.run([sys.executable, str(ROOT / "verifier" / "verify_draw.py"),
                                  str(bundle)], capture_output=True, text=True, check=False)
     assert standalone.returncode == 0, standalone.stdout
     data = json.loads(bundle.read_text(encoding="utf-8"))

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import app as cli
 from bot.config import get_settings
 from bot.i18n import has
+from cli.main import app as cli
 from storage.db import create_engine, session_factory
 from tests.unit.workflow_data import build_directory
 
@@ -174,7 +174,7 @@ _TR = re.compile(r'\btr\(\s*"([a-z0-9-]+)"')
 def test_every_workflow_message_key_exists_in_both_languages() -> None:
     keys: set[str] = set()
     for path in ("services/calendar.py", "services/plans.py", "services/tasks.py",
-                 "services/draws.py", "bot/commands/planning.py", "bot/commands/draws.py"):
+                 "services/draws.py", "cli/planning.py", "cli/draws.py"):
         text = (ROOT / path).read_text(encoding="utf-8")
         keys |= set(_RAISED.findall(text)) | set(_TR.findall(text))
     from services.tasks import STEPS, TaskState

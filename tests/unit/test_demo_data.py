@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.demo_data import (
+from demo.data import (
     DEPARTMENTS,
     DISTRICTS,
     DemoGenerator,

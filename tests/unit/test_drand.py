@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from services import verify_draw as vd
+from verifier import verify_draw as vd
 
 ROOT = Path(__file__).resolve().parents[2]
 # A verbatim copy of ../shared/testdata/drand-quicknet.json (the chain's public data and one
@@ -177,7 +177,7 @@ def test_the_verifier_without_py_ecc_says_it_cannot_check_the_signature(tmp_path
     bundle = vd.make_bundle(manifest, evidence, vd.compute_result(manifest, evidence))
     path = tmp_path / "bundle.json"
     path.write_text(json.dumps(bundle), encoding="utf-8")
-    command = [sys.executable, str(ROOT / "services" / "verify_draw.py"), str(path)]
+    command = [sys.executable, str(ROOT / "verifier" / "verify_draw.py"), str(path)]
     env = {"PATH": os.environ.get("PATH", "")}
     with_ecc = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     assert with_ecc.returncode == 0, with_ecc.stdout

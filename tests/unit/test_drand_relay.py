@@ -15,16 +15,16 @@ from typing import Any
 
 import pytest
 
-from bot.commands.planning import CliTranslator
 from bot.config import Settings, get_settings
 from bot.i18n import has
+from cli.planning import CliTranslator
 from services import drand_relay as dr
-from services import verify_draw as vd
 from services.draws import drand_source
 from services.errors import ValidationFailed
 from tests.unit.test_cli_draws import approved, committed_id
 from tests.unit.test_cli_planning import ROOT, cli_db, jc, plan_and_task
 from tests.unit.test_drand import CHAIN, ROUND, drand_manifest
+from verifier import verify_draw as vd
 
 __all__ = ["cli_db"]  # the fixture, re-used
 
@@ -252,7 +252,7 @@ def test_a_drand_draw_through_relays_end_to_end(cli_db: str, relay: str, down: s
     get_settings.cache_clear()
     # committed two minutes before the round comes out (the engine refuses a round that
     # already existed at commit time)
-    monkeypatch.setattr("bot.commands.draws.utc_now",
+    monkeypatch.setattr("cli.draws.utc_now",
                         lambda: PUBLISHED - dt.timedelta(minutes=2))
 
     code, out, err = jc("draw", "commit", task, "subjects", "--drand-relay",

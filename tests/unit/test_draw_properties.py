@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from services import verify_draw as vd
+from verifier import verify_draw as vd
 
 SALT = "0badc0de" * 4
 PROPERTY_SETTINGS = settings(

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from services import verify_draw as vd
+from verifier import verify_draw as vd
 
 POOL = list(range(1, 11))
 CHOOSE = 3

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from services import verify_draw as vd
+from verifier import verify_draw as vd
 
 ROOT = Path(__file__).resolve().parents[2]
 VECTORS = json.loads((ROOT / "docs" / "draw-vectors.json").read_text(encoding="utf-8"))

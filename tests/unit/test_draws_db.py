@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import verify_draw
 from services.draws import (
     DrawRefused,
     DrawService,
@@ -46,6 +45,7 @@ from tests.unit.workflow_data import (
     mark_inspected,
     secret_source,
 )
+from verifier import verify_draw
 
 # a verbatim copy of ../shared/testdata/drand-quicknet.json, so that any clone runs these tests
 DRAND = json.loads(

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.demo_data import load_demo_data
+from demo.data import load_demo_data
 from services.directories.exporter import export_directory
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade_async

@@ -14,11 +14,11 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from typer.testing import CliRunner
 
-from bot.cli import app
-from bot.commands.directories import render_error
 from bot.config import get_settings
 from bot.i18n import Translator
-from services.demo_data import load_demo_data
+from cli.directories import render_error
+from cli.main import app
+from demo.data import load_demo_data
 from services.directories.exporter import export_directory
 from services.directories.importer import DirectoryImporter, ImportRequest
 from services.draws import DrawService

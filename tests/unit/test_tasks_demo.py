@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import verify_draw
-from services.demo_data import load_demo_data
-from services.demo_workflow import create_demo_task
+from demo.data import load_demo_data
+from demo.workflow import create_demo_task
 from services.draws import DrawService
 from services.tasks import TaskService
 from storage.models import AuditEvent
+from verifier import verify_draw
 
 
 async def test_demo_task_is_reviewed_drawn_and_verifiable(session: AsyncSession, clock) -> None:

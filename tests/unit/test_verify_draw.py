@@ -1,4 +1,4 @@
-"""The draw engine and verifier (services/verify_draw.py): encoding, tickets, kinds, bundles."""
+"""The draw engine and verifier (verifier/verify_draw.py): encoding, tickets, kinds, bundles."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 
 from bot.i18n import has, t
-from services import verify_draw as vd
+from verifier import verify_draw as vd
 
 ROOT = Path(__file__).resolve().parents[2]
-VERIFIER = ROOT / "services" / "verify_draw.py"
+VERIFIER = ROOT / "verifier" / "verify_draw.py"
 SECRET = "把这串密钥封存在信封里"
 SALT = "5f1d" * 8
 
@@ -701,7 +701,7 @@ def test_verifier_reports_an_unreadable_file(tmp_path: Path) -> None:
 
 def test_verifier_module_imports_only_the_standard_library() -> None:
     code = (
-        "import sys; sys.path.insert(0, 'services'); import verify_draw; "
+        "import sys; sys.path.insert(0, 'verifier'); import verify_draw; "
         "print(sorted(m.split('.')[0] for m in sys.modules if m.split('.')[0] "
         "not in sys.stdlib_module_names and m not in ('verify_draw', '__main__')))"
     )

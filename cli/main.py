@@ -1,10 +1,10 @@
-"""The ``jointcheck`` console command; each feature registers its commands from bot/commands."""
+"""The ``jointcheck`` console command; each feature registers its commands from cli."""
 
 from __future__ import annotations
 
 import typer
 
-from bot.commands import accounts, db, demo, directories, draws, planning, running
+from cli import accounts, db, demo, directories, draws, planning, running
 from sandbox import cli as sandbox_cli
 
 app = typer.Typer(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from bot.commands.common import console
 from bot.config import get_settings
+from cli.common import console
 from storage.migrate import upgrade
 
 db_app = typer.Typer(help="数据库 / database", no_args_is_help=True)

@@ -26,13 +26,6 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from storage.models import (
-    CatalogueYear,
-    Department,
-    Inspector,
-    Subject,
-    SubjectInspection,
-)
 
 from services.audit import AuditTrail
 from services.clock import Clock, local_date
@@ -41,6 +34,13 @@ from services.directories.bulk import insert_records
 from services.directories.enums import SUBJECT_KINDS, SUBJECT_STATUSES
 from services.directories.exporter import headers
 from services.directories.tables import CONFLICTS, EXPERTS, INSPECTORS, ITEMS, SUBJECTS
+from storage.models import (
+    CatalogueYear,
+    Department,
+    Inspector,
+    Subject,
+    SubjectInspection,
+)
 
 DEMO_ACTOR = "demo-data"
 BATCH = 5000

@@ -16,9 +16,9 @@ import typer
 from rich.console import Console
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.commands.common import CLI_ACTOR, database, run
 from bot.config import Settings, get_settings
 from bot.i18n import Translator
+from cli.common import CLI_ACTOR, database, run
 from services.calendar import CalendarService, DueDate, parse_notice
 from services.clock import SHANGHAI, utc_now
 from services.errors import DomainError, ValidationFailed
@@ -560,7 +560,7 @@ def task_show(
     print_task(tr, view)
     if drawn:
         console.print(tr("cli-task-subjects-drawn", n=drawn))
-    from bot.commands.draws import print_teams
+    from cli.draws import print_teams
 
     print_teams(tr, teams)
 

@@ -1,6 +1,6 @@
 """The sandbox's cast: demo persons chosen from the demo task's real draw, bound to chat users.
 
-The demo task (``services/demo_workflow.py``) is fully drawn, so its inspectors have something
+The demo task (``demo/workflow.py``) is fully drawn, so its inspectors have something
 to see in /tasks. A second task is left waiting for one department's review (会审), so the
 department admin has Approve / Return buttons to press. Nobody is invented: the inspector and
 the team leader are the people the draw picked.
@@ -14,11 +14,8 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from storage.models import Department, Task
 
-from services.accounts import Persona, Role, bind_demo_accounts
-from services.clock import Clock
-from services.demo_workflow import (
+from demo.workflow import (
     DEMO_ACTOR,
     DEPARTMENTS,
     ITEMS,
@@ -28,7 +25,10 @@ from services.demo_workflow import (
     TEAMS,
     DemoTaskSummary,
 )
+from services.accounts import Persona, Role, bind_demo_accounts
+from services.clock import Clock
 from services.tasks import TaskService, TaskSpec, TaskState
+from storage.models import Department, Task
 
 # Telegram user ids of the sandbox's people (the emulator's chat users).
 INSPECTOR_UID = 910001

@@ -19,8 +19,8 @@ import uvicorn
 from pydantic import SecretStr
 from rich.panel import Panel
 
-from bot.commands.common import console, database, err_console, run
 from bot.config import Settings, get_settings
+from cli.common import console, database, err_console, run
 from services.clock import utc_now
 from storage.migrate import upgrade_async
 
@@ -40,9 +40,9 @@ def _port_free(host: str, port: int) -> bool:
 
 async def _prepare(settings: Settings, subjects: int, seed: int) -> dict[str, object]:
     """Directories, task, draws and the cast; returns what to print and to serve."""
-    from services.demo_data import load_demo_data
-    from services.demo_sandbox import prepare_sandbox
-    from services.demo_workflow import create_demo_task
+    from demo.data import load_demo_data
+    from demo.sandbox import prepare_sandbox
+    from demo.workflow import create_demo_task
 
     with console.status("迁移数据库 / migrating the database"):
         await upgrade_async(settings.database_url)

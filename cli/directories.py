@@ -19,8 +19,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from bot.commands.common import console, database, err_console, run
 from bot.i18n import Translator
+from cli.common import console, database, err_console, run
 from services.clock import SHANGHAI, utc_now
 from services.errors import DomainError
 
@@ -206,7 +206,7 @@ def demo_data_command(
 ) -> None:
     """生成演示名录 / load realistic synthetic Ezhou directories (migrates first)."""
     from bot.config import get_settings
-    from services.demo_data import load_demo_data, load_demo_departments
+    from demo.data import load_demo_data, load_demo_departments
     from storage.migrate import upgrade
 
     tr = Translator(lang)

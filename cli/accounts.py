@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from bot.commands.common import CLI_ACTOR, console, database, err_console, run
 from bot.config import Settings, get_settings
 from bot.i18n import t
+from cli.common import CLI_ACTOR, console, database, err_console, run
 from services.accounts import AccountService, deep_link
 from services.clock import SHANGHAI, utc_now
 from services.errors import DomainError

@@ -1,6 +1,6 @@
 """The demo's joint task: plan → approval → task → review by every department → draws.
 
-Runs on the demo directories (``services/demo_data.py``). The draws use an **operator secret**
+Runs on the demo directories (``demo/data.py``). The draws use an **operator secret**
 committed by its hash before each draw: the only entropy an offline demo can honestly offer
 (no drand relay, no live witnesses). It is labelled the weakest source in every manifest, in
 the bundle and here; real draws use a drand round or witnessed numbers (docs/workflow.md).
@@ -18,12 +18,12 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from storage.models import AnnualPlan, Inspector, PlanEntry, Subject, Task
 
 from services.clock import Clock, local_date
 from services.draws import DrawService, DrawView, operator_secret_source
 from services.plans import PlanEntryInput, PlanService
 from services.tasks import TaskService, TaskSpec, TaskState
+from storage.models import AnnualPlan, Inspector, PlanEntry, Subject, Task
 
 DEMO_ACTOR = "demo-organiser"
 LEAD = "SCJG"

@@ -10,9 +10,9 @@ from collections.abc import Awaitable, Callable
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.commands.common import database, err_console, run
 from bot.config import Settings, get_settings
 from bot.i18n import t
+from cli.common import database, err_console, run
 from services.clock import utc_now
 
 

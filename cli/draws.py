@@ -2,7 +2,7 @@
 
 A draw is committed first (its manifest and SHA-256 published, the entropy source declared),
 then completed with the entropy evidence. The bundle re-computes with
-``python services/verify_draw.py BUNDLE`` or ``jointcheck draw verify BUNDLE``. With
+``python verifier/verify_draw.py BUNDLE`` or ``jointcheck draw verify BUNDLE``. With
 ``--drand-relay`` the drand chain info and round come from the configured relays
 (``JOINTCHECK_DRAND_RELAYS``) instead of files; a relay is only a transport.
 """
@@ -20,8 +20,10 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.markup import escape
 
-from bot.commands.common import CLI_ACTOR, database
-from bot.commands.planning import (
+from bot.config import Settings, get_settings
+from bot.i18n import Translator
+from cli.common import CLI_ACTOR, database
+from cli.planning import (
     LANG,
     codes,
     console,
@@ -32,9 +34,6 @@ from bot.commands.planning import (
     shanghai,
     translator,
 )
-from bot.config import Settings, get_settings
-from bot.i18n import Translator
-from services import verify_draw
 from services.clock import SHANGHAI, utc_now
 from services.drand_relay import QUICKNET, Fetched, fetch_chain_info, fetch_round
 from services.draws import (
@@ -47,6 +46,7 @@ from services.draws import (
 )
 from services.errors import DomainError, ValidationFailed
 from services.tasks import TaskService
+from verifier import verify_draw
 
 T = TypeVar("T")
 draw_app = typer.Typer(help="摇号 / verifiable draws (Art. 13, 14)", no_args_is_help=True)

@@ -1,0 +1,1 @@
+"""The `jointcheck` command line: one module per command group (DESIGN.md §4)."""

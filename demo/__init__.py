@@ -1,0 +1,1 @@
+"""The demo: synthetic Ezhou directories, the demo workflow and the sandbox's cast."""

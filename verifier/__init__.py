@@ -1,0 +1,1 @@
+"""The public draw verifier: one standard-library file anyone can run on a bundle."""
