@@ -233,7 +233,7 @@ def test_relays_are_configured_as_a_list(monkeypatch: pytest.MonkeyPatch) -> Non
 
 def test_every_relay_message_exists_in_both_languages() -> None:
     source = (ROOT / "services" / "drand_relay.py").read_text(encoding="utf-8")
-    source += (ROOT / "bot" / "commands" / "draws.py").read_text(encoding="utf-8")
+    source += (ROOT / "cli" / "draws.py").read_text(encoding="utf-8")
     keys = set(re.findall(r'"((?:drand-relay|cli-draw)-[a-z-]+)"', source))
     assert "drand-relay-not-published" in keys
     assert {k: [lang for lang in ("zh_CN", "en") if not has(k, lang)] for k in keys} == {
