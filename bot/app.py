@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.types import BotCommandScopeDefault
@@ -28,6 +31,11 @@ from handlers import build_routers, render
 from services.clock import Clock
 
 log = logging.getLogger("jointcheck.bot")
+T = TypeVar("T")
+# start-up calls: a transient error (a 500, the network) must not keep the bot down
+STARTUP_FIRST_DELAY = 0.5
+STARTUP_MAX_DELAY = 30.0
+COSMETIC_ATTEMPTS = 4
 
 
 class BotNotConfigured(RuntimeError):
@@ -79,6 +87,30 @@ def build_dispatcher(
     return dispatcher
 
 
+async def with_retries(
+    what: str, call: Callable[[], Awaitable[T]], *, attempts: int | None = None,
+    first_delay: float = STARTUP_FIRST_DELAY,
+) -> T | None:
+    """``call()`` retried with exponential backoff (and Telegram's retry_after) on Bot API and
+    network errors (issue 9 item 13). With ``attempts`` the call is cosmetic: after that many
+    failures it is logged and skipped (``None``); without, it is needed and retried until it
+    works (the delay capped at ``STARTUP_MAX_DELAY``)."""
+    delay = first_delay
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return await call()
+        except TelegramAPIError as error:
+            if attempts is not None and attempt >= attempts:
+                log.warning("%s failed %d times, skipped: %s", what, attempt, error)
+                return None
+            wait = error.retry_after if isinstance(error, TelegramRetryAfter) else delay
+            log.warning("%s failed (%s); retrying in %.1f s", what, error, wait)
+            await asyncio.sleep(wait)
+            delay = min(delay * 2, STARTUP_MAX_DELAY)
+
+
 async def set_default_commands(bot: Bot) -> None:
     """The command menu before binding: Chinese by default, English for English clients."""
     for language in LANGUAGES:
@@ -109,9 +141,13 @@ async def run_polling(
     worker_stop = asyncio.Event()
     worker_task: asyncio.Task[None] | None = None
     try:
-        await bot.delete_webhook(drop_pending_updates=False)  # polling and a webhook exclude
-        await set_default_commands(bot)
-        me = await bot.me()
+        # polling and a webhook exclude each other; both calls are needed, the menu is not
+        await with_retries("deleteWebhook",
+                           lambda: bot.delete_webhook(drop_pending_updates=False))
+        await with_retries("setMyCommands", lambda: set_default_commands(bot),
+                           attempts=COSMETIC_ATTEMPTS)
+        me = await with_retries("getMe", bot.me)
+        assert me is not None
         log.info("polling as @%s", me.username)
         if with_worker:
             worker = Worker(settings, sessions, clock)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BotCommandScopeChat, Message
@@ -12,12 +15,19 @@ from services.errors import DomainError
 
 from handlers import render
 
+log = logging.getLogger("jointcheck.bot")
+
 
 async def _set_menu(bot: Bot, chat_id: int, account: AccountView, tr: Translator) -> None:
-    # the command menu in the chat shows exactly what this person's roles allow
-    await bot.set_my_commands(
-        render.bot_commands(account, tr), scope=BotCommandScopeChat(chat_id=chat_id)
-    )
+    """The command menu in the chat shows exactly what this person's roles allow. It is
+    cosmetic: a failure is logged and the reply still goes out (issue 9 item 13)."""
+    try:
+        await bot.set_my_commands(
+            render.bot_commands(account, tr), scope=BotCommandScopeChat(chat_id=chat_id)
+        )
+    except TelegramAPIError as error:  # network errors included
+        log.warning("setMyCommands for chat %s failed, the menu stays as it was: %s",
+                    chat_id, error)
 
 
 async def start_with_token(

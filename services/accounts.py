@@ -51,6 +51,13 @@ class InvitationUsed(DomainError):
     key = "invitation-used"
 
 
+class AlreadyBoundToYou(DomainError):
+    """The invitation was used by this very Telegram user, whose account it still is: opening
+    the link again changes nothing and says so (issue 9 item 13)."""
+
+    key = "invitation-already-yours"
+
+
 class InvitationExpired(DomainError):
     """The invitation's time ran out (or a newer one replaced it)."""
 
@@ -364,6 +371,10 @@ class AccountService:
         if invitation is None:
             raise InvitationUnknown()
         if invitation.used_at is not None:
+            mine = await self._session.get(Account, invitation.account_id)
+            if (invitation.used_by_telegram_id == telegram_user_id and mine is not None
+                    and mine.telegram_user_id == telegram_user_id):
+                raise AlreadyBoundToYou(name=mine.name)
             raise InvitationUsed()
         now = self._clock()
         if invitation.expires_at <= now:

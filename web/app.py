@@ -1,4 +1,10 @@
-"""The HTTP side: Telegram's webhook (checked by its secret-token header) and ``/healthz``."""
+"""The HTTP side: Telegram's webhook (checked by its secret-token header) and ``/healthz``.
+
+``/docs`` and ``/redoc`` are served with assets from the installed package (fastapi-offline),
+so they work on a machine without internet and load nothing from a CDN. The webhook reads at
+most ``MAX_WEBHOOK_BODY`` bytes (Telegram's updates are a few kilobytes; 413 above), answers 400
+to a body that is not an Update, and never logs a body.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,8 @@ from aiogram.types import Update
 from bot.config import Settings
 from fastapi import FastAPI, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
+from pydantic import ValidationError
 from services.accounts import database_ready
 from services.clock import Clock, utc_now
 from storage.db import create_engine, session_factory
@@ -20,6 +28,25 @@ from storage.db import create_engine, session_factory
 log = logging.getLogger("jointcheck.web")
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_WEBHOOK_BODY = 1024 * 1024
+# The API pages load nothing from elsewhere: Redoc's bundle would fetch its logo from a CDN.
+DOCS_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline'; "
+               "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+               "worker-src 'self' blob:; connect-src 'self'")
+
+
+async def read_capped(request: Request, limit: int) -> bytes:
+    """The request body, refused with 413 as soon as it passes ``limit`` bytes (a declared
+    Content-Length above it is refused before reading anything)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise HTTPException(status_code=413, detail="request body too large")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise HTTPException(status_code=413, detail="request body too large")
+    return bytes(body)
 
 
 def create_web_app(
@@ -33,7 +60,13 @@ def create_web_app(
 ) -> FastAPI:
     """The FastAPI app. With a bot token it serves the webhook; ``set_webhook`` registers
     ``JOINTCHECK_WEBHOOK_URL`` with Telegram at start-up (``jointcheck webhook`` does)."""
-    from bot.app import build_bot, build_dispatcher, set_default_commands
+    from bot.app import (
+        COSMETIC_ATTEMPTS,
+        build_bot,
+        build_dispatcher,
+        set_default_commands,
+        with_retries,
+    )
 
     state: dict[str, Any] = {}
 
@@ -55,13 +88,15 @@ def create_web_app(
         if set_webhook and the_bot is not None and the_dispatcher is not None:
             if not settings.webhook_url or settings.webhook_secret is None:
                 raise RuntimeError("set JOINTCHECK_WEBHOOK_URL and JOINTCHECK_WEBHOOK_SECRET")
-            await the_bot.set_webhook(
-                settings.webhook_url.rstrip("/") + WEBHOOK_PATH
-                if not settings.webhook_url.endswith(WEBHOOK_PATH) else settings.webhook_url,
-                secret_token=settings.webhook_secret.get_secret_value(),
-                allowed_updates=the_dispatcher.resolve_used_update_types(),
-            )
-            await set_default_commands(the_bot)
+            url = settings.webhook_url
+            hook = url if url.endswith(WEBHOOK_PATH) else url.rstrip("/") + WEBHOOK_PATH
+            secret = settings.webhook_secret.get_secret_value()
+            updates = the_dispatcher.resolve_used_update_types()
+            registering = the_bot
+            await with_retries("setWebhook", lambda: registering.set_webhook(
+                hook, secret_token=secret, allowed_updates=updates))
+            await with_retries("setMyCommands", lambda: set_default_commands(registering),
+                               attempts=COSMETIC_ATTEMPTS)
         try:
             yield
         finally:
@@ -70,7 +105,14 @@ def create_web_app(
             if engine is not None:
                 await engine.dispose()
 
-    app = FastAPI(title="jointcheck", lifespan=lifespan)
+    app = FastAPIOffline(title="jointcheck", lifespan=lifespan)
+
+    @app.middleware("http")
+    async def docs_policy(request: Request, call_next: Any) -> Any:
+        response = await call_next(request)
+        if request.url.path in {"/docs", "/redoc"}:
+            response.headers["Content-Security-Policy"] = DOCS_POLICY
+        return response
 
     @app.get("/healthz")
     async def healthz() -> JSONResponse:
@@ -94,7 +136,14 @@ def create_web_app(
         the_bot, the_dispatcher = state.get("bot"), state.get("dispatcher")
         if the_bot is None or the_dispatcher is None:
             raise HTTPException(status_code=503, detail="the bot is not configured")
-        update = Update.model_validate(await request.json(), context={"bot": the_bot})
+        body = await read_capped(request, MAX_WEBHOOK_BODY)
+        try:
+            update = Update.model_validate_json(body, context={"bot": the_bot})
+        except ValidationError as error:
+            # the count only: a body may carry personal data and is never logged
+            log.warning("webhook: refused a body that is not an Update (%d errors)",
+                        error.error_count())
+            raise HTTPException(status_code=400, detail="not a Telegram update") from None
         await the_dispatcher.feed_update(the_bot, update)
         return {"ok": True}
 

@@ -166,8 +166,10 @@ class Emulator:
         response.raise_for_status()
         return list(response.json())
 
-    def fail_next(self, method: str, retry_after: int, count: int = 1) -> None:
-        """The next ``count`` calls of ``method`` get a 429 with ``retry_after``."""
+    def fail_next(self, method: str, retry_after: int | None = None, count: int = 1,
+                  error_code: int = 429) -> None:
+        """The next ``count`` calls of ``method`` fail (a 429 with ``retry_after``, a 500 ...)."""
         self.http.post("/control/fail_next", json={
-            "method": method, "error_code": 429, "retry_after": retry_after, "count": count,
+            "method": method, "error_code": error_code, "retry_after": retry_after,
+            "count": count,
         }).raise_for_status()

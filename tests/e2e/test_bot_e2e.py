@@ -311,3 +311,22 @@ def test_webhook_mode_checks_the_secret_and_answers_through_the_emulator(
         bound = text_in(emu, 5400, lambda t: t.startswith("绑定成功！"))
         assert bound["text"].startswith("绑定成功！张三（市场监督管理局）")
     assert "Traceback" not in (tmp_path / "webhook.log").read_text()
+
+
+def test_failing_start_up_calls_are_retried_and_a_failing_menu_is_skipped(
+    emu: Emulator, start_bot: Callable[[], None], tmp_path: Path
+) -> None:
+    """Issue 9 item 13: one HTTP 500 of setMyCommands at start made `jointcheck run` exit with
+    a traceback. Needed calls are retried with backoff, the cosmetic menu is skipped after a few
+    failures, and the bot polls and answers anyway."""
+    emu.fail_next("deleteWebhook", error_code=500, count=2)
+    emu.fail_next("setMyCommands", error_code=500, count=50)  # it never works in this run
+    emu.fail_next("getMe", error_code=502, count=1)
+    start_bot()
+    assert [c["status"] for c in emu.calls("deleteWebhook")][:3] == [500, 500, 200]
+    assert {c["status"] for c in emu.calls("setMyCommands")} == {500}
+    emu.user(5003, "陌生人")
+    emu.send(5003, "/tasks")
+    assert text_in(emu, 5003, lambda t: t == UNBOUND)
+    log = (tmp_path / "bot.log").read_text()
+    assert "setMyCommands failed 4 times, skipped" in log

@@ -170,3 +170,31 @@ async def test_an_english_client_gets_english(h: Harness) -> None:
     )
     (commands,) = h.api.sent("setMyCommands")
     assert commands.commands[2].description == "my inspection tasks"
+
+
+async def test_a_failing_menu_call_after_binding_still_tells_the_person_they_are_bound(
+    h: Harness,
+) -> None:
+    """Issue 9 item 13: the bind was committed, then setMyCommands failed and the person read
+    "something went wrong". The menu is cosmetic: the bound message goes out, the bind stays."""
+    from aiogram.exceptions import TelegramNetworkError
+    from aiogram.methods import SetMyCommands
+
+    issued = await h.invite(h.world.leader)
+    h.api.allow("sendMessage", "setMyCommands")
+    h.api.fail_next("setMyCommands", TelegramNetworkError(SetMyCommands(commands=[]), "down"))
+    await h.person(1001, "San").send(f"/start {issued.token}")
+    assert h.api.texts() == [BOUND_LEADER_ZH]
+    assert await h.count(Account, Account.telegram_user_id == 1001) == 1
+
+
+async def test_opening_the_used_link_again_says_it_is_already_yours(h: Harness) -> None:
+    issued = await h.invite(h.world.leader)
+    h.api.allow("sendMessage", "setMyCommands")
+    await h.person(1001, "San").send(f"/start {issued.token}")
+    h.api.calls.clear()
+    await h.person(1001, "San").send(f"/start {issued.token}")
+    assert h.api.texts() == [
+        "此邀请已用于绑定您的账号（张三），无需再次打开。发送 /start 查看菜单。"
+    ]
+    assert await h.count(Account, Account.telegram_user_id == 1001) == 1

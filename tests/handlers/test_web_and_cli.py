@@ -130,3 +130,74 @@ def test_account_revoke_unbinds(cli_env: str, tmp_path: Path) -> None:
     assert "该账号尚未绑定 Telegram。" in again.output
     (account,) = _rows(cli_env, Account)
     assert account.telegram_user_id is None
+
+
+async def test_webhook_answers_400_to_what_is_not_an_update_and_413_to_a_huge_body(
+    h: Harness, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Issue 9 item 14: malformed JSON or a non-Update gave a 500 and a 20 MB body was accepted
+    and logged in full. Now 400 / 413, nothing handled, and no body in the logs."""
+    settings = Settings(webhook_secret=SecretStr("s3cret-token"), bot_token=None)
+    app = create_web_app(settings, h.sessions, h.clock, bot=h.bot, dispatcher=h.dp)
+    headers = {SECRET_HEADER: "s3cret-token", "content-type": "application/json"}
+    marker = "PRIVATE-市场主体-地址"
+    huge = b'{"update_id": 1, "message": {"text": "' + b"x" * (20 * 1024 * 1024) + b'"}}'
+    caplog.set_level("DEBUG")
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://web") as client:
+            malformed = await client.post(WEBHOOK_PATH, content=b'{"update_id": 1, ',
+                                          headers=headers)
+            not_update = await client.post(WEBHOOK_PATH, json={"hello": marker},
+                                           headers=headers)
+            wrong_types = await client.post(
+                WEBHOOK_PATH, json={"update_id": "one", "message": marker}, headers=headers)
+            too_big = await client.post(WEBHOOK_PATH, content=huge, headers=headers)
+
+            async def chunks():  # no Content-Length: the cap must hold while streaming
+                for _ in range(40):
+                    yield b"x" * (64 * 1024)
+
+            streamed = await client.post(WEBHOOK_PATH, content=chunks(), headers=headers)
+    assert [r.status_code for r in (malformed, not_update, wrong_types)] == [400, 400, 400]
+    assert (too_big.status_code, streamed.status_code) == (413, 413)
+    assert h.api.calls == []
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert marker not in logged
+    assert "xxxxxxxx" not in logged
+
+
+async def test_docs_and_redoc_load_their_assets_from_the_server_itself(h: Harness) -> None:
+    """Issue 9 item 21: /docs and /redoc were blank offline (assets from a CDN). Chromium with
+    every request outside the server refused still renders both."""
+    from playwright.async_api import async_playwright
+
+    from tests.e2e.emulator_helpers import serve
+    from tests.e2e.test_sandbox_page import ARTIFACTS, LAUNCH_ARGS, chromium_path
+
+    settings = Settings(bot_token=None)
+    app = create_web_app(settings, h.sessions, h.clock)
+    outside: list[str] = []
+    async with serve(app) as base, async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=chromium_path(), args=LAUNCH_ARGS)
+        page = await browser.new_page(viewport={"width": 390, "height": 844})
+
+        async def only_local(route) -> None:  # type: ignore[no-untyped-def]
+            if route.request.url.startswith(base):
+                await route.continue_()
+            else:
+                outside.append(route.request.url)
+                await route.abort()
+
+        await page.route("**/*", only_local)
+        await page.goto(f"{base}/docs")
+        await page.locator(".swagger-ui .info .title").wait_for(timeout=15_000)
+        assert "jointcheck" in await page.locator(".swagger-ui .info .title").inner_text()
+        await page.locator("text=/healthz").first.wait_for(timeout=15_000)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=str(ARTIFACTS / "docs-offline-phone.png"))
+        await page.goto(f"{base}/redoc")
+        await page.locator("text=/healthz").first.wait_for(timeout=15_000)
+        await page.screenshot(path=str(ARTIFACTS / "redoc-offline-phone.png"))
+        await browser.close()
+    assert outside == []

@@ -3,6 +3,7 @@
 bot-unbound = Your Telegram account is not linked to jointcheck yet. Scan the invitation QR code your administrator gave you, or open the invitation link.
 invitation-unknown = This invitation is not valid. Please ask your administrator for a new one.
 invitation-used = This invitation has already been used. Ask your administrator for a new one to link again.
+invitation-already-yours = This invitation already linked your account ({ $name }); there is nothing more to do. Send /start for the menu.
 invitation-expired = This invitation has expired. Please ask your administrator for a new one.
 account-not-bound = That account has no Telegram user linked.
 assignment-not-yours = You are not in a team of this task.

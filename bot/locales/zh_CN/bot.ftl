@@ -3,6 +3,7 @@
 bot-unbound = 您的 Telegram 账号尚未绑定 jointcheck。请扫描管理员发给您的邀请二维码，或打开邀请链接。
 invitation-unknown = 邀请无效。请向管理员索取新的邀请。
 invitation-used = 此邀请已被使用过。如需重新绑定，请向管理员索取新的邀请。
+invitation-already-yours = 此邀请已用于绑定您的账号（{ $name }），无需再次打开。发送 /start 查看菜单。
 invitation-expired = 此邀请已过期。请向管理员索取新的邀请。
 account-not-bound = 该账号尚未绑定 Telegram。
 assignment-not-yours = 您不在该任务的检查小组中。
