@@ -219,7 +219,7 @@ class ScheduleService:
         department = await self._session.scalar(
             select(Department).where(Department.code == department_code))
         if department is None:
-            raise NotFound("department-not-found", code=department_code)
+            raise NotFound("schedule-department-not-found", code=department_code)
         office = await self._session.get(DepartmentOffice, department.id)
         if office is None:
             office = DepartmentOffice(department_id=department.id, latitude=latitude,
@@ -729,10 +729,9 @@ class ScheduleService:
 
     # -- the members ---------------------------------------------------------------------------
 
-    async def answer(self, schedule_id: int, actor_inspector_id: int | None, actor: str,
-                     confirm: bool, reason: str = "") -> AnswerOutcome:
-        """A member confirms or refuses (with a reason) one version of the schedule."""
-        row = await self._row(schedule_id, lock=True)
+    async def _answer_checks(self, schedule_id: int, actor_inspector_id: int | None, *,
+                             lock: bool = False) -> tuple[TeamSchedule, Team, Task]:
+        row = await self._row(schedule_id, lock=lock)
         team, task = await self._team(row.team_id)
         members = {i.id for i, _ in await self._members(team)}
         if (actor_inspector_id is None or actor_inspector_id not in members
@@ -749,6 +748,18 @@ class ScheduleService:
             ScheduleAnswer.inspector_id == actor_inspector_id))
         if existing is not None:
             raise AlreadyAnswered(answer=existing.answer, version=row.version)
+        return row, team, task
+
+    async def may_answer(self, schedule_id: int, actor_inspector_id: int | None
+                         ) -> ScheduleView:
+        """The version a member is about to answer; raises what ``answer`` would refuse."""
+        row, _team, _task = await self._answer_checks(schedule_id, actor_inspector_id)
+        return await self._view(row)
+
+    async def answer(self, schedule_id: int, actor_inspector_id: int | None, actor: str,
+                     confirm: bool, reason: str = "") -> AnswerOutcome:
+        """A member confirms or refuses (with a reason) one version of the schedule."""
+        row, team, task = await self._answer_checks(schedule_id, actor_inspector_id, lock=True)
         reason = " ".join(reason.split())
         if not confirm and not reason:
             raise ValidationFailed("schedule-reason-required")
