@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     repeat_inspection_window_months: int = 12
     recent_pairing_window_months: int = 24
     invitation_ttl_hours: int = 72
+    schedule_max_visits_per_day: int = Field(
+        default=4, description="on-site visits per team per day unless the task sets its own")
 
     # drand relays, tried in order; only a transport: every round's signature is checked offline
     drand_relays: Annotated[list[str], NoDecode] = Field(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import accounts, db, demo, directories, draws, planning, running
+from cli import accounts, db, demo, directories, draws, planning, running, schedule
 from sandbox import cli as sandbox_cli
 
 app = typer.Typer(
@@ -14,7 +14,8 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-for module in (db, directories, planning, draws, accounts, running, sandbox_cli, demo):
+for module in (db, directories, planning, draws, accounts, running, schedule, sandbox_cli,
+               demo):
     module.register(app)
 
 

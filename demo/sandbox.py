@@ -27,8 +27,9 @@ from demo.workflow import (
 )
 from services.accounts import Persona, Role, bind_demo_accounts
 from services.clock import Clock
+from services.schedule import ScheduleService
 from services.tasks import TaskService, TaskSpec, TaskState
-from storage.models import Department, Task
+from storage.models import Department, DepartmentOffice, Task
 
 # Telegram user ids of the sandbox's people (the emulator's chat users).
 INSPECTOR_UID = 910001
@@ -79,11 +80,24 @@ async def ensure_review_task(
     return code
 
 
+# where the demo departments' teams set out (central Ezhou, WGS-84): the schedule's start point
+DEMO_OFFICE = (30.3908, 114.8949, "鄂州市鄂城区（演示办公地点）")
+
+
+async def ensure_offices(session: AsyncSession, clock: Clock) -> None:
+    """Office coordinates for every demo department that has none yet."""
+    schedules = ScheduleService(session, clock)
+    for department in (await session.scalars(select(Department))).all():
+        if await session.get(DepartmentOffice, department.id) is None:
+            await schedules.set_office(department.code, *DEMO_OFFICE, actor="demo")
+
+
 async def prepare_sandbox(
     session: AsyncSession, clock: Clock, summary: DemoTaskSummary
 ) -> SandboxCast:
     """Bind the demo persons to their chat users and describe them for the page's picker."""
     review_code = await ensure_review_task(session, clock, summary)
+    await ensure_offices(session, clock)
     names = await _department_names(session)
     first, second = summary.teams[0], summary.teams[1 % len(summary.teams)]
     leader = next(m for m in first.members if m.is_leader)

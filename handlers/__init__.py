@@ -12,11 +12,12 @@ def build_routers(settings: Settings) -> list[Router]:
     /start, /help and /cancel come first so that they work in the middle of a conversation;
     the fallback (unknown text) comes last.
     """
-    from handlers import review, start, tasks
+    from handlers import review, schedule, start, tasks
 
     return [
         start.build_router(),
         tasks.build_router(),
         review.build_router(),
+        schedule.build_router(settings.schedule_max_visits_per_day),
         start.build_fallback_router(),
     ]

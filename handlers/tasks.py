@@ -10,7 +10,7 @@ from services.accounts import AccountView
 from services.assignments import AssignmentService
 from services.errors import DomainError
 
-from handlers import render
+from handlers import render, schedule
 from handlers.callbacks import TaskCb, TaskListCb
 
 
@@ -55,6 +55,7 @@ async def task_section(
     text, markup = render.assignment_section(
         assignment, account.inspector_id, callback_data.section, callback_data.page, tr
     )
+    markup = schedule.with_plan_button(markup, assignment, tr)
     if callback.message is None or isinstance(callback.message, InaccessibleMessage):
         await callback.answer()
         return

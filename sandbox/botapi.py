@@ -746,6 +746,27 @@ async def send_location(api: BotApi, params: Params) -> Json:
     return api.send(chat, body, params, markup)
 
 
+@method("sendVenue")
+async def send_venue(api: BotApi, params: Params) -> Json:
+    """Send a venue: a point on the map with a title and an address."""
+    chat = api.writable_chat(params)
+    latitude, longitude = params.number("latitude"), params.number("longitude")
+    if latitude is None or not -90 <= latitude <= 90:
+        raise bad_request("wrong latitude")
+    if longitude is None or not -180 <= longitude <= 180:
+        raise bad_request("wrong longitude")
+    title, address = params.string("title"), params.string("address")
+    if not title:
+        raise bad_request("venue title is empty")
+    if not address:
+        raise bad_request("venue address is empty")
+    markup = api.reply_markup(params)
+    location: Json = {"latitude": latitude, "longitude": longitude}
+    body: Json = {"venue": {"location": location, "title": title, "address": address},
+                  "location": location}
+    return api.send(chat, body, params, markup)
+
+
 @method("sendContact")
 async def send_contact(api: BotApi, params: Params) -> Json:
     """Send a phone contact."""

@@ -22,8 +22,22 @@ from storage.models.planning import (
     Task,
     TaskReview,
 )
+from storage.models.schedule import (
+    DepartmentOffice,
+    ScheduleAnswer,
+    ScheduleDay,
+    ScheduleStop,
+    TaskScheduleSetting,
+    TeamSchedule,
+)
 
 __all__ = [
+    "DepartmentOffice",
+    "ScheduleAnswer",
+    "ScheduleDay",
+    "ScheduleStop",
+    "TaskScheduleSetting",
+    "TeamSchedule",
     "Account",
     "AnnualPlan",
     "AuditEvent",

@@ -1,0 +1,96 @@
+"""``jointcheck schedule …``: the teams' schedules and their confirmation state (Art. 13), and
+the settings behind them (a department's office, a task's visits a day).
+
+Messages come from ``bot/locales/<lang>/schedule.ftl`` (the bot's own lines, so the CLI and the
+leader's status message read the same); ``--lang en`` switches to English.
+"""
+
+from __future__ import annotations
+
+import typer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Settings, get_settings
+from cli.planning import ACTOR, LANG, console, execute, in_session, translator
+from services.clock import utc_now
+from services.schedule import ScheduleService, TeamScheduleLine
+from services.tasks import TaskService
+from storage.db import create_engine, session_factory
+
+schedule_app = typer.Typer(help="检查日程与路线 / team schedules and routes (Art. 13)",
+                           no_args_is_help=True)
+
+
+def _service(session: AsyncSession, settings: Settings) -> ScheduleService:
+    return ScheduleService(session, utc_now, settings.schedule_max_visits_per_day)
+
+
+@schedule_app.command("show")
+def schedule_show(
+    *, task: str = typer.Argument(..., help="task code or id"),
+    team: int | None = typer.Option(None, "--team", help="only this team number"),
+    lang: str | None = LANG,
+) -> None:
+    """Every team's schedule of a task: days, stops, kilometres, flags and who confirmed."""
+    from handlers.schedule import schedule_text
+
+    settings = get_settings()
+    tr = translator(lang, settings)
+
+    async def body() -> list[TeamScheduleLine]:
+        engine = create_engine(settings.database_url)
+        try:
+            async with session_factory(engine)() as session:
+                task_id = await TaskService(session, utc_now).resolve(task)
+                return await _service(session, settings).for_task(task_id, team)
+        finally:
+            await engine.dispose()
+
+    lines = execute(tr, body)
+    for n, line in enumerate(lines):
+        if n:
+            console.print("")
+        if line.schedule is None:
+            console.print(tr("schedule-none", team=line.team_number))
+        else:
+            console.print(schedule_text(line.schedule, tr), markup=False)
+
+
+@schedule_app.command("office")
+def schedule_office(
+    *, department: str = typer.Argument(..., help="department code"),
+    lat: float = typer.Option(..., "--lat", help="latitude, WGS-84"),
+    lon: float = typer.Option(..., "--lon", help="longitude, WGS-84"),
+    address: str = typer.Option("", "--address"),
+    actor: str = ACTOR, lang: str | None = LANG,
+) -> None:
+    """A department's office: where its teams' day routes start."""
+    settings = get_settings()
+    tr = translator(lang, settings)
+    in_session(tr, settings, lambda session: _service(session, settings).set_office(
+        department, lat, lon, address, actor))
+    console.print("[green]✓[/] " + tr("cli-schedule-office-set", department=department,
+                                      lat=str(lat), lon=str(lon)))
+
+
+@schedule_app.command("max-visits")
+def schedule_max_visits(
+    *, task: str = typer.Argument(..., help="task code or id"),
+    per_day: int = typer.Argument(..., help="on-site visits per team per day"),
+    actor: str = ACTOR, lang: str | None = LANG,
+) -> None:
+    """A task's cap of on-site visits per team per day (default from configuration)."""
+    settings = get_settings()
+    tr = translator(lang, settings)
+
+    async def call(session: AsyncSession) -> None:
+        task_id = await TaskService(session, utc_now).resolve(task)
+        await _service(session, settings).set_max_visits(task_id, per_day, actor)
+
+    in_session(tr, settings, call)
+    console.print("[green]✓[/] " + tr("cli-schedule-max-set", task=task, count=str(per_day)))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``schedule`` commands."""
+    app.add_typer(schedule_app, name="schedule")
