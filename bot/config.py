@@ -9,10 +9,12 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from storage.files import FileStoreConfig
 
 VAR_DIR = Path("var")
 
@@ -30,6 +32,17 @@ class Settings(BaseSettings):
         description="SQLAlchemy async URL: sqlite+aiosqlite by default, postgresql+asyncpg",
     )
     files_dir: Path = VAR_DIR / "files"
+    file_store: Literal["local", "s3"] = Field(
+        default="local", description="where evidence and PDFs go: files_dir or an S3 bucket")
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = Field(
+        default=None, description="an S3-compatible endpoint (MinIO, Ceph); empty for AWS")
+    s3_region: str = "us-east-1"
+    s3_access_key: str | None = None
+    s3_secret_key: SecretStr | None = None
+    s3_prefix: str = ""
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0,
+                                  description="the largest evidence file accepted (20 MB)")
 
     # the bot
     bot_token: SecretStr | None = None
@@ -77,6 +90,18 @@ class Settings(BaseSettings):
                 return json.loads(text)
             return [part for part in re.split(r"[,\s]+", text) if part]
         return value
+
+
+def file_store_config(settings: Settings) -> FileStoreConfig:
+    """The file store's part of the settings, for ``storage.files.build_file_store``."""
+    return FileStoreConfig(
+        kind=settings.file_store, root=settings.files_dir, s3_bucket=settings.s3_bucket,
+        s3_endpoint_url=settings.s3_endpoint_url, s3_region=settings.s3_region,
+        s3_access_key=settings.s3_access_key,
+        s3_secret_key=settings.s3_secret_key.get_secret_value() if settings.s3_secret_key
+        else None,
+        s3_prefix=settings.s3_prefix,
+    )
 
 
 @lru_cache(maxsize=1)

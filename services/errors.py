@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from storage.errors import DomainError
 
-
-class DomainError(Exception):
-    """A rule refused an action. ``key`` names the message in the locale files."""
-
-    key: str = "error-domain"
-
-    def __init__(self, key: str | None = None, /, **args: Any) -> None:
-        self.key = key or self.key
-        self.args_map = args
-        super().__init__(f"{self.key} {args}" if args else self.key)
+__all__ = ["DomainError", "IllegalTransition", "NotFound", "ValidationFailed"]
 
 
 class NotFound(DomainError):
