@@ -15,9 +15,11 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
 )
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from dishka import AsyncContainer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.telegram import build_bot
 from handlers import render
 from services.clock import Clock
 from services.notifications import (
@@ -62,23 +64,21 @@ class Worker:
     def __init__(
         self,
         settings: Settings,
-        sessions: async_sessionmaker[AsyncSession],
-        clock: Clock,
+        container: AsyncContainer,
         *,
         scan_seconds: float = 3.0,
         bot: Bot | None = None,
         limiter: RateLimiter | None = None,
     ) -> None:
-        from bot.app import build_bot
-
-        self._sessions = sessions
-        self._clock = clock
+        self._container = container
         self.scan_seconds = scan_seconds
         # its own Bot without the retry middleware: the sender pauses and reschedules itself
         self.bot = bot or build_bot(settings, retry_on_flood=False)
         self._own_bot = bot is None
-        self.sender = OutboxSender(sessions, clock, telegram_deliver(self.bot), limiter)
-        self.notifier = Notifier(self.sender, interval=scan_seconds)
+        self._deliver = telegram_deliver(self.bot)
+        self._limiter = limiter
+        self.sender: OutboxSender | None = None
+        self.notifier: Notifier | None = None
         self._last_prune: dt.datetime | None = None
         self._scanning = asyncio.Lock()
         self._stopping = False
@@ -92,9 +92,10 @@ class Worker:
 
     async def _scan(self) -> int:
         try:
-            async with self._sessions() as session:
-                queued = await NotificationScanner(session, self._clock).scan()
-                now = self._clock()
+            async with self._container() as request:
+                queued = await (await request.get(NotificationScanner)).scan()
+                session = await request.get(AsyncSession)
+                now = (await request.get(Clock))()
                 if self._last_prune is None or now - self._last_prune > dt.timedelta(hours=1):
                     await prune_processed(session, now - PROCESSED_UPDATES_KEPT)
                     self._last_prune = now
@@ -103,11 +104,16 @@ class Worker:
             return 0
         if queued:
             log.info("queued %d notifications", queued)
-            self.notifier.wake()
+            if self.notifier is not None:
+                self.notifier.wake()
         return queued
 
     async def run(self, stop: asyncio.Event) -> None:
         """Until ``stop``: the scheduler scans, the sender sends."""
+        sessions = await self._container.get(async_sessionmaker[AsyncSession])
+        clock = await self._container.get(Clock)
+        self.sender = OutboxSender(sessions, clock, self._deliver, self._limiter)
+        self.notifier = notifier = Notifier(self.sender, interval=self.scan_seconds)
         scheduler = AsyncIOScheduler(timezone=dt.UTC)
         scheduler.add_job(
             self.scan_once, "interval", seconds=self.scan_seconds,
@@ -118,7 +124,7 @@ class Worker:
         try:
             while not stop.is_set():
                 try:
-                    await self.notifier.run(stop)
+                    await notifier.run(stop)
                 except Exception:
                     log.exception("outbox sender failed; restarting it")
                     await asyncio.sleep(self.scan_seconds)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from aiogram import Router
-from bot.config import Settings
+from pydantic_settings import BaseSettings
 
 
-def build_routers(settings: Settings) -> list[Router]:
+def build_routers(settings: BaseSettings) -> list[Router]:
     """Fresh routers for one Dispatcher, in the order updates should try them.
 
     /start, /help and /cancel come first so that they work in the middle of a conversation;

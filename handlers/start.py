@@ -6,11 +6,11 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BotCommandScopeChat, Message
-from bot.i18n import Translator
 from services.accounts import AccountService, AccountView
 from services.errors import DomainError
 
 from handlers import render
+from handlers.i18n import Translator
 
 
 async def _set_menu(bot: Bot, chat_id: int, account: AccountView, tr: Translator) -> None:

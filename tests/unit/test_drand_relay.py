@@ -4,6 +4,7 @@ one that answers garbage; a closed port plays a relay that is down."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import socket
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 
 from bot.config import Settings, get_settings
+from bot.drand_http import HttpxRelayTransport
 from bot.i18n import has
 from cli.planning import CliTranslator
 from services import drand_relay as dr
@@ -27,6 +29,10 @@ from tests.unit.test_drand import CHAIN, ROUND, drand_manifest
 from verifier import verify_draw as vd
 
 __all__ = ["cli_db"]  # the fixture, re-used
+
+# the relay functions over the real HTTP adapter the composition root uses
+fetch_round = functools.partial(dr.fetch_round, transport=HttpxRelayTransport())
+fetch_chain_info = functools.partial(dr.fetch_chain_info, transport=HttpxRelayTransport())
 
 HASH = CHAIN["hash"]
 NEXT = ROUND["round"] + 1  # a round the test relays do not have
@@ -112,7 +118,7 @@ def text(err: ValidationFailed, lang: str) -> str:
 
 
 async def test_a_fetched_round_is_evidence_the_engine_accepts(relay: str) -> None:
-    fetched = await dr.fetch_round([f"{relay}/good"], HASH, ROUND["round"])
+    fetched = await fetch_round([f"{relay}/good"], HASH, ROUND["round"])
     assert (fetched.relay, fetched.skipped) == (f"{relay}/good", ())
     evidence = vd.drand_evidence(fetched.data)
     assert vd.verify_drand(CHAIN, evidence["round"], evidence["signature"]) is True
@@ -123,7 +129,7 @@ async def test_a_fetched_round_is_evidence_the_engine_accepts(relay: str) -> Non
 
 
 async def test_fetched_chain_info_declares_a_quicknet_round(relay: str) -> None:
-    fetched = await dr.fetch_chain_info([f"{relay}/good"], HASH)
+    fetched = await fetch_chain_info([f"{relay}/good"], HASH)
     committed = PUBLISHED - dt.timedelta(minutes=5)
     source = drand_source(fetched.data, committed)
     assert source == {"type": "drand", "chain_hash": HASH, "public_key": CHAIN["public_key"],
@@ -133,7 +139,7 @@ async def test_fetched_chain_info_declares_a_quicknet_round(relay: str) -> None:
 
 
 async def test_a_relay_that_is_down_falls_through_to_the_next(relay: str, down: str) -> None:
-    fetched = await dr.fetch_round([down, f"{relay}/good"], HASH, ROUND["round"])
+    fetched = await fetch_round([down, f"{relay}/good"], HASH, ROUND["round"])
     assert fetched.relay == f"{relay}/good"
     assert fetched.data == ROUND_JSON
     [skipped] = fetched.skipped
@@ -143,7 +149,7 @@ async def test_a_relay_that_is_down_falls_through_to_the_next(relay: str, down: 
 
 
 async def test_a_lagging_relay_is_skipped_for_one_that_has_the_round(relay: str) -> None:
-    fetched = await dr.fetch_round([f"{relay}/lagging", f"{relay}/good"], HASH, ROUND["round"])
+    fetched = await fetch_round([f"{relay}/lagging", f"{relay}/good"], HASH, ROUND["round"])
     assert fetched.data == ROUND_JSON
     [skipped] = fetched.skipped
     assert CliTranslator("zh_CN")(str(skipped.skipped_key), **skipped.args_map) == (
@@ -153,7 +159,7 @@ async def test_a_lagging_relay_is_skipped_for_one_that_has_the_round(relay: str)
 async def test_every_relay_down_names_each_one_tried(down: str) -> None:
     other = down.replace("http://127.0.0.1", "http://localhost")
     with pytest.raises(dr.RelayUnreachable) as caught:
-        await dr.fetch_chain_info([down, other], HASH, per_relay_timeout=2)
+        await fetch_chain_info([down, other], HASH, per_relay_timeout=2)
     zh, en = text(caught.value, "zh_CN"), text(caught.value, "en")
     assert zh.startswith(f"无法连接 drand 中继，已尝试：{down} (ConnectError")
     assert f"; {other} (ConnectError" in zh
@@ -164,14 +170,14 @@ async def test_every_relay_down_names_each_one_tried(down: str) -> None:
 
 async def test_a_round_not_published_yet_says_when_it_will_be(relay: str) -> None:
     with pytest.raises(dr.RoundNotPublished) as caught:
-        await dr.fetch_round([f"{relay}/good"], HASH, NEXT)
+        await fetch_round([f"{relay}/good"], HASH, NEXT)
     assert caught.value.args_map == {"relay": f"{relay}/good", "round": NEXT,
                                      "published": PUBLISHED + dt.timedelta(seconds=3)}
 
 
 async def test_garbage_is_named_as_such(relay: str) -> None:
     with pytest.raises(dr.RelayBadResponse) as caught:
-        await dr.fetch_round([f"{relay}/garbage"], HASH, ROUND["round"])
+        await fetch_round([f"{relay}/garbage"], HASH, ROUND["round"])
     assert text(caught.value, "zh_CN") == (
         f"drand 中继 {relay}/garbage 返回的不是预期的 drand JSON"
         "（not JSON: <html><body>502 Bad Gateway</body></html>）。")
@@ -181,21 +187,21 @@ async def test_garbage_is_named_as_such(relay: str) -> None:
 
 async def test_a_relay_answering_another_round_is_refused(relay: str) -> None:
     with pytest.raises(dr.RelayContradicts) as caught:
-        await dr.fetch_round([f"{relay}/liar"], HASH, ROUND["round"])
+        await fetch_round([f"{relay}/liar"], HASH, ROUND["round"])
     assert text(caught.value, "zh_CN") == (
         f"drand 中继 {relay}/liar 返回的是第 657414 轮，而请求的是第 657413 轮，已拒绝。")
 
 
 async def test_chain_info_with_another_key_is_refused(relay: str) -> None:
     with pytest.raises(dr.RelayContradicts) as caught:
-        await dr.fetch_chain_info([f"{relay}/liar"], HASH)
+        await fetch_chain_info([f"{relay}/liar"], HASH)
     assert caught.value.key == "drand-relay-chain-mismatch"
     assert caught.value.args_map["field"] == "public_key"
     assert "quicknet 链信息“public_key”与已知的公开信息不符" in text(caught.value, "zh_CN")
 
 
 async def test_a_liar_before_a_good_relay_is_skipped_and_reported(relay: str) -> None:
-    fetched = await dr.fetch_chain_info([f"{relay}/liar", f"{relay}/good"], HASH)
+    fetched = await fetch_chain_info([f"{relay}/liar", f"{relay}/good"], HASH)
     assert fetched.relay == f"{relay}/good"
     assert [s.key for s in fetched.skipped] == ["drand-relay-chain-mismatch"]
 
@@ -203,19 +209,19 @@ async def test_a_liar_before_a_good_relay_is_skipped_and_reported(relay: str) ->
 async def test_not_published_tells_more_than_a_lie_or_a_relay_down(relay: str,
                                                                    down: str) -> None:
     with pytest.raises(dr.RoundNotPublished):
-        await dr.fetch_round([down, f"{relay}/liar", f"{relay}/lagging", f"{relay}/garbage"],
+        await fetch_round([down, f"{relay}/liar", f"{relay}/lagging", f"{relay}/garbage"],
                              HASH, ROUND["round"])
     with pytest.raises(dr.RelayContradicts):
-        await dr.fetch_round([down, f"{relay}/garbage", f"{relay}/liar"], HASH, ROUND["round"])
+        await fetch_round([down, f"{relay}/garbage", f"{relay}/liar"], HASH, ROUND["round"])
 
 
 async def test_an_unknown_chain_or_no_relay_is_refused_before_any_request() -> None:
     with pytest.raises(ValidationFailed) as caught:
-        await dr.fetch_round(["http://127.0.0.1:9"], "ab" * 32, 1)
+        await fetch_round(["http://127.0.0.1:9"], "ab" * 32, 1)
     assert caught.value.key == "drand-relay-unknown-chain"
     assert f"quicknet {HASH}" in text(caught.value, "en")
     with pytest.raises(ValidationFailed) as caught:
-        await dr.fetch_chain_info([], HASH)
+        await fetch_chain_info([], HASH)
     assert caught.value.key == "drand-relay-none"
 
 
@@ -252,7 +258,7 @@ def test_a_drand_draw_through_relays_end_to_end(cli_db: str, relay: str, down: s
     get_settings.cache_clear()
     # committed two minutes before the round comes out (the engine refuses a round that
     # already existed at commit time)
-    monkeypatch.setattr("cli.draws.utc_now",
+    monkeypatch.setattr("cli.common.utc_now",
                         lambda: PUBLISHED - dt.timedelta(minutes=2))
 
     code, out, err = jc("draw", "commit", task, "subjects", "--drand-relay",
