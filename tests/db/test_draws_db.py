@@ -37,14 +37,14 @@ from storage.models import (
     Team,
     TeamMember,
 )
-from tests.services import draw_service, task_service
-from tests.unit.workflow_data import (
+from tests.db.workflow_data import (
     Directory,
     approved_task,
     build_directory,
     mark_inspected,
     secret_source,
 )
+from tests.services import draw_service, task_service
 from verifier import verify_draw
 
 # a verbatim copy of ../shared/testdata/drand-quicknet.json, so that any clone runs these tests

@@ -24,8 +24,7 @@ from services.directories.importer import DirectoryImporter, ImportRequest
 from services.errors import ValidationFailed
 from storage.models import AuditEvent, Subject, SubjectInspection
 from tests.conftest import FixedClock
-from tests.services import draw_service
-from tests.unit.directories_support import (
+from tests.db.directories_support import (
     SUBJECT_HEADER,
     add_departments,
     code,
@@ -34,7 +33,8 @@ from tests.unit.directories_support import (
     write_csv,
     write_xlsx,
 )
-from tests.unit.workflow_data import approved_task, build_directory, secret_source
+from tests.db.workflow_data import approved_task, build_directory, secret_source
+from tests.services import draw_service
 
 Sessions = async_sessionmaker[AsyncSession]
 HEADER = ["统一社会信用代码", "企业名称", "检查事项编码", "检查日期"]

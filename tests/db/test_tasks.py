@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.errors import IllegalTransition, NotFound, ValidationFailed
 from services.tasks import MANUAL_ACTIONS, STEPS, TaskService, TaskState, allowed_actions
 from storage.models import AuditEvent, Task, TaskReview
+from tests.db.workflow_data import approved_entry, build_directory, task_spec
 from tests.services import task_service
-from tests.unit.workflow_data import approved_entry, build_directory, task_spec
 
 
 async def _task(session: AsyncSession, clock: Any, **changes: Any) -> tuple[TaskService, int]:

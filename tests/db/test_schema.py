@@ -40,7 +40,7 @@ async def test_migration_0005_moves_manifests_out_and_back(
     """0005 carries every committed manifest to draw_manifest byte for byte, and back down."""
     from storage.db import session_factory
     from storage.migrate import alembic_config
-    from tests.unit.workflow_data import approved_task, build_directory, secret_source
+    from tests.db.workflow_data import approved_task, build_directory, secret_source
 
     async with session_factory(engine)() as session:
         await build_directory(session)
