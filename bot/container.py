@@ -1,6 +1,6 @@
 """The composition root (dishka): the one place where settings, the engine and its session
-factory, the clock, the drand relays (the public entropy source, behind a port) and every
-service are built.
+factory, the clock, the drand relays (the public entropy source, behind a port), the outbox
+sender and every service are built.
 
 Scopes: ``APP`` lives as long as the process (settings, engine, clock, relays); ``REQUEST`` is
 one update in the bot (``bot.middlewares.ContainerMiddleware``), one command in the CLI
@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.drand_http import HttpxRelayTransport
+from bot.telegram import build_bot
+from bot.worker import OutboxBot, telegram_deliver
 from services.accounts import AccountService
 from services.assignments import AssignmentService
 from services.audit import AuditTrail
@@ -28,7 +30,7 @@ from services.clock import Clock, utc_now
 from services.directories.importer import DirectoryImporter
 from services.drand_relay import DrandRelays, RelayTransport
 from services.draws import DrawService
-from services.notifications import NotificationScanner
+from services.notifications import Deliver, NotificationScanner, OutboxSender, RateLimiter
 from services.plans import PlanService
 from services.tasks import TaskService
 from storage.db import create_engine, session_factory
@@ -58,6 +60,38 @@ class Infrastructure(Provider):
         """The configured relays (``JOINTCHECK_DRAND_RELAYS``), tried in order."""
         return DrandRelays(transport, tuple(settings.drand_relays),
                            settings.drand_relay_timeout_seconds)
+
+
+class Sending(Provider):
+    """The one outbox sender (the worker's): its Bot, Telegram's limits, the delivery."""
+
+    scope = Scope.APP
+
+    @provide
+    async def outbox_bot(self, settings: Settings) -> AsyncIterator[OutboxBot]:
+        """A Bot for ``JOINTCHECK_BOT_TOKEN`` without the retry middleware; closed with the
+        container. Asked for only by the worker, so the CLI and web need no token."""
+        bot = build_bot(settings, retry_on_flood=False)
+        try:
+            yield OutboxBot(bot)
+        finally:
+            await bot.session.close()
+
+    @provide
+    def deliver(self, bot: OutboxBot) -> Deliver:
+        """Render a row in its recipient's language and send it through the Bot API."""
+        return telegram_deliver(bot)
+
+    @provide
+    def limiter(self) -> RateLimiter:
+        """About 30 messages a second per bot and 1 a second per chat (DESIGN.md §7)."""
+        return RateLimiter()
+
+    @provide
+    def sender(self, sessions: async_sessionmaker[AsyncSession], clock: Clock,
+               deliver: Deliver, limiter: RateLimiter) -> OutboxSender:
+        """The outbox sender, within Telegram's limits and honouring ``retry_after``."""
+        return OutboxSender(sessions, clock, deliver, limiter)
 
 
 class ConfiguredDatabase(Provider):
@@ -154,4 +188,5 @@ def make_container(
     if sessions is not None:
         context[async_sessionmaker[AsyncSession]] = sessions
         database = GivenDatabase()
-    return make_async_container(Infrastructure(), database, Services(), *extra, context=context)
+    return make_async_container(Infrastructure(), database, Sending(), Services(), *extra,
+                                context=context)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from typing import NewType
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -16,10 +17,9 @@ from aiogram.exceptions import (
 )
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from dishka import AsyncContainer
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.telegram import build_bot
 from handlers import render
 from services.clock import Clock
 from services.notifications import (
@@ -28,7 +28,6 @@ from services.notifications import (
     Notifier,
     OutboxSender,
     OutgoingMessage,
-    RateLimiter,
     RetryAfter,
     Undeliverable,
 )
@@ -36,6 +35,9 @@ from services.updates import prune_processed
 
 log = logging.getLogger("jointcheck.worker")
 PROCESSED_UPDATES_KEPT = dt.timedelta(days=7)
+# the outbox sender's own Bot, without the retry middleware: the sender pauses and reschedules
+# itself on a 429 instead of waiting inside a request
+OutboxBot = NewType("OutboxBot", Bot)
 
 
 def telegram_deliver(bot: Bot) -> Deliver:
@@ -62,21 +64,11 @@ class Worker:
     """Scans on a schedule and sends the outbox; one per deployment (or in the bot process)."""
 
     def __init__(
-        self,
-        settings: Settings,
-        container: AsyncContainer,
-        *,
-        scan_seconds: float = 3.0,
-        bot: Bot | None = None,
-        limiter: RateLimiter | None = None,
+        self, settings: Settings, container: AsyncContainer, *, scan_seconds: float = 3.0
     ) -> None:
+        # the sender (with its own Bot, see bot.container) comes from the container
         self._container = container
         self.scan_seconds = scan_seconds
-        # its own Bot without the retry middleware: the sender pauses and reschedules itself
-        self.bot = bot or build_bot(settings, retry_on_flood=False)
-        self._own_bot = bot is None
-        self._deliver = telegram_deliver(self.bot)
-        self._limiter = limiter
         self.sender: OutboxSender | None = None
         self.notifier: Notifier | None = None
         self._last_prune: dt.datetime | None = None
@@ -110,9 +102,7 @@ class Worker:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Until ``stop``: the scheduler scans, the sender sends."""
-        sessions = await self._container.get(async_sessionmaker[AsyncSession])
-        clock = await self._container.get(Clock)
-        self.sender = OutboxSender(sessions, clock, self._deliver, self._limiter)
+        self.sender = await self._container.get(OutboxSender)
         self.notifier = notifier = Notifier(self.sender, interval=self.scan_seconds)
         scheduler = AsyncIOScheduler(timezone=dt.UTC)
         scheduler.add_job(
@@ -132,5 +122,3 @@ class Worker:
             self._stopping = True
             async with self._scanning:  # let a scan in progress finish, never cut it off
                 scheduler.shutdown(wait=False)
-            if self._own_bot:
-                await self.bot.session.close()
