@@ -37,6 +37,7 @@ run: install
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy bot cli demo handlers services storage web sandbox verifier
+	$(BIN)/lint-imports
 
 ## test: lint, type-check, then the whole suite on SQLite and PostgreSQL
 test: install-dev lint

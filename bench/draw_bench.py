@@ -181,6 +181,7 @@ async def _new_task(url: str) -> int:
     """A fresh approved task (5 % of each risk class) from the approved plan entry."""
     from sqlalchemy import func, select
 
+    from services.calendar import CalendarService
     from services.tasks import TaskService, TaskSpec
     from storage.db import create_engine, session_factory
     from storage.models import PlanEntry, Task
@@ -189,7 +190,7 @@ async def _new_task(url: str) -> int:
     async with session_factory(engine)() as session:
         entry_id = await session.scalar(select(func.min(PlanEntry.id)))
         count = await session.scalar(select(func.count()).select_from(Task))
-        tasks = TaskService(session, lambda: NOW)
+        tasks = TaskService(session, lambda: NOW, CalendarService(session, lambda: NOW))
         view = await tasks.create(TaskSpec(
             plan_entry_id=int(entry_id or 0), name="食品经营抽查", lead_department="SCJG",
             departments=("SCJG", "SThJ"), items=("SC-01",), window_start=dt.date(2027, 4, 1),
@@ -228,7 +229,9 @@ def case_scan(url: str) -> dict[str, Any]:
 
 def case_draw(url: str, bundle_path: str) -> dict[str, Any]:
     """The whole draw through DrawService: commit (manifest, commitment), complete, bundle."""
+    from services.calendar import CalendarService
     from services.draws import DrawService, operator_secret_source
+    from services.tasks import TaskService
     from storage.db import create_engine, session_factory
 
     task_id = asyncio.run(_new_task(url))
@@ -238,7 +241,8 @@ def case_draw(url: str, bundle_path: str) -> dict[str, Any]:
     async def run() -> dict[str, Any]:
         engine = create_engine(url)
         async with session_factory(engine)() as session:
-            draws = DrawService(session, lambda: NOW)
+            draws = DrawService(session, lambda: NOW, tasks=TaskService(
+                session, lambda: NOW, CalendarService(session, lambda: NOW)))
             t0 = time.perf_counter()
             committed = await draws.commit_subjects(
                 task_id, operator_secret_source(hashlib.sha256(secret.encode()).hexdigest()),

@@ -9,26 +9,27 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from aiogram import Bot, Dispatcher
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.types import BotCommandScopeDefault
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from dishka import AsyncContainer
 
 from bot.config import Settings
-from bot.i18n import LANGUAGES, Translator
 from bot.middlewares import (
     AccountMiddleware,
+    ContainerMiddleware,
     DatabaseMiddleware,
     OneAtATimeMiddleware,
-    RetryAfterMiddleware,
     ThrottlingMiddleware,
     on_error,
 )
+from bot.telegram import BotNotConfigured, build_bot
+from bot.worker import Worker
 from handlers import build_routers, render
-from services.clock import Clock
+from handlers.i18n import LANGUAGES, Translator
+
+__all__ = ["BotNotConfigured", "build_bot", "build_dispatcher", "run_polling"]
 
 log = logging.getLogger("jointcheck.bot")
 T = TypeVar("T")
@@ -36,27 +37,6 @@ T = TypeVar("T")
 STARTUP_FIRST_DELAY = 0.5
 STARTUP_MAX_DELAY = 30.0
 COSMETIC_ATTEMPTS = 4
-
-
-class BotNotConfigured(RuntimeError):
-    """No bot token: the bot cannot start (the demo uses the sandbox's token instead)."""
-
-
-def build_bot(settings: Settings, *, retry_on_flood: bool = True) -> Bot:
-    """A Bot for ``JOINTCHECK_BOT_TOKEN``, talking to ``JOINTCHECK_BOT_API_URL`` when set.
-
-    ``retry_on_flood`` waits out a 429 and repeats the request (handler replies); the outbox
-    sender turns it off because it reschedules the row and pauses itself instead.
-    """
-    if settings.bot_token is None:
-        raise BotNotConfigured("set JOINTCHECK_BOT_TOKEN (from @BotFather) to run the bot")
-    if settings.bot_api_url:
-        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.bot_api_url.rstrip("/")))
-    else:
-        session = AiohttpSession()
-    if retry_on_flood:
-        session.middleware(RetryAfterMiddleware())
-    return Bot(settings.bot_token.get_secret_value(), session=session)
 
 
 def build_storage(settings: Settings) -> BaseStorage:
@@ -70,17 +50,20 @@ def build_storage(settings: Settings) -> BaseStorage:
 
 def build_dispatcher(
     settings: Settings,
-    sessions: async_sessionmaker[AsyncSession],
-    clock: Clock,
+    container: AsyncContainer,
     *,
     throttle_limit: int = 12,
     throttle_window: float = 6.0,
 ) -> Dispatcher:
-    """The Dispatcher with its middlewares, error handler and the feature routers."""
+    """The Dispatcher with its middlewares, error handler and the feature routers.
+
+    ``container`` is the composition root's (``bot.container``): each update gets one request
+    scope of it, whose session and services the handlers receive."""
     dispatcher = Dispatcher(storage=build_storage(settings))
     dispatcher.update.outer_middleware(ThrottlingMiddleware(throttle_limit, throttle_window))
     dispatcher.update.outer_middleware(OneAtATimeMiddleware())
-    dispatcher.update.outer_middleware(DatabaseMiddleware(sessions, clock))
+    dispatcher.update.outer_middleware(ContainerMiddleware(container))
+    dispatcher.update.outer_middleware(DatabaseMiddleware())
     dispatcher.update.outer_middleware(AccountMiddleware())
     dispatcher.errors.register(on_error)
     dispatcher.include_routers(*build_routers(settings))
@@ -123,8 +106,7 @@ async def set_default_commands(bot: Bot) -> None:
 
 async def run_polling(
     settings: Settings,
-    sessions: async_sessionmaker[AsyncSession],
-    clock: Clock,
+    container: AsyncContainer,
     stop_event: asyncio.Event | None = None,
     *,
     with_worker: bool = True,
@@ -134,10 +116,8 @@ async def run_polling(
     With ``with_worker`` the notification scans and the sender run in the same process (the
     embedded setup); in production run ``jointcheck worker`` once instead.
     """
-    from bot.worker import Worker
-
     bot = build_bot(settings)
-    dispatcher = build_dispatcher(settings, sessions, clock)
+    dispatcher = build_dispatcher(settings, container)
     worker_stop = asyncio.Event()
     worker_task: asyncio.Task[None] | None = None
     try:
@@ -150,7 +130,7 @@ async def run_polling(
         assert me is not None
         log.info("polling as @%s", me.username)
         if with_worker:
-            worker = Worker(settings, sessions, clock)
+            worker = Worker(settings, container)
             worker_task = asyncio.create_task(worker.run(worker_stop))
         polling = asyncio.create_task(
             dispatcher.start_polling(

@@ -1,8 +1,9 @@
 """The bot's middlewares: throttling, one database session per update with idempotency, the
 account and language of the sender, a polite error handler, and waiting out Telegram's 429s.
 
-Order on ``dp.update`` (outer): throttling → one update at a time per person → database
-(+ processed-update ledger) → account.
+Order on ``dp.update`` (outer): throttling → one update at a time per person → the request
+scope of the composition root (``bot.container``) → database (+ processed-update ledger) →
+account.
 aiogram's own error, user-context and FSM middlewares wrap all of them.
 """
 
@@ -24,16 +25,19 @@ from aiogram.exceptions import TelegramRetryAfter
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import CallbackQuery, ErrorEvent, Message, TelegramObject, Update, User
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from dishka import AsyncContainer
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator, normalise
+from handlers.i18n import Translator, normalise
 from services.accounts import TOKEN_PATTERN, AccountService
 from services.assignments import AssignmentService
 from services.clock import Clock
+from services.schedule import ScheduleService
 from services.tasks import TaskService
 from services.updates import UpdateLedger
 
 log = logging.getLogger("jointcheck.bot")
+CONTAINER = "dishka_container"  # where dishka's aiogram integration looks for the scope
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
@@ -125,43 +129,60 @@ class OneAtATimeMiddleware(BaseMiddleware):
                 del self._locks[user.id]
 
 
+class ContainerMiddleware(BaseMiddleware):
+    """One request scope of the composition root per update (dishka), closed after it.
+
+    Registered on ``dp.update`` only, so a message and the update that carries it share the
+    scope (dishka's ``setup_dishka`` would open one per observer).
+    """
+
+    def __init__(self, container: AsyncContainer) -> None:
+        self._container = container
+
+    async def __call__(
+        self, handler: Handler, event: TelegramObject, data: dict[str, Any]
+    ) -> Any:
+        async with self._container() as request:
+            data[CONTAINER] = request
+            return await handler(event, data)
+
+
 class DatabaseMiddleware(BaseMiddleware):
-    """One session per update, the services built on it, and the processed-update ledger.
+    """The update's session and services from its request scope, and the processed-update
+    ledger.
 
     An update already handled is dropped. The ledger's mark is committed with the first commit
     a service makes (the update's effect), or at the end when the handler changed nothing.
     """
-
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
-        self._sessions = sessions
-        self._clock = clock
 
     async def __call__(
         self, handler: Handler, event: TelegramObject, data: dict[str, Any]
     ) -> Any:
         if not isinstance(event, Update):
             return await handler(event, data)
-        async with self._sessions() as session:
-            ledger = UpdateLedger(session, event.update_id)
-            if await ledger.seen():
-                ledger.detach()
-                log.info("update %s delivered again: already handled", event.update_id)
-                return None
-            await session.rollback()  # end the read so the handler starts a fresh transaction
-            data["session"] = session
-            data["clock"] = self._clock
-            data["accounts"] = AccountService(session, self._clock)
-            data["assignments"] = AssignmentService(session)
-            data["tasks"] = TaskService(session, self._clock)
-            try:
-                result = await handler(event, data)
-            except Exception:
-                await ledger.mark_after_failure()
-                raise
-            if not await ledger.finish():
-                log.info("update %s was handled concurrently; this effect rolled back",
-                         event.update_id)
-            return result
+        request: AsyncContainer = data[CONTAINER]
+        session = await request.get(AsyncSession)
+        ledger = UpdateLedger(session, event.update_id)
+        if await ledger.seen():
+            ledger.detach()
+            log.info("update %s delivered again: already handled", event.update_id)
+            return None
+        await session.rollback()  # end the read so the handler starts a fresh transaction
+        data["session"] = session
+        data["clock"] = await request.get(Clock)
+        data["accounts"] = await request.get(AccountService)
+        data["assignments"] = await request.get(AssignmentService)
+        data["tasks"] = await request.get(TaskService)
+        data["schedules"] = await request.get(ScheduleService)
+        try:
+            result = await handler(event, data)
+        except Exception:
+            await ledger.mark_after_failure()
+            raise
+        if not await ledger.finish():
+            log.info("update %s was handled concurrently; this effect rolled back",
+                     event.update_id)
+        return result
 
 
 class AccountMiddleware(BaseMiddleware):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from typing import NewType
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -15,7 +16,8 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
 )
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from dishka import AsyncContainer
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from handlers import render
@@ -26,7 +28,6 @@ from services.notifications import (
     Notifier,
     OutboxSender,
     OutgoingMessage,
-    RateLimiter,
     RetryAfter,
     Undeliverable,
 )
@@ -34,6 +35,9 @@ from services.updates import prune_processed
 
 log = logging.getLogger("jointcheck.worker")
 PROCESSED_UPDATES_KEPT = dt.timedelta(days=7)
+# the outbox sender's own Bot, without the retry middleware: the sender pauses and reschedules
+# itself on a 429 instead of waiting inside a request
+OutboxBot = NewType("OutboxBot", Bot)
 
 
 def telegram_deliver(bot: Bot) -> Deliver:
@@ -60,25 +64,13 @@ class Worker:
     """Scans on a schedule and sends the outbox; one per deployment (or in the bot process)."""
 
     def __init__(
-        self,
-        settings: Settings,
-        sessions: async_sessionmaker[AsyncSession],
-        clock: Clock,
-        *,
-        scan_seconds: float = 3.0,
-        bot: Bot | None = None,
-        limiter: RateLimiter | None = None,
+        self, settings: Settings, container: AsyncContainer, *, scan_seconds: float = 3.0
     ) -> None:
-        from bot.app import build_bot
-
-        self._sessions = sessions
-        self._clock = clock
+        # the sender (with its own Bot, see bot.container) comes from the container
+        self._container = container
         self.scan_seconds = scan_seconds
-        # its own Bot without the retry middleware: the sender pauses and reschedules itself
-        self.bot = bot or build_bot(settings, retry_on_flood=False)
-        self._own_bot = bot is None
-        self.sender = OutboxSender(sessions, clock, telegram_deliver(self.bot), limiter)
-        self.notifier = Notifier(self.sender, interval=scan_seconds)
+        self.sender: OutboxSender | None = None
+        self.notifier: Notifier | None = None
         self._last_prune: dt.datetime | None = None
         self._scanning = asyncio.Lock()
         self._stopping = False
@@ -92,9 +84,10 @@ class Worker:
 
     async def _scan(self) -> int:
         try:
-            async with self._sessions() as session:
-                queued = await NotificationScanner(session, self._clock).scan()
-                now = self._clock()
+            async with self._container() as request:
+                queued = await (await request.get(NotificationScanner)).scan()
+                session = await request.get(AsyncSession)
+                now = (await request.get(Clock))()
                 if self._last_prune is None or now - self._last_prune > dt.timedelta(hours=1):
                     await prune_processed(session, now - PROCESSED_UPDATES_KEPT)
                     self._last_prune = now
@@ -103,11 +96,14 @@ class Worker:
             return 0
         if queued:
             log.info("queued %d notifications", queued)
-            self.notifier.wake()
+            if self.notifier is not None:
+                self.notifier.wake()
         return queued
 
     async def run(self, stop: asyncio.Event) -> None:
         """Until ``stop``: the scheduler scans, the sender sends."""
+        self.sender = await self._container.get(OutboxSender)
+        self.notifier = notifier = Notifier(self.sender, interval=self.scan_seconds)
         scheduler = AsyncIOScheduler(timezone=dt.UTC)
         scheduler.add_job(
             self.scan_once, "interval", seconds=self.scan_seconds,
@@ -118,7 +114,7 @@ class Worker:
         try:
             while not stop.is_set():
                 try:
-                    await self.notifier.run(stop)
+                    await notifier.run(stop)
                 except Exception:
                     log.exception("outbox sender failed; restarting it")
                     await asyncio.sleep(self.scan_seconds)
@@ -126,5 +122,3 @@ class Worker:
             self._stopping = True
             async with self._scanning:  # let a scan in progress finish, never cut it off
                 scheduler.shutdown(wait=False)
-            if self._own_bot:
-                await self.bot.session.close()

@@ -11,9 +11,9 @@ from rich.table import Table
 
 from bot.config import Settings, get_settings
 from bot.i18n import t
-from cli.common import CLI_ACTOR, console, database, err_console, run
+from cli.common import CLI_ACTOR, console, err_console, now, run, scope
 from services.accounts import AccountService, deep_link
-from services.clock import SHANGHAI, utc_now
+from services.clock import SHANGHAI
 from services.errors import DomainError
 from services.qr import Card, write_cards
 
@@ -61,9 +61,9 @@ def invite(
             err_console.print(t("cli-bot-username-missing", lang))
             return 2
         ttl = dt.timedelta(hours=ttl_hours or settings.invitation_ttl_hours)
-        async with database(settings) as sessions, sessions() as session:
+        async with scope(settings) as request:
             try:
-                issued = await AccountService(session, utc_now).invite(
+                issued = await (await request.get(AccountService)).invite(
                     department_code=department, role=role, inspector_id=person, name=name,
                     ttl=ttl, actor=CLI_ACTOR,
                 )
@@ -86,7 +86,7 @@ def invite(
                 department=item.account.department_name or department, link=link,
                 expires=t("cli-invite-expires", lang, at=_local(item.expires_at)),
             ))
-        stamp = utc_now().astimezone(SHANGHAI).strftime("%Y%m%d-%H%M%S")
+        stamp = now().astimezone(SHANGHAI).strftime("%Y%m%d-%H%M%S")
         folder = out or Path("var") / "invitations" / f"{department}-{stamp}"
         title = t("cli-invite-title", lang, department=cards[0].department)
         write_cards(cards, folder, title)
@@ -104,8 +104,8 @@ def account_list(
     """Accounts with their roles and whether a Telegram user is bound."""
 
     async def body() -> None:
-        async with database() as sessions, sessions() as session:
-            accounts = await AccountService(session, utc_now).list_accounts(department)
+        async with scope() as request:
+            accounts = await (await request.get(AccountService)).list_accounts(department)
         if not accounts:
             console.print(t("cli-accounts-none", lang))
             return
@@ -132,9 +132,9 @@ def account_revoke(
     """Unbind the account's Telegram user (解绑) and void its unused invitations."""
 
     async def body() -> int:
-        async with database() as sessions, sessions() as session:
+        async with scope() as request:
             try:
-                account = await AccountService(session, utc_now).revoke(account_id, CLI_ACTOR)
+                account = await (await request.get(AccountService)).revoke(account_id, CLI_ACTOR)
             except DomainError as error:
                 err_console.print(t(error.key, lang, **error.args_map))
                 return 1

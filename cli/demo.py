@@ -18,10 +18,15 @@ import typer
 import uvicorn
 from pydantic import SecretStr
 from rich.panel import Panel
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings, get_settings
-from cli.common import console, database, err_console, run
-from services.clock import utc_now
+from cli.common import application, console, err_console, now, run
+from services.accounts import AccountService
+from services.draws import DrawService
+from services.plans import PlanService
+from services.schedule import ScheduleService
+from services.tasks import TaskService
 from storage.migrate import upgrade_async
 
 # Any token of Telegram's shape; the emulator accepts it, Telegram never sees it.
@@ -46,15 +51,21 @@ async def _prepare(settings: Settings, subjects: int, seed: int) -> dict[str, ob
 
     with console.status("迁移数据库 / migrating the database"):
         await upgrade_async(settings.database_url)
-    async with database(settings) as sessions:
+    async with application(settings) as app:
         with console.status(f"载入演示名录 / loading demo directories ({subjects} subjects)"):
-            async with sessions() as session:
-                data = await load_demo_data(session, utc_now, subjects=subjects, seed=seed)
+            async with app() as request:
+                data = await load_demo_data(await request.get(AsyncSession), now,
+                                            subjects=subjects, seed=seed)
         with console.status("计划、任务、会审与摇号 / plan, task, review and draws"):
-            async with sessions() as session:
-                task = await create_demo_task(session, utc_now)
-        async with sessions() as session:
-            cast = await prepare_sandbox(session, utc_now, task)
+            async with app() as request:
+                task = await create_demo_task(
+                    await request.get(AsyncSession), now, plans=await request.get(PlanService),
+                    tasks=await request.get(TaskService), draws=await request.get(DrawService))
+        async with app() as request:
+            cast = await prepare_sandbox(await request.get(AsyncSession), task,
+                                         tasks=await request.get(TaskService),
+                                         accounts=await request.get(AccountService),
+                                         schedules=await request.get(ScheduleService))
     drawn = sum(len(team.subject_ids) for team in task.teams)
     console.print(
         f"[green]✓[/] 名录 directories: {data.departments} departments, {data.items} items, "
@@ -91,8 +102,8 @@ async def _serve(settings: Settings, personas: list[dict[str, object]], open_url
                 raise RuntimeError("a server did not start")
             await asyncio.sleep(0.05)
     stop = asyncio.Event()
-    async with database(settings) as sessions:
-        bot_task = asyncio.create_task(run_polling(settings, sessions, utc_now, stop))
+    async with application(settings) as app:
+        bot_task = asyncio.create_task(run_polling(settings, app, stop))
         console.print(Panel.fit(
             f"[bold]打开 / open:[/] {open_url}\n"
             "选择一位演示人员，与机器人对话（发送 /tasks）。按 Ctrl+C 结束。\n"

@@ -20,7 +20,7 @@ from rich.progress import (
 from rich.table import Table
 
 from bot.i18n import Translator
-from cli.common import console, database, err_console, run
+from cli.common import console, database, err_console, run, scope
 from services.clock import SHANGHAI, utc_now
 from services.errors import DomainError
 
@@ -86,7 +86,8 @@ def render_error(tr: Translator, error: Any) -> str:
 async def _run_import(request: Any, tr: Translator) -> Any:
     from services.directories.importer import DirectoryImporter
 
-    async with database() as sessions, sessions() as session:
+    async with scope() as scoped:
+        importer = await scoped.get(DirectoryImporter)
         with Progress(
             TextColumn("{task.description}"), BarColumn(),
             TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
@@ -97,7 +98,7 @@ async def _run_import(request: Any, tr: Translator) -> Any:
             def progress(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total or None)
 
-            return await DirectoryImporter(session, utc_now).run(request, progress)
+            return await importer.run(request, progress)
 
 
 def _report(report: Any, tr: Translator, errors_out: Path | None) -> int:
@@ -256,8 +257,8 @@ def audit_verify(*, lang: Lang = "zh_CN") -> None:
     tr = Translator(lang)
 
     async def body() -> Any:
-        async with database() as sessions, sessions() as session:
-            return await AuditTrail(session, utc_now).verify()
+        async with scope() as request:
+            return await (await request.get(AuditTrail)).verify()
 
     report = run(body())
     if report.intact:

@@ -13,29 +13,33 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.markup import escape
 
-from bot.config import Settings, get_settings
+from bot.config import Settings
 from bot.i18n import Translator
-from cli.common import CLI_ACTOR, database
-from cli.planning import (
+from cli.common import (
+    CLI_ACTOR,
     LANG,
+    application,
     codes,
-    console,
-    err_console,
+    command,
     execute,
-    in_session,
+    now,
+    print_teams,
     refuse,
+    scope,
     shanghai,
     translator,
+    with_service,
 )
-from services.clock import SHANGHAI, utc_now
-from services.drand_relay import QUICKNET, Fetched, fetch_chain_info, fetch_round
+from cli.common import plain_console as console
+from cli.common import plain_err_console as err_console
+from services.clock import SHANGHAI
+from services.drand_relay import QUICKNET, DrandRelays, Fetched
 from services.draws import (
     DrawService,
     DrawView,
@@ -71,30 +75,10 @@ SECRET_FILE_OPT = typer.Option(None, "--secret-file", help="commit the SHA-256 o
                                                            "text (weakest source)")
 
 
-def _service(session: Any, settings: Settings) -> DrawService:
-    return DrawService(session, utc_now,
-                       repeat_window_months=settings.repeat_inspection_window_months,
-                       pairing_window_months=settings.recent_pairing_window_months)
-
-
 def with_draws(tr: Translator, settings: Settings,
                call: Callable[[DrawService], Awaitable[T]]) -> T:
-    """``call`` on the draw service, in one session (``in_session``)."""
-    return in_session(tr, settings, lambda session: call(_service(session, settings)))
-
-
-@dataclass(frozen=True)
-class Relays:
-    """Where ``--drand-relay`` fetches from: the ``--relay`` URLs, else the configured ones."""
-
-    urls: tuple[str, ...]
-    timeout: float
-
-    @classmethod
-    def of(cls, settings: Settings, override: list[str] | None) -> Relays:
-        """``--relay`` URLs when given, else ``JOINTCHECK_DRAND_RELAYS``."""
-        return cls(tuple(override or settings.drand_relays),
-                   settings.drand_relay_timeout_seconds)
+    """``call`` on the draw service, in one command scope."""
+    return with_service(tr, settings, DrawService, call)
 
 
 async def from_relays(tr: Translator, fetching: Awaitable[Fetched]) -> Fetched:
@@ -123,7 +107,8 @@ def _printable(args: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-async def declared_source(tr: Translator, *, drand_relays: Relays | None, drand: Path | None,
+async def declared_source(tr: Translator, *, drand_relays: DrandRelays | None,
+                          override: list[str] | None, drand: Path | None,
                           round_number: int | None, witnessed: str | None, count: int,
                           secret_sha256: str | None, secret_file: Path | None
                           ) -> dict[str, Any]:
@@ -133,9 +118,8 @@ async def declared_source(tr: Translator, *, drand_relays: Relays | None, drand:
                               count=count, secret_sha256=secret_sha256, secret_file=secret_file)
     if drand or witnessed or secret_sha256 or secret_file:
         raise ValidationFailed("cli-draw-one-source-or-relay")
-    fetched = await from_relays(tr, fetch_chain_info(
-        drand_relays.urls, QUICKNET, per_relay_timeout=drand_relays.timeout))
-    return drand_source(fetched.data, utc_now(), round_number)
+    fetched = await from_relays(tr, drand_relays.chain_info(QUICKNET, override))
+    return drand_source(fetched.data, now(), round_number)
 
 
 def entropy_source(*, drand: Path | None, round_number: int | None, witnessed: str | None,
@@ -150,7 +134,7 @@ def entropy_source(*, drand: Path | None, round_number: int | None, witnessed: s
             chain = json.loads(drand.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise ValidationFailed("draw-bad-drand-chain", reason=str(exc)) from exc
-        return drand_source(chain, utc_now(), round_number)
+        return drand_source(chain, now(), round_number)
     if witnessed:
         return witnessed_source(witnessed, count)
     if secret_file:
@@ -200,23 +184,6 @@ def print_draw(tr: Translator, d: DrawView) -> None:
         console.print(tr("cli-draw-next-complete", id=d.id))
 
 
-def print_teams(tr: Translator, teams: list[TeamView]) -> None:
-    """Teams with members, leaders, withdrawals and subject counts."""
-    for team in teams:
-        console.print(tr("cli-team-heading", n=team.number, subjects=len(team.subject_ids)))
-        for m in team.members:
-            mark = []
-            if m.is_leader:
-                mark.append(tr("cli-team-leader"))
-            if m.expert_id:
-                mark.append(tr("cli-team-expert"))
-            if not m.active:
-                mark.append(tr("cli-team-withdrawn", reason=m.withdrawn_reason))
-            console.print("  " + tr("cli-team-member", id=m.inspector_id or m.expert_id,
-                                    name=m.name, department=m.department or "-",
-                                    mark=" ".join(mark)))
-
-
 @draw_app.command("commit")
 def draw_commit(
     *,
@@ -230,28 +197,28 @@ def draw_commit(
     actor: str = ACTOR, lang: str | None = LANG,
 ) -> None:
     """Freeze a draw's inputs and publish its commitment, before the entropy exists (承诺)."""
-    settings = get_settings()
-    tr = translator(lang, settings)
+    settings, tr = command(lang)
     if kind not in KINDS:
         refuse(tr, ValidationFailed("cli-draw-bad-kind", kind=kind, kinds=", ".join(KINDS)))
 
     async def body() -> DrawView:
-        source = await declared_source(
-            tr, drand_relays=Relays.of(settings, relay) if drand_relay else None, drand=drand,
-            round_number=round_number, witnessed=witnessed, count=count,
-            secret_sha256=secret_sha256, secret_file=secret_file)
-        async with database(settings) as sessions, sessions() as session:
-            task_id = await TaskService(session, utc_now).resolve(task)
-            draws = _service(session, settings)
-            if kind == "subjects":
-                return await draws.commit_subjects(task_id, source, actor)
-            if kind == "inspectors":
-                if not department:
-                    raise ValidationFailed("cli-draw-needs-department")
-                return await draws.commit_inspectors(task_id, department, source, actor)
-            if kind == "experts":
-                return await draws.commit_experts(task_id, source, actor)
-            return await draws.commit_matching(task_id, source, actor)
+        async with application(settings) as app:
+            source = await declared_source(
+                tr, drand_relays=await app.get(DrandRelays) if drand_relay else None,
+                override=relay, drand=drand, round_number=round_number, witnessed=witnessed,
+                count=count, secret_sha256=secret_sha256, secret_file=secret_file)
+            async with app() as request:
+                task_id = await (await request.get(TaskService)).resolve(task)
+                draws = await request.get(DrawService)
+                if kind == "subjects":
+                    return await draws.commit_subjects(task_id, source, actor)
+                if kind == "inspectors":
+                    if not department:
+                        raise ValidationFailed("cli-draw-needs-department")
+                    return await draws.commit_inspectors(task_id, department, source, actor)
+                if kind == "experts":
+                    return await draws.commit_experts(task_id, source, actor)
+                return await draws.commit_matching(task_id, source, actor)
 
     view = execute(tr, body)
     console.print("[green]✓[/] " + tr("cli-draw-committed", id=view.id))
@@ -308,29 +275,27 @@ def draw_complete(
     actor: str = ACTOR, lang: str | None = LANG,
 ) -> None:
     """Give the entropy evidence and run the draw; writes what was drawn (摇号)."""
-    settings = get_settings()
-    tr = translator(lang, settings)
+    settings, tr = command(lang)
 
     async def body() -> DrawView:
         if drand_relay and drand_round:
             raise ValidationFailed("cli-draw-round-file-or-relay")
-        async with database(settings) as sessions:
-            async with sessions() as session:
-                current = await _service(session, settings).get(draw)
+        async with application(settings) as app:
+            async with app() as request:
+                current = await (await request.get(DrawService)).get(draw)
             relay_round = None
             source = current.entropy_source
             if drand_relay and source.get("type") == "drand":
                 # no session is held while the relays answer (up to the timeout each)
-                relays = Relays.of(settings, relay)
-                fetched = await from_relays(tr, fetch_round(
-                    relays.urls, str(source.get("chain_hash")), int(source["round"]),
-                    per_relay_timeout=relays.timeout))
+                relays = await app.get(DrandRelays)
+                fetched = await from_relays(tr, relays.round(
+                    str(source.get("chain_hash")), int(source["round"]), relay))
                 relay_round = fetched.data
             evidence = evidence_of(current, secret=secret, secret_file=secret_file,
                                    values=values, witnesses=witnesses or [],
                                    drand_round=drand_round, relay_round=relay_round)
-            async with sessions() as session:
-                return await _service(session, settings).complete(draw, evidence, actor)
+            async with app() as request:
+                return await (await request.get(DrawService)).complete(draw, evidence, actor)
 
     view = execute(tr, body)
     console.print("[green]✓[/] " + tr("cli-draw-completed", id=view.id))
@@ -341,12 +306,11 @@ def draw_complete(
 def draw_show(
     *, draw: int = typer.Argument(...), lang: str | None = LANG) -> None:
     """A draw: commitment, entropy source, pool and exclusions, what was drawn (查看摇号)."""
-    settings = get_settings()
-    tr = translator(lang, settings)
+    settings, tr = command(lang)
 
     async def body() -> tuple[DrawView, list[TeamView]]:
-        async with database(settings) as sessions, sessions() as session:
-            draws = _service(session, settings)
+        async with scope(settings) as request:
+            draws = await request.get(DrawService)
             view = await draws.get(draw)
             teams = await draws.teams(view.task_id) if view.kind != "subjects" else []
             return view, teams
@@ -360,13 +324,12 @@ def draw_show(
 def draw_list(
     *, task: str = typer.Argument(...), lang: str | None = LANG) -> None:
     """Every draw of a task (任务的摇号记录)."""
-    settings = get_settings()
-    tr = translator(lang, settings)
+    settings, tr = command(lang)
 
     async def body() -> list[DrawView]:
-        async with database(settings) as sessions, sessions() as session:
-            task_id = await TaskService(session, utc_now).resolve(task)
-            return await _service(session, settings).for_task(task_id)
+        async with scope(settings) as request:
+            task_id = await (await request.get(TaskService)).resolve(task)
+            return await (await request.get(DrawService)).for_task(task_id)
 
     views = execute(tr, body)
     if not views:
@@ -384,8 +347,7 @@ def draw_bundle(
                 output: Annotated[Path, typer.Option("-o", "--output")],
                 lang: str | None = LANG) -> None:
     """Write the public bundle (manifest, entropy evidence, result) (导出核验包)."""
-    settings = get_settings()
-    tr = translator(lang, settings)
+    settings, tr = command(lang)
 
     data = with_draws(tr, settings, lambda draws: draws.bundle_bytes(draw))
     output.write_bytes(data)
@@ -431,18 +393,18 @@ def draw_withdraw(
     actor: str = ACTOR, lang: str | None = LANG,
 ) -> None:
     """A drawn inspector withdraws: commit a replacement draw for that person only (替补)."""
-    settings = get_settings()
-    tr = translator(lang, settings)
+    settings, tr = command(lang)
 
     async def body() -> DrawView:
-        source = await declared_source(
-            tr, drand_relays=Relays.of(settings, relay) if drand_relay else None, drand=drand,
-            round_number=round_number, witnessed=witnessed, count=count,
-            secret_sha256=secret_sha256, secret_file=secret_file)
-        async with database(settings) as sessions, sessions() as session:
-            task_id = await TaskService(session, utc_now).resolve(task)
-            return await _service(session, settings).withdraw(task_id, inspector, reason,
-                                                              source, actor)
+        async with application(settings) as app:
+            source = await declared_source(
+                tr, drand_relays=await app.get(DrandRelays) if drand_relay else None,
+                override=relay, drand=drand, round_number=round_number, witnessed=witnessed,
+                count=count, secret_sha256=secret_sha256, secret_file=secret_file)
+            async with app() as request:
+                task_id = await (await request.get(TaskService)).resolve(task)
+                return await (await request.get(DrawService)).withdraw(
+                    task_id, inspector, reason, source, actor)
 
     view = execute(tr, body)
     console.print("[green]✓[/] " + tr("cli-draw-committed", id=view.id))

@@ -10,88 +10,46 @@ import datetime as dt
 import re
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import Settings, get_settings
+from bot.config import Settings
 from bot.i18n import Translator
-from cli.common import CLI_ACTOR, database, run
+from cli.common import (
+    CLI_ACTOR,
+    LANG,
+    CliTranslator,
+    codes,
+    command,
+    execute,
+    print_teams,
+    refuse,
+    scope,
+    shanghai,
+    translator,
+    with_service,
+)
+from cli.common import plain_console as console
+from cli.common import plain_err_console as err_console
 from services.calendar import CalendarService, DueDate, parse_notice
-from services.clock import SHANGHAI, utc_now
-from services.errors import DomainError, ValidationFailed
+from services.draws import DrawService
+from services.errors import ValidationFailed
 from services.plans import PlanEntryInput, PlanEntryView, PlanService
 from services.tasks import MANUAL_ACTIONS, TaskService, TaskSpec, TaskView
 
 T = TypeVar("T")
-# no wrapping at the terminal width (lines stay greppable) and no colouring of numbers
-console = Console(soft_wrap=True, highlight=False)
-err_console = Console(stderr=True, soft_wrap=True, highlight=False)
+__all__ = ["CliTranslator", "codes", "console", "err_console", "shanghai", "translator"]
 
 plan_app = typer.Typer(help="年度联合抽查计划 / annual joint plan (Art. 11)", no_args_is_help=True)
 task_app = typer.Typer(help="联合抽查任务与会审 / joint tasks and review (Art. 12)",
                        no_args_is_help=True)
 calendar_app = typer.Typer(help="工作日历 / working-day calendar (Art. 16)", no_args_is_help=True)
 
-LANG = typer.Option(None, "--lang", help="zh_CN (default) or en")
 ACTOR = typer.Option(CLI_ACTOR, "--actor", help="who does this, for the audit trail")
 
 
 # --------------------------------------------------------------------------- shared helpers
-
-
-class CliTranslator(Translator):
-    """``Translator`` for the terminal: numbers such as years and ids shown as written
-    (2027, not 2,027); the engine's own messages format their numbers themselves."""
-
-    def __call__(self, key: str, /, **args: Any) -> str:
-        if not key.startswith("draw-error-"):
-            args = {k: str(v) if isinstance(v, int) and not isinstance(v, bool) else v
-                    for k, v in args.items()}
-        return super().__call__(key, **args)
-
-
-def translator(lang: str | None, settings: Settings | None = None) -> Translator:
-    """The CLI's language: ``--lang``, else the configured default (Chinese)."""
-    return CliTranslator(lang or (settings or get_settings()).default_language)
-
-
-def refuse(tr: Translator, err: DomainError) -> NoReturn:
-    """Print why an action was refused, in the user's language, and exit 1."""
-    args = dict(err.args_map)
-    for name in ("state", "needed"):  # task states in words, not codes
-        if isinstance(args.get(name), str):
-            args[name] = tr(f"state-{args[name]}")
-    if isinstance(args.get("decision"), str) and err.key.startswith("review-"):
-        args["decision"] = tr(f"review-decision-{args['decision']}")
-    err_console.print(f"[red]✗[/] {tr(err.key, **args)}")
-    raise typer.Exit(1)
-
-
-def execute(tr: Translator, body: Callable[[], Coroutine[Any, Any, T]]) -> T:
-    """Run an async command body; a domain refusal becomes a message and exit code 1."""
-    try:
-        return run(body())
-    except DomainError as err:
-        refuse(tr, err)
-
-
-def in_session(tr: Translator, settings: Settings,
-               call: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """``execute`` for the usual command: one call in one database session."""
-
-    async def body() -> T:
-        async with database(settings) as sessions, sessions() as session:
-            return await call(session)
-
-    return execute(tr, body)
-
-
-def codes(text: str | None) -> tuple[str, ...]:
-    """``"SCJG, SThJ"`` → ``("SCJG", "SThJ")``."""
-    return tuple(part.strip() for part in re.split(r"[,，;；\s]+", text or "") if part.strip())
 
 
 def parse_day(text: str) -> dt.date:
@@ -143,11 +101,6 @@ def scope_of(districts: str | None, industries: str | None, kinds: str | None,
     return scope
 
 
-def shanghai(instant: dt.datetime | None) -> str:
-    """An instant as people in Ezhou read it."""
-    return instant.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if instant else "-"
-
-
 def warn_assumed(tr: Translator, due: DueDate) -> None:
     """The weekends-only warning for years the calendar does not know (DESIGN.md §6)."""
     if due.assumes_weekends_only:
@@ -159,15 +112,10 @@ def warn_assumed(tr: Translator, due: DueDate) -> None:
 # --------------------------------------------------------------------------- plan
 
 
-def _plan_service(session: Any, settings: Settings) -> PlanService:
-    return PlanService(session, utc_now, submission_deadline=settings.plan_submission_deadline,
-                       approval_deadline=settings.plan_approval_deadline)
-
-
 def with_plans(tr: Translator, settings: Settings,
                call: Callable[[PlanService], Awaitable[T]]) -> T:
-    """``call`` on the plan service, in one session (``in_session``)."""
-    return in_session(tr, settings, lambda session: call(_plan_service(session, settings)))
+    """``call`` on the plan service, in one command scope."""
+    return with_service(tr, settings, PlanService, call)
 
 
 def print_entry(tr: Translator, e: PlanEntryView) -> None:
@@ -203,8 +151,7 @@ def plan_submit(
     actor: str = ACTOR, lang: str | None = LANG,
 ) -> None:
     """Submit an entry for next year's plan (by 30 November) (报送年度计划)."""
-    settings = get_settings()
-    tr = translator(lang, settings)
+    settings, tr = command(lang)
 
     async def body() -> PlanEntryView:
         data = PlanEntryInput(
@@ -212,8 +159,8 @@ def plan_submit(
             departments=codes(departments) or (department,), period_start=parse_day(start),
             period_end=parse_day(end), target_ratio=ratio,
             scope=scope_of(district, industry, kind, risk))
-        async with database(settings) as sessions, sessions() as session:
-            return await _plan_service(session, settings).submit_entry(data, actor)
+        async with scope(settings) as request:
+            return await (await request.get(PlanService)).submit_entry(data, actor)
 
     entry = execute(tr, body)
     console.print("[green]✓[/] " + tr("cli-plan-submitted", id=entry.id, year=year))
@@ -224,8 +171,7 @@ def plan_submit(
 def plan_show(
     *, year: int = typer.Argument(...), lang: str | None = LANG) -> None:
     """The plan of a year, its deadlines and entries (查看年度计划)."""
-    settings = get_settings()
-    tr = translator(lang, settings)
+    settings, tr = command(lang)
 
     plan = with_plans(tr, settings, lambda plans: plans.get(year))
     console.print(tr("cli-plan-heading", year=year, status=tr(f"plan-status-{plan.status}")))
@@ -244,8 +190,7 @@ def plan_show(
 def plan_merges(
     *, year: int = typer.Argument(...), lang: str | None = LANG) -> None:
     """Entries that could be merged into one joint entry (可合并的计划)."""
-    settings = get_settings()
-    tr = translator(lang, settings)
+    settings, tr = command(lang)
 
     proposals = with_plans(tr, settings, lambda plans: plans.merge_proposals(year))
     if not proposals:
@@ -266,8 +211,7 @@ def plan_merge(
     actor: str = ACTOR, lang: str | None = LANG,
 ) -> None:
     """Merge entries into one joint entry before approval (合并计划)."""
-    settings = get_settings()
-    tr = translator(lang, settings)
+    settings, tr = command(lang)
 
     entry = with_plans(tr, settings,
                        lambda plans: plans.merge(year, entries, actor, lead, title))
@@ -284,8 +228,7 @@ def plan_approve(
     actor: str = ACTOR, lang: str | None = LANG,
 ) -> None:
     """Approve the plan (by 31 December) (批准年度计划)."""
-    settings = get_settings()
-    tr = translator(lang, settings)
+    settings, tr = command(lang)
 
     plan = with_plans(tr, settings, lambda plans: plans.approve(year, actor, late_reason))
     console.print("[green]✓[/] " + tr("cli-plan-approved", year=year, entries=len(
@@ -322,8 +265,7 @@ def plan_change(
     actor: str = ACTOR, lang: str | None = LANG,
 ) -> None:
     """Propose a change to an approved plan; it takes effect once reviewed (计划调整)."""
-    settings = get_settings()
-    tr = translator(lang, settings)
+    settings, tr = command(lang)
 
     change = with_plans(tr, settings, lambda plans: plans.propose_change(
         year, entry, _changes(sets or []), reason, actor))
@@ -337,8 +279,7 @@ def plan_review_change(
     comment: str = typer.Option("", "--comment"), actor: str = ACTOR, lang: str | None = LANG,
 ) -> None:
     """Approve (and apply) or return a proposed plan change (审核计划调整)."""
-    settings = get_settings()
-    tr = translator(lang, settings)
+    settings, tr = command(lang)
 
     view = with_plans(tr, settings, lambda plans: plans.review_change(
         change, decision, comment, actor))  # type: ignore[arg-type]
@@ -350,8 +291,7 @@ def plan_review_change(
 def plan_changes(
     *, year: int = typer.Argument(...), lang: str | None = LANG) -> None:
     """Every proposed change of a year's approved plan (计划调整记录)."""
-    settings = get_settings()
-    tr = translator(lang, settings)
+    settings, tr = command(lang)
 
     changes = with_plans(tr, settings, lambda plans: plans.changes(year))
     if not changes:
@@ -365,15 +305,10 @@ def plan_changes(
 # --------------------------------------------------------------------------- task
 
 
-def _task_service(session: Any, settings: Settings) -> TaskService:
-    return TaskService(session, utc_now,
-                       CalendarService(session, utc_now, settings.result_due_working_days))
-
-
 def with_tasks(tr: Translator, settings: Settings,
                call: Callable[[TaskService], Awaitable[T]]) -> T:
-    """``call`` on the task service, in one session (``in_session``)."""
-    return in_session(tr, settings, lambda session: call(_task_service(session, settings)))
+    """``call`` on the task service, in one command scope."""
+    return with_service(tr, settings, TaskService, call)
 
 
 def state_name(tr: Translator, state: str) -> str:
@@ -434,8 +369,7 @@ def task_create(
     actor: str = ACTOR, lang: str | None = LANG,
 ) -> None:
     """Create a draft joint task from an approved plan entry (建立抽查任务)."""
-    settings = get_settings()
-    tr = translator(lang, settings)
+    settings, tr = command(lang)
 
     async def body() -> TaskView:
         spec = TaskSpec(
@@ -444,8 +378,8 @@ def task_create(
             window_end=parse_day(end), team_count=teams, members_per_team=parse_counts(members),
             sample=parse_sample(sample), scope=scope_of(district, industry, kind, risk),
             needs_experts=experts > 0, experts_per_team=experts, code=code)
-        async with database(settings) as sessions, sessions() as session:
-            return await _task_service(session, settings).create(spec, actor)
+        async with scope(settings) as request:
+            return await (await request.get(TaskService)).create(spec, actor)
 
     view = execute(tr, body)
     console.print("[green]✓[/] " + tr("cli-task-created", code=view.code, id=view.id))
@@ -455,8 +389,8 @@ def task_create(
 def _one(tr: Translator, settings: Settings, ref: str,
          call: Callable[[TaskService, int], Coroutine[Any, Any, TaskView]]) -> TaskView:
     async def body() -> TaskView:
-        async with database(settings) as sessions, sessions() as session:
-            service = _task_service(session, settings)
+        async with scope(settings) as request:
+            service = (await request.get(TaskService))
             return await call(service, await service.resolve(ref))
 
     return execute(tr, body)
@@ -467,8 +401,7 @@ def task_submit(
     *, task: str = typer.Argument(..., help="task code or id"), actor: str = ACTOR,
                 lang: str | None = LANG) -> None:
     """Push the task to every participating department for review (推送会审)."""
-    settings = get_settings()
-    tr = translator(lang, settings)
+    settings, tr = command(lang)
     view = _one(tr, settings, task, lambda s, i: s.submit(i, actor))
     console.print("[green]✓[/] " + tr("cli-task-submitted", code=view.code,
                                        round=view.review_round))
@@ -484,8 +417,7 @@ def task_review(
     actor: str = ACTOR, lang: str | None = LANG,
 ) -> None:
     """One department's review: approve, or return with a comment (会审)."""
-    settings = get_settings()
-    tr = translator(lang, settings)
+    settings, tr = command(lang)
     view = _one(tr, settings, task,
                 lambda s, i: s.review(i, department, decision, comment, actor))  # type: ignore[arg-type]
     console.print("[green]✓[/] " + tr("cli-task-reviewed", code=view.code,
@@ -499,8 +431,7 @@ def task_reopen(
     *, task: str = typer.Argument(...), actor: str = ACTOR,
                 lang: str | None = LANG) -> None:
     """A returned task back to draft, to revise and resubmit (退回后修改)."""
-    settings = get_settings()
-    tr = translator(lang, settings)
+    settings, tr = command(lang)
     view = _one(tr, settings, task, lambda s, i: s.reopen(i, actor))
     print_task(tr, view)
 
@@ -517,8 +448,7 @@ def task_revise(
     actor: str = ACTOR, lang: str | None = LANG,
 ) -> None:
     """Change a draft or returned task before (re)submitting it (修改任务)."""
-    settings = get_settings()
-    tr = translator(lang, settings)
+    settings, tr = command(lang)
 
     def changes() -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -544,24 +474,19 @@ def task_revise(
 def task_show(
     *, task: str = typer.Argument(...), lang: str | None = LANG) -> None:
     """A task: scope, sample, teams, review round, deadlines (查看任务)."""
-    settings = get_settings()
-    tr = translator(lang, settings)
+    settings, tr = command(lang)
 
     async def body() -> tuple[TaskView, Any, int]:
-        from services.draws import DrawService
-
-        async with database(settings) as sessions, sessions() as session:
-            service = _task_service(session, settings)
+        async with scope(settings) as request:
+            service = (await request.get(TaskService))
             view = await service.get(await service.resolve(task))
-            draws = DrawService(session, utc_now, tasks=service)
+            draws = await request.get(DrawService)
             return view, await draws.teams(view.id), await draws.subjects_drawn(view.id)
 
     view, teams, drawn = execute(tr, body)
     print_task(tr, view)
     if drawn:
         console.print(tr("cli-task-subjects-drawn", n=drawn))
-    from cli.draws import print_teams
-
     print_teams(tr, teams)
 
 
@@ -571,8 +496,7 @@ def task_list(
               department: str | None = typer.Option(None, "--department"),
               lang: str | None = LANG) -> None:
     """Tasks, newest first (任务列表)."""
-    settings = get_settings()
-    tr = translator(lang, settings)
+    settings, tr = command(lang)
 
     views = with_tasks(tr, settings, lambda tasks: tasks.list_tasks(state, department))
     if not views:
@@ -587,8 +511,7 @@ def task_list(
 def task_pending(
     *, department: str = typer.Argument(...), lang: str | None = LANG) -> None:
     """Tasks waiting for a department's review (待会审)."""
-    settings = get_settings()
-    tr = translator(lang, settings)
+    settings, tr = command(lang)
 
     views = with_tasks(tr, settings, lambda tasks: tasks.pending_reviews(department))
     if not views:
@@ -609,8 +532,7 @@ def task_advance(
     actor: str = ACTOR, lang: str | None = LANG,
 ) -> None:
     """A manual step: start, finish (results due in 20 working days), publish, archive."""
-    settings = get_settings()
-    tr = translator(lang, settings)
+    settings, tr = command(lang)
     if action not in MANUAL_ACTIONS and action not in ("submit", "approve", "return", "reopen",
                                                         "draw-subjects", "draw-inspectors",
                                                         "form-teams"):
@@ -638,12 +560,11 @@ def calendar_due(
     lang: str | None = LANG,
 ) -> None:
     """The results deadline: N working days after the check finished (结果录入期限)."""
-    settings = get_settings()
-    tr = translator(lang, settings)
+    settings, tr = command(lang)
 
     async def body() -> DueDate:
-        async with database(settings) as sessions, sessions() as session:
-            service = CalendarService(session, utc_now, settings.result_due_working_days)
+        async with scope(settings) as request:
+            service = await request.get(CalendarService)
             if days is None:
                 return await service.result_due_on(parse_day(day))
             return await service.add_working_days(parse_day(day), days)
@@ -658,12 +579,11 @@ def calendar_due(
 def calendar_check(
     *, year: int = typer.Argument(...), lang: str | None = LANG) -> None:
     """What the calendar knows about a year: holidays and swapped working days (调休)."""
-    settings = get_settings()
-    tr = translator(lang, settings)
+    settings, tr = command(lang)
 
     async def body() -> Any:
-        async with database(settings) as sessions, sessions() as session:
-            return await CalendarService(session, utc_now).year(year)
+        async with scope(settings) as request:
+            return await (await request.get(CalendarService)).year(year)
 
     status = execute(tr, body)
     console.print(tr(f"cal-source-{status.source}", year=year, source=status.imported_from))
@@ -686,13 +606,12 @@ def calendar_import(
     actor: str = ACTOR, lang: str | None = LANG,
 ) -> None:
     """Load the holiday notice of a year the calendar package does not know (导入放假安排)."""
-    settings = get_settings()
-    tr = translator(lang, settings)
+    settings, tr = command(lang)
 
     async def body() -> Any:
         notice = parse_notice(file, year)
-        async with database(settings) as sessions, sessions() as session:
-            return await CalendarService(session, utc_now).import_notice(notice, actor)
+        async with scope(settings) as request:
+            return await (await request.get(CalendarService)).import_notice(notice, actor)
 
     report = execute(tr, body)
     console.print("[green]✓[/] " + tr("cal-imported", year=report.year, holidays=report.holidays,

@@ -8,12 +8,11 @@ import signal
 from collections.abc import Awaitable, Callable
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from dishka import AsyncContainer
 
 from bot.config import Settings, get_settings
 from bot.i18n import t
-from cli.common import database, err_console, run
-from services.clock import utc_now
+from cli.common import application, err_console, run
 
 
 def _logging() -> None:
@@ -29,17 +28,17 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
 
 
 def _until_stopped(settings: Settings,
-                   serve: Callable[[async_sessionmaker[AsyncSession], asyncio.Event],
-                                   Awaitable[None]]) -> None:
-    """Open the database and run ``serve(sessions, stop)`` until SIGINT/SIGTERM sets ``stop``;
+                   serve: Callable[[AsyncContainer, asyncio.Event], Awaitable[None]]) -> None:
+    """Open the application container and run ``serve(container, stop)`` until SIGINT/SIGTERM
+    sets ``stop``;
     a bot without a token is a message and exit code 2."""
     from bot.app import BotNotConfigured
 
     async def body() -> None:
         stop = asyncio.Event()
         _stop_on_signals(stop)
-        async with database(settings) as sessions:
-            await serve(sessions, stop)
+        async with application(settings) as container:
+            await serve(container, stop)
 
     try:
         run(body())
@@ -59,8 +58,8 @@ def run_command(
 
     _logging()
     settings = get_settings()
-    _until_stopped(settings, lambda sessions, stop: run_polling(
-        settings, sessions, utc_now, stop, with_worker=with_worker))
+    _until_stopped(settings, lambda container, stop: run_polling(
+        settings, container, stop, with_worker=with_worker))
 
 
 def webhook_command(
@@ -89,8 +88,8 @@ def worker_command(
 
     _logging()
     settings = get_settings()
-    _until_stopped(settings, lambda sessions, stop: Worker(
-        settings, sessions, utc_now, scan_seconds=scan_seconds).run(stop))
+    _until_stopped(settings, lambda container, stop: Worker(
+        settings, container, scan_seconds=scan_seconds).run(stop))
 
 
 def register(app: typer.Typer) -> None:

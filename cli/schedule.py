@@ -8,21 +8,15 @@ leader's status message read the same); ``--lang en`` switches to English.
 from __future__ import annotations
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncSession
+from dishka import AsyncContainer
 
-from bot.config import Settings, get_settings
-from cli.planning import ACTOR, LANG, console, execute, in_session, translator
-from services.clock import utc_now
+from cli.common import LANG, command, in_scope
+from cli.planning import ACTOR, console
 from services.schedule import ScheduleService, TeamScheduleLine
 from services.tasks import TaskService
-from storage.db import create_engine, session_factory
 
 schedule_app = typer.Typer(help="检查日程与路线 / team schedules and routes (Art. 13)",
                            no_args_is_help=True)
-
-
-def _service(session: AsyncSession, settings: Settings) -> ScheduleService:
-    return ScheduleService(session, utc_now, settings.schedule_max_visits_per_day)
 
 
 @schedule_app.command("show")
@@ -34,19 +28,13 @@ def schedule_show(
     """Every team's schedule of a task: days, stops, kilometres, flags and who confirmed."""
     from handlers.schedule import schedule_text
 
-    settings = get_settings()
-    tr = translator(lang, settings)
+    settings, tr = command(lang)
 
-    async def body() -> list[TeamScheduleLine]:
-        engine = create_engine(settings.database_url)
-        try:
-            async with session_factory(engine)() as session:
-                task_id = await TaskService(session, utc_now).resolve(task)
-                return await _service(session, settings).for_task(task_id, team)
-        finally:
-            await engine.dispose()
+    async def body(request: AsyncContainer) -> list[TeamScheduleLine]:
+        task_id = await (await request.get(TaskService)).resolve(task)
+        return await (await request.get(ScheduleService)).for_task(task_id, team)
 
-    lines = execute(tr, body)
+    lines = in_scope(tr, settings, body)
     for n, line in enumerate(lines):
         if n:
             console.print("")
@@ -65,10 +53,13 @@ def schedule_office(
     actor: str = ACTOR, lang: str | None = LANG,
 ) -> None:
     """A department's office: where its teams' day routes start."""
-    settings = get_settings()
-    tr = translator(lang, settings)
-    in_session(tr, settings, lambda session: _service(session, settings).set_office(
-        department, lat, lon, address, actor))
+    settings, tr = command(lang)
+
+    async def call(request: AsyncContainer) -> None:
+        await (await request.get(ScheduleService)).set_office(department, lat, lon, address,
+                                                              actor)
+
+    in_scope(tr, settings, call)
     console.print("[green]✓[/] " + tr("cli-schedule-office-set", department=department,
                                       lat=str(lat), lon=str(lon)))
 
@@ -80,14 +71,13 @@ def schedule_max_visits(
     actor: str = ACTOR, lang: str | None = LANG,
 ) -> None:
     """A task's cap of on-site visits per team per day (default from configuration)."""
-    settings = get_settings()
-    tr = translator(lang, settings)
+    settings, tr = command(lang)
 
-    async def call(session: AsyncSession) -> None:
-        task_id = await TaskService(session, utc_now).resolve(task)
-        await _service(session, settings).set_max_visits(task_id, per_day, actor)
+    async def call(request: AsyncContainer) -> None:
+        task_id = await (await request.get(TaskService)).resolve(task)
+        await (await request.get(ScheduleService)).set_max_visits(task_id, per_day, actor)
 
-    in_session(tr, settings, call)
+    in_scope(tr, settings, call)
     console.print("[green]✓[/] " + tr("cli-schedule-max-set", task=task, count=str(per_day)))
 
 

@@ -25,8 +25,7 @@ from demo.workflow import (
     TEAMS,
     DemoTaskSummary,
 )
-from services.accounts import Persona, Role, bind_demo_accounts
-from services.clock import Clock
+from services.accounts import AccountService, Persona, Role, bind_demo_accounts
 from services.schedule import ScheduleService
 from services.tasks import TaskService, TaskSpec, TaskState
 from storage.models import Department, DepartmentOffice, Task
@@ -55,10 +54,9 @@ async def _department_names(session: AsyncSession) -> dict[str, tuple[str, str]]
 
 
 async def ensure_review_task(
-    session: AsyncSession, clock: Clock, summary: DemoTaskSummary
+    session: AsyncSession, tasks: TaskService, summary: DemoTaskSummary
 ) -> str:
     """A second task, approved by every department but ``REVIEWING_DEPARTMENT`` (idempotent)."""
-    tasks = TaskService(session, clock)
     code = f"DEMO-{summary.plan_year}-002"
     if await session.scalar(select(Task.id).where(Task.code == code)) is not None:
         return code
@@ -84,20 +82,20 @@ async def ensure_review_task(
 DEMO_OFFICE = (30.3908, 114.8949, "鄂州市鄂城区（演示办公地点）")
 
 
-async def ensure_offices(session: AsyncSession, clock: Clock) -> None:
+async def ensure_offices(session: AsyncSession, schedules: ScheduleService) -> None:
     """Office coordinates for every demo department that has none yet."""
-    schedules = ScheduleService(session, clock)
     for department in (await session.scalars(select(Department))).all():
         if await session.get(DepartmentOffice, department.id) is None:
             await schedules.set_office(department.code, *DEMO_OFFICE, actor="demo")
 
 
 async def prepare_sandbox(
-    session: AsyncSession, clock: Clock, summary: DemoTaskSummary
+    session: AsyncSession, summary: DemoTaskSummary, *, tasks: TaskService,
+    accounts: AccountService, schedules: ScheduleService,
 ) -> SandboxCast:
     """Bind the demo persons to their chat users and describe them for the page's picker."""
-    review_code = await ensure_review_task(session, clock, summary)
-    await ensure_offices(session, clock)
+    review_code = await ensure_review_task(session, tasks, summary)
+    await ensure_offices(session, schedules)
     names = await _department_names(session)
     first, second = summary.teams[0], summary.teams[1 % len(summary.teams)]
     leader = next(m for m in first.members if m.is_leader)
@@ -134,7 +132,7 @@ async def prepare_sandbox(
           "description_en": f"Leader of team {second.number}, uses the bot in English",
           **dept(english.department)}),
     ]
-    await bind_demo_accounts(session, clock, [p for p, _ in cast])
+    await bind_demo_accounts(session, accounts, [p for p, _ in cast])
     personas = [
         {"user_id": p.user_id, "name": p.name, "name_en": p.name, **extra}
         for p, extra in cast

@@ -113,11 +113,11 @@ async def _plan_entry(session: AsyncSession, clock: Clock, plans: PlanService,
     return view.id
 
 
-async def create_demo_task(session: AsyncSession, clock: Clock) -> DemoTaskSummary:
-    """Plan, task, review by all departments and every draw, for the demo (idempotent)."""
-    plans = PlanService(session, clock)
-    tasks = TaskService(session, clock)
-    draws = DrawService(session, clock, tasks=tasks)
+async def create_demo_task(session: AsyncSession, clock: Clock, *, plans: PlanService,
+                           tasks: TaskService, draws: DrawService) -> DemoTaskSummary:
+    """Plan, task, review by all departments and every draw, for the demo (idempotent).
+
+    The services come from the composition root, on ``session``'s scope."""
     year = demo_plan_year(local_date(clock()), plans)
     code = f"DEMO-{year}-001"
     created = False

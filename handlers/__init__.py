@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from aiogram import Router
-from bot.config import Settings
+from pydantic_settings import BaseSettings
 
 
-def build_routers(settings: Settings) -> list[Router]:
+def build_routers(settings: BaseSettings) -> list[Router]:
     """Fresh routers for one Dispatcher, in the order updates should try them.
 
     /start, /help and /cancel come first so that they work in the middle of a conversation;
@@ -18,6 +18,6 @@ def build_routers(settings: Settings) -> list[Router]:
         start.build_router(),
         tasks.build_router(),
         review.build_router(),
-        schedule.build_router(settings.schedule_max_visits_per_day),
+        schedule.build_router(),
         start.build_fallback_router(),
     ]

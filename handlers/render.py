@@ -12,12 +12,12 @@ from typing import Any
 
 from aiogram.types import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
-from bot.i18n import Translator, has
 from services.accounts import AccountView, Role
 from services.assignments import Assignment, AssignmentSummary, Member
 from services.notifications import KIND_DRAWN, KIND_LEADER, KIND_REVIEW, OutgoingMessage
 
 from handlers.callbacks import ReviewCb, TaskCb, TaskListCb
+from handlers.i18n import Translator, has
 
 MAX_TEXT = 4096
 PAGE_BUDGET = 3500  # leaves room for the page footer

@@ -7,13 +7,13 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
-from bot.i18n import Translator
 from services.accounts import AccountView, Role
 from services.errors import DomainError
 from services.tasks import TaskService, TaskView
 
 from handlers import render
 from handlers.callbacks import ReviewCb
+from handlers.i18n import Translator
 
 MAX_CARDS = 10  # one message per task; more than this waits for the next /review
 

@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import BaseMiddleware, Bot, F, Router
+from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -32,14 +31,14 @@ from aiogram.types import (
     Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
-    TelegramObject,
 )
-from bot.i18n import Translator, normalise
 from services.accounts import AccountView
 from services.assignments import Assignment
 from services.errors import DomainError
 from services.geo import Point, amap_navigation_url, baidu_navigation_url
 from services.schedule import ScheduleService, ScheduleView
+
+from handlers.i18n import Translator, normalise
 
 MAX_TEXT = 4000  # Telegram allows 4096 characters in a message
 START_TIMES = ("07:30", "08:00", "08:30", "09:00", "09:30", "10:00", "13:30", "14:00", "14:30")
@@ -61,20 +60,6 @@ class ScheduleStates(StatesGroup):
 
     reason = State()
     location = State()
-
-
-class _Services(BaseMiddleware):
-    """Puts the schedule service on the update's session (the cap's default from settings)."""
-
-    def __init__(self, default_max_visits: int) -> None:
-        self._default_max = default_max_visits
-
-    async def __call__(
-        self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject, data: dict[str, Any],
-    ) -> Any:
-        data["schedules"] = ScheduleService(data["session"], data["clock"], self._default_max)
-        return await handler(event, data)
 
 
 # -- text ----------------------------------------------------------------------------------------
@@ -605,12 +590,10 @@ async def reason_received(
                     _button(leader_tr("schedule-btn-revise"), a="rev", s=view.id)]]))
 
 
-def build_router(default_max_visits: int) -> Router:
-    """The schedule feature: the leader's planning and the members' answers."""
+def build_router() -> Router:
+    """The schedule feature: the leader's planning and the members' answers (the service comes
+    from the update's scope of the composition root)."""
     router = Router(name=__name__)
-    services = _Services(default_max_visits)
-    router.message.middleware(services)
-    router.callback_query.middleware(services)
     router.callback_query.register(open_schedule, ScheduleCb.filter(F.a == "o"))
     router.callback_query.register(back_to_schedule, ScheduleCb.filter(F.a == "v"))
     router.callback_query.register(

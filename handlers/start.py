@@ -9,11 +9,11 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BotCommandScopeChat, Message
-from bot.i18n import Translator
 from services.accounts import AccountService, AccountView
 from services.errors import DomainError
 
 from handlers import render
+from handlers.i18n import Translator
 
 log = logging.getLogger("jointcheck.bot")
 

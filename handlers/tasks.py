@@ -5,13 +5,13 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
-from bot.i18n import Translator
 from services.accounts import AccountView
 from services.assignments import AssignmentService
 from services.errors import DomainError
 
 from handlers import render, schedule
 from handlers.callbacks import TaskCb, TaskListCb
+from handlers.i18n import Translator
 
 
 async def my_tasks(

@@ -168,6 +168,10 @@ class AccountService:
         self._clock = clock
         self._audit = AuditTrail(session, clock)
 
+    async def database_ready(self) -> bool:
+        """Whether the database answers (``/healthz``)."""
+        return await database_ready(self._session)
+
     # -- reading -----------------------------------------------------------------------------
 
     async def _department(self, department_id: int | None) -> Department | None:
@@ -441,13 +445,12 @@ class AccountService:
 
 
 async def bind_demo_accounts(
-    session: AsyncSession, clock: Clock, personas: Iterable[Persona]
+    session: AsyncSession, service: AccountService, personas: Iterable[Persona]
 ) -> list[AccountView]:
     """Create (or update) accounts for demo persons and bind them to sandbox user ids directly.
 
     No invitation is involved: the demo's persons are fictitious and the emulator is local.
     """
-    service = AccountService(session, clock)
     views: list[AccountView] = []
     for persona in personas:
         view = await service.ensure_account(
@@ -466,7 +469,7 @@ async def bind_demo_accounts(
             await session.flush()
         account.telegram_user_id = persona.user_id
         account.language = persona.language
-        await AuditTrail(session, clock).record(
+        await service._audit.record(  # the same trail the service writes
             "demo", "account-bound", "account", account.id,
             {"telegram_user_id": persona.user_id, "demo": True},
         )

@@ -12,12 +12,12 @@ the question, then an answer that is not drand's JSON, then no answer at all.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-import httpx
 from verifier.verify_draw import KNOWN_DRAND_CHAINS, drand_round_time
 
 from services.errors import ValidationFailed
@@ -68,6 +68,31 @@ class RoundNotPublished(RelayError):
     skipped_key = "drand-relay-lagging"
 
 
+@dataclass(frozen=True)
+class RelayAnswer:
+    """What a relay answered over HTTP: the status and the body as text."""
+
+    status: int
+    text: str
+
+
+class TransportFailed(Exception):  # noqa: N818 -- a condition reported by the transport
+    """No HTTP answer at all (refused, DNS, TLS, timeout); ``reason`` says which."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class RelayTransport(Protocol):
+    """The port to the relays' HTTP (the composition root fills it with httpx)."""
+
+    async def get(self, url: str, limit_seconds: float) -> RelayAnswer:
+        """``GET url`` asking for JSON within ``limit_seconds``; raises ``TransportFailed``
+        when nothing answers."""
+        ...
+
+
 # what a relay's JSON must satisfy; what a relay's "not yet" means for the question asked
 Check = Callable[[str, dict[str, Any]], dict[str, Any]]
 NotYet = Callable[[str], RelayError]
@@ -102,7 +127,31 @@ def round_published_at(chain_hash: str, round_number: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(seconds, dt.UTC)
 
 
+class DrandRelays:
+    """The configured relays through one transport: the declared entropy source's gateway."""
+
+    def __init__(self, transport: RelayTransport, urls: Sequence[str],
+                 per_relay_timeout: float = DEFAULT_TIMEOUT_SECONDS) -> None:
+        self.transport = transport
+        self.urls = tuple(urls)
+        self.per_relay_timeout = per_relay_timeout
+
+    async def chain_info(self, chain_hash: str = QUICKNET,
+                         urls: Sequence[str] | None = None) -> Fetched:
+        """``fetch_chain_info`` on ``urls`` (for one call) or the configured relays."""
+        return await fetch_chain_info(urls or self.urls, chain_hash, transport=self.transport,
+                                      per_relay_timeout=self.per_relay_timeout)
+
+    async def round(self, chain_hash: str, round_number: int,
+                    urls: Sequence[str] | None = None) -> Fetched:
+        """``fetch_round`` on ``urls`` (for one call) or the configured relays."""
+        return await fetch_round(urls or self.urls, chain_hash, round_number,
+                                 transport=self.transport,
+                                 per_relay_timeout=self.per_relay_timeout)
+
+
 async def fetch_chain_info(relays: Sequence[str], chain_hash: str = QUICKNET, *,
+                           transport: RelayTransport,
                            per_relay_timeout: float = DEFAULT_TIMEOUT_SECONDS) -> Fetched:
     """``GET {relay}/{chain_hash}/info``, checked against the chain's known public data."""
     known = known_chain(chain_hash)
@@ -123,11 +172,12 @@ async def fetch_chain_info(relays: Sequence[str], chain_hash: str = QUICKNET, *,
                                        expected=_short(value))
         return data
 
-    return await _first_usable(relays, f"{chain_hash}/info", check,
+    return await _first_usable(relays, f"{chain_hash}/info", check, transport,
                                per_relay_timeout=per_relay_timeout)
 
 
 async def fetch_round(relays: Sequence[str], chain_hash: str, round_number: int, *,
+                      transport: RelayTransport,
                       per_relay_timeout: float = DEFAULT_TIMEOUT_SECONDS) -> Fetched:
     """``GET {relay}/{chain_hash}/public/{round}``: the round as published, not yet verified.
 
@@ -156,44 +206,39 @@ async def fetch_round(relays: Sequence[str], chain_hash: str, round_number: int,
     def not_yet(relay: str) -> RelayError:
         return RoundNotPublished(relay=relay, round=round_number, published=published)
 
-    return await _first_usable(relays, f"{chain_hash}/public/{round_number}", check,
+    return await _first_usable(relays, f"{chain_hash}/public/{round_number}", check, transport,
                                per_relay_timeout=per_relay_timeout, not_yet=not_yet)
 
 
-async def _first_usable(relays: Sequence[str], path: str, check: Check, *,
-                        per_relay_timeout: float,
+async def _first_usable(relays: Sequence[str], path: str, check: Check,
+                        transport: RelayTransport, *, per_relay_timeout: float,
                         not_yet: NotYet | None = None) -> Fetched:
     """Try each relay in turn; the first answer that ``check`` accepts is returned."""
     if not relays:
         raise ValidationFailed("drand-relay-none")
     failures: list[RelayError] = []
-    async with httpx.AsyncClient(timeout=per_relay_timeout, follow_redirects=True,
-                                 headers={"Accept": "application/json",
-                                          "User-Agent": "jointcheck"}) as client:
-        for relay in relays:
-            try:
-                data = await _get_json(client, relay, path, not_yet)
-                return Fetched(check(relay, data), relay, tuple(failures))
-            except RelayError as failure:
-                failures.append(failure)
+    for relay in relays:
+        try:
+            data = await _get_json(transport, relay, path, per_relay_timeout, not_yet)
+            return Fetched(check(relay, data), relay, tuple(failures))
+        except RelayError as failure:
+            failures.append(failure)
     raise _most_telling(failures)
 
 
-async def _get_json(client: httpx.AsyncClient, relay: str, path: str,
+async def _get_json(transport: RelayTransport, relay: str, path: str, limit_seconds: float,
                     not_yet: NotYet | None) -> dict[str, Any]:
     url = f"{relay.rstrip('/')}/{path}"
     try:
-        response = await client.get(url)
-    except (httpx.HTTPError, httpx.InvalidURL) as exc:
-        detail = str(exc).strip()
-        reason = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
-        raise RelayUnreachable(relay=relay, reason=reason) from exc
-    if not_yet is not None and response.status_code in _NOT_YET:
+        response = await transport.get(url, limit_seconds)
+    except TransportFailed as exc:
+        raise RelayUnreachable(relay=relay, reason=exc.reason) from exc
+    if not_yet is not None and response.status in _NOT_YET:
         raise not_yet(relay)
-    if response.status_code != 200:
-        raise RelayBadResponse(relay=relay, reason=f"HTTP {response.status_code}")
+    if response.status != 200:
+        raise RelayBadResponse(relay=relay, reason=f"HTTP {response.status}")
     try:
-        data = response.json()
+        data = json.loads(response.text)
     except ValueError as exc:
         raise RelayBadResponse(relay=relay, reason=f"not JSON: {_short(response.text)}") from exc
     if not isinstance(data, dict):

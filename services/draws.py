@@ -274,15 +274,14 @@ async def _bulk_insert(session: AsyncSession, table: Table, columns: Sequence[st
 class DrawService:
     """Commits and completes the draws of a task and writes what was drawn."""
 
-    def __init__(self, session: AsyncSession, clock: Clock, *,
+    def __init__(self, session: AsyncSession, clock: Clock, *, tasks: TaskService,
                  repeat_window_months: int = REPEAT_WINDOW_MONTHS,
-                 pairing_window_months: int = PAIRING_WINDOW_MONTHS,
-                 tasks: TaskService | None = None) -> None:
+                 pairing_window_months: int = PAIRING_WINDOW_MONTHS) -> None:
         self._session = session
         self._clock = clock
         self._repeat_months = repeat_window_months
         self._pairing_months = pairing_window_months
-        self._tasks = tasks or TaskService(session, clock)
+        self._tasks = tasks
         self._audit = AuditTrail(session, clock)
 
     # ----------------------------------------------------------------- reading

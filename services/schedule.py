@@ -202,12 +202,13 @@ class ScheduleService:
     """Proposals, adjustments, sending, answers and versions of team schedules."""
 
     def __init__(self, session: AsyncSession, clock: Clock,
-                 default_max_visits_per_day: int = DEFAULT_MAX_VISITS_PER_DAY) -> None:
+                 default_max_visits_per_day: int = DEFAULT_MAX_VISITS_PER_DAY, *,
+                 calendar: CalendarService | None = None) -> None:
         self._session = session
         self._clock = clock
         self._default_max = default_max_visits_per_day
         self._audit = AuditTrail(session, clock)
-        self._calendar = CalendarService(session, clock)
+        self._calendar = calendar or CalendarService(session, clock)
 
     # -- settings ------------------------------------------------------------------------------
 

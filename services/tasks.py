@@ -183,10 +183,10 @@ class TaskService:
     """Creates tasks from the plan, runs the review and moves tasks through their states."""
 
     def __init__(self, session: AsyncSession, clock: Clock,
-                 calendar: CalendarService | None = None) -> None:
+                 calendar: CalendarService) -> None:
         self._session = session
         self._clock = clock
-        self._calendar = calendar or CalendarService(session, clock)
+        self._calendar = calendar
         self._audit = AuditTrail(session, clock)
 
     # ----------------------------------------------------------------- reading

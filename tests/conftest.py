@@ -1,4 +1,9 @@
-"""Shared fixtures: a migrated database on SQLite and on PostgreSQL, a pinned clock.
+"""Shared fixtures: a migrated database on SQLite and on PostgreSQL, a pinned clock; the tiers.
+
+Tiers are folders, each marked with its name (``pytest -m unit``, ``-m db``, ``-m handlers``,
+``-m e2e``): ``tests/unit`` touches no database (a unit test asking for a database fixture
+stops the run), ``tests/db`` runs services and the CLI on the database, ``tests/handlers`` feeds
+updates to the real Dispatcher, ``tests/e2e`` starts real processes and talks HTTP to them.
 
 Every test that takes ``db_url`` (or ``engine``/``session``) runs once per backend. The schema
 is always built by running the Alembic migrations, so a missing migration fails a test.
@@ -25,8 +30,26 @@ from storage.migrate import upgrade
 from storage.models import Base
 
 PG_ENV = "JOINTCHECK_TEST_POSTGRES_URL"
+TESTS = Path(__file__).resolve().parent
+TIERS = ("unit", "db", "handlers", "e2e")
+DATABASE_FIXTURES = frozenset({"db_url", "engine", "sessions", "session", "pg_template_url",
+                               "sqlite_template"})
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test with its tier; refuse a unit test that asks for a database."""
+    offenders = []
+    for item in items:
+        tier = Path(item.path).resolve().relative_to(TESTS).parts[0]
+        if tier in TIERS:
+            item.add_marker(getattr(pytest.mark, tier))
+        if tier == "unit" and DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            offenders.append(item.nodeid)
+    if offenders:
+        raise pytest.UsageError(
+            "tests/unit touches no database; move these to tests/db: " + ", ".join(offenders))
 
 
 def _worker() -> str:

@@ -1,5 +1,8 @@
 """The HTTP side: Telegram's webhook (checked by its secret-token header) and ``/healthz``.
 
+Each HTTP request is one request scope of the composition root (dishka's FastAPI
+integration): routes take their session and services as ``FromDishka[...]``.
+
 ``/docs`` and ``/redoc`` are served with assets from the installed package (fastapi-offline),
 so they work on a machine without internet and load nothing from a CDN. The webhook reads at
 most ``MAX_WEBHOOK_BODY`` bytes (Telegram's updates are a few kilobytes; 413 above), answers 400
@@ -16,14 +19,22 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
+from bot.app import (
+    COSMETIC_ATTEMPTS,
+    build_bot,
+    build_dispatcher,
+    set_default_commands,
+    with_retries,
+)
 from bot.config import Settings
+from bot.container import make_container
+from dishka import AsyncContainer
+from dishka.integrations.fastapi import FastapiProvider, FromDishka, inject, setup_dishka
 from fastapi import FastAPI, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 from pydantic import ValidationError
-from services.accounts import database_ready
-from services.clock import Clock, utc_now
-from storage.db import create_engine, session_factory
+from services.accounts import AccountService
 
 log = logging.getLogger("jointcheck.web")
 WEBHOOK_PATH = "/telegram/webhook"
@@ -51,39 +62,28 @@ async def read_capped(request: Request, limit: int) -> bytes:
 
 def create_web_app(
     settings: Settings,
-    sessions: Any | None = None,
-    clock: Clock = utc_now,
+    container: AsyncContainer | None = None,
     *,
     bot: Bot | None = None,
     dispatcher: Dispatcher | None = None,
     set_webhook: bool = False,
 ) -> FastAPI:
     """The FastAPI app. With a bot token it serves the webhook; ``set_webhook`` registers
-    ``JOINTCHECK_WEBHOOK_URL`` with Telegram at start-up (``jointcheck webhook`` does)."""
-    from bot.app import (
-        COSMETIC_ATTEMPTS,
-        build_bot,
-        build_dispatcher,
-        set_default_commands,
-        with_retries,
-    )
+    ``JOINTCHECK_WEBHOOK_URL`` with Telegram at start-up (``jointcheck webhook`` does).
 
+    ``container`` is the composition root's (``bot.container.make_container``); without one
+    the app builds its own on the settings and closes it at shutdown."""
+    root = container or make_container(settings, extra=(FastapiProvider(),))
     state: dict[str, Any] = {}
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        engine = None
-        factory = sessions
-        if factory is None:
-            engine = create_engine(settings.database_url)
-            factory = session_factory(engine)
-        state["sessions"] = factory
         the_bot = bot
         the_dispatcher = dispatcher
         if the_bot is None and settings.bot_token is not None:
             the_bot = build_bot(settings)
         if the_bot is not None and the_dispatcher is None:
-            the_dispatcher = build_dispatcher(settings, factory, clock)
+            the_dispatcher = build_dispatcher(settings, root)
         state["bot"], state["dispatcher"] = the_bot, the_dispatcher
         if set_webhook and the_bot is not None and the_dispatcher is not None:
             if not settings.webhook_url or settings.webhook_secret is None:
@@ -102,10 +102,11 @@ def create_web_app(
         finally:
             if the_bot is not None and bot is None:
                 await the_bot.session.close()
-            if engine is not None:
-                await engine.dispose()
+            if container is None:
+                await root.close()
 
     app = FastAPIOffline(title="jointcheck", lifespan=lifespan)
+    setup_dishka(root, app)
 
     @app.middleware("http")
     async def docs_policy(request: Request, call_next: Any) -> Any:
@@ -114,11 +115,11 @@ def create_web_app(
             response.headers["Content-Security-Policy"] = DOCS_POLICY
         return response
 
-    @app.get("/healthz")
-    async def healthz() -> JSONResponse:
+    @app.get("/healthz", response_model=None)
+    @inject
+    async def healthz(accounts: FromDishka[AccountService]) -> JSONResponse:
         """Ready when the database answers."""
-        async with state["sessions"]() as session:
-            ok = await database_ready(session)
+        ok = await accounts.database_ready()
         return JSONResponse({"status": "ok" if ok else "database unavailable"},
                             status_code=200 if ok else 503)
 

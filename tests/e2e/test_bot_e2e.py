@@ -62,7 +62,8 @@ def invite(url: str, inspector_id: int, department: str = "SCJG",
 
 def bind(url: str, *personas: Persona) -> None:
     """Accounts bound directly, as the demo does."""
-    in_db(url, lambda session: bind_demo_accounts(session, utc_now, personas))
+    in_db(url, lambda session: bind_demo_accounts(
+        session, AccountService(session, utc_now), personas))
 
 
 def count_audit(url: str, action: str) -> int:

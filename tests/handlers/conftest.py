@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import build_dispatcher
 from bot.config import Settings
+from bot.container import make_container
 from services.accounts import AccountService, IssuedInvitation
 from tests.e2e.seed import World, seed_world
 
@@ -127,11 +128,14 @@ def settings() -> Settings:
 
 
 @pytest.fixture
-def dispatcher(
+async def dispatcher(
     settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Any
-) -> Dispatcher:
-    """The application's Dispatcher, exactly as ``jointcheck run`` builds it."""
-    return build_dispatcher(settings, sessions, clock)
+) -> AsyncIterator[Dispatcher]:
+    """The application's Dispatcher, exactly as ``jointcheck run`` builds it, on the
+    composition root around the test's database and pinned clock."""
+    container = make_container(settings, sessions=sessions, clock=clock)
+    yield build_dispatcher(settings, container)
+    await container.close()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from bot.worker import telegram_deliver
 from handlers.callbacks import ReviewCb
-from services.accounts import Persona, bind_demo_accounts
+from services.accounts import AccountService, Persona, bind_demo_accounts
 from services.notifications import (
     NotificationScanner,
     OutboxSender,
@@ -58,7 +58,7 @@ class FakeTime:
 
 async def bind_people(h: Harness) -> None:
     async with h.sessions() as session:
-        await bind_demo_accounts(session, h.clock, [
+        await bind_demo_accounts(session, AccountService(session, h.clock), [
             Persona(1001, "张三", "SCJG", inspector_id=h.world.leader),
             Persona(1003, "李四", "HBJ", inspector_id=h.world.partner, language="en"),
             Persona(1004, "赵六", "SCJG", inspector_id=h.world.idle),

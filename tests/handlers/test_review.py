@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import select
 
 from handlers.callbacks import ReviewCb
-from services.tasks import TaskService
 from storage.models import Department, TaskReview
 from tests.handlers.conftest import Harness, Person
+from tests.services import task_service
 
 CARD_ZH = (
     "【会审】2026-LH-002 2026年加油站安全生产与环保联合抽查\n"
@@ -36,7 +36,7 @@ async def decision(h: Harness, department: str) -> tuple[str, str, str | None]:
 
 async def task_state(h: Harness) -> str:
     async with h.sessions() as session:
-        return str((await TaskService(session, h.clock).get(h.world.review_task)).state)
+        return str((await task_service(session, h.clock).get(h.world.review_task)).state)
 
 
 async def test_review_lists_the_pending_task_with_two_buttons(h: Harness) -> None:
@@ -162,10 +162,11 @@ async def test_the_return_conversation_survives_in_redis_shared_by_instances(
     from aiogram.fsm.storage.redis import RedisStorage
 
     from bot.app import build_dispatcher
+    from bot.container import make_container
 
     shared = settings.model_copy(update={"redis_url": "redis://127.0.0.1:6379/15"})
-    first = build_dispatcher(shared, h.sessions, h.clock)
-    second = build_dispatcher(shared, h.sessions, h.clock)
+    first = build_dispatcher(shared, make_container(shared, sessions=h.sessions, clock=h.clock))
+    second = build_dispatcher(shared, make_container(shared, sessions=h.sessions, clock=h.clock))
     assert isinstance(first.storage, RedisStorage)
     chen = await admin(h)
     h.api.allow("sendMessage", "editMessageText", "answerCallbackQuery")

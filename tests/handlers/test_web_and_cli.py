@@ -13,6 +13,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from bot.config import Settings, get_settings
+from bot.container import make_container
 from cli.main import app as cli
 from storage.db import create_engine, session_factory
 from storage.models import Account, Invitation
@@ -25,7 +26,8 @@ async def test_webhook_refuses_a_wrong_secret_and_feeds_the_dispatcher_otherwise
     h: Harness,
 ) -> None:
     settings = Settings(webhook_secret=SecretStr("s3cret-token"), bot_token=None)
-    app = create_web_app(settings, h.sessions, h.clock, bot=h.bot, dispatcher=h.dp)
+    app = create_web_app(settings, make_container(settings, sessions=h.sessions, clock=h.clock),
+                         bot=h.bot, dispatcher=h.dp)
     update = h.person(777, "陌生人").message_update("/tasks")
     body = update.model_dump(mode="json", exclude_none=True)
     h.api.allow("sendMessage")
@@ -109,14 +111,14 @@ def test_invite_refuses_an_unknown_department_and_a_missing_bot_name(cli_env: st
 
 
 def test_account_revoke_unbinds(cli_env: str, tmp_path: Path) -> None:
-    from services.accounts import Persona, bind_demo_accounts
+    from services.accounts import AccountService, Persona, bind_demo_accounts
     from services.clock import utc_now
 
     async def bind() -> None:
         engine = create_engine(cli_env)
         async with session_factory(engine)() as session:
-            await bind_demo_accounts(session, utc_now, [Persona(1001, "张三", "SCJG",
-                                                                inspector_id=1)])
+            await bind_demo_accounts(session, AccountService(session, utc_now), [
+                Persona(1001, "张三", "SCJG", inspector_id=1)])
         await engine.dispose()
 
     asyncio.run(bind())
@@ -138,7 +140,8 @@ async def test_webhook_answers_400_to_what_is_not_an_update_and_413_to_a_huge_bo
     """Issue 9 item 14: malformed JSON or a non-Update gave a 500 and a 20 MB body was accepted
     and logged in full. Now 400 / 413, nothing handled, and no body in the logs."""
     settings = Settings(webhook_secret=SecretStr("s3cret-token"), bot_token=None)
-    app = create_web_app(settings, h.sessions, h.clock, bot=h.bot, dispatcher=h.dp)
+    app = create_web_app(settings, make_container(settings, sessions=h.sessions, clock=h.clock),
+                         bot=h.bot, dispatcher=h.dp)
     headers = {SECRET_HEADER: "s3cret-token", "content-type": "application/json"}
     marker = "PRIVATE-市场主体-地址"
     huge = b'{"update_id": 1, "message": {"text": "' + b"x" * (20 * 1024 * 1024) + b'"}}'
@@ -176,7 +179,7 @@ async def test_docs_and_redoc_load_their_assets_from_the_server_itself(h: Harnes
     from tests.e2e.test_sandbox_page import ARTIFACTS, LAUNCH_ARGS, chromium_path
 
     settings = Settings(bot_token=None)
-    app = create_web_app(settings, h.sessions, h.clock)
+    app = create_web_app(settings, make_container(settings, sessions=h.sessions, clock=h.clock))
     outside: list[str] = []
     async with serve(app) as base, async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=chromium_path(), args=LAUNCH_ARGS)

@@ -15,7 +15,7 @@ from services.directories.validation import (
     code_list,
     months,
 )
-from tests.unit.directories_support import SUBJECT_HEADER, code, subject_row
+from tests.db.directories_support import SUBJECT_HEADER, code, subject_row
 
 SCJG = DepartmentRef(1, "SCJG", "市场监督管理局")
 REFS = References(departments=(SCJG, DepartmentRef(2, "STHJ", "生态环境局")), department=SCJG)

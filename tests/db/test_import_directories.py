@@ -21,7 +21,7 @@ from storage.models import (
     Subject,
 )
 from tests.conftest import FixedClock
-from tests.unit.directories_support import (
+from tests.db.directories_support import (
     SUBJECT_HEADER,
     add_departments,
     code,

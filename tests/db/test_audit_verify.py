@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from bot.config import get_settings
 from cli.main import app
 from storage.db import create_engine
-from tests.unit.directories_support import SUBJECT_HEADER, subject_row, write_csv
+from tests.db.directories_support import SUBJECT_HEADER, subject_row, write_csv
 
 runner = CliRunner()
 

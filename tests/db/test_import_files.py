@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services.directories.errors import FileProblem, UnknownDepartment
 from storage.models import AuditEvent, Subject
 from tests.conftest import FixedClock
-from tests.unit.directories_support import (
+from tests.db.directories_support import (
     SUBJECT_HEADER,
     add_departments,
     code,

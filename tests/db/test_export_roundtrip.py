@@ -15,7 +15,7 @@ from storage.db import create_engine, session_factory
 from storage.migrate import upgrade_async
 from storage.models import Department, Subject
 from tests.conftest import FixedClock
-from tests.unit.directories_support import (
+from tests.db.directories_support import (
     SUBJECT_HEADER,
     add_departments,
     run_import,

@@ -25,7 +25,6 @@ from services.draws import (
     witnessed_source,
 )
 from services.errors import IllegalTransition, ValidationFailed
-from services.tasks import TaskService
 from storage.models import (
     AuditEvent,
     Conflict,
@@ -38,13 +37,14 @@ from storage.models import (
     Team,
     TeamMember,
 )
-from tests.unit.workflow_data import (
+from tests.db.workflow_data import (
     Directory,
     approved_task,
     build_directory,
     mark_inspected,
     secret_source,
 )
+from tests.services import draw_service, task_service
 from verifier import verify_draw
 
 # a verbatim copy of ../shared/testdata/drand-quicknet.json, so that any clone runs these tests
@@ -135,9 +135,9 @@ async def test_every_subject_not_drawable_is_excluded_with_what_it_is(
     await session.execute(update(Subject).where(Subject.id == b[2]).values(status="moved_out"))
     await session.commit()
     task_id = await approved_task(session, clock)
-    committed = await DrawService(session, clock).commit_subjects(
+    committed = await draw_service(session, clock).commit_subjects(
         task_id, secret_source("s"), "organiser")
-    manifest = await DrawService(session, clock).manifest(committed.id)
+    manifest = await draw_service(session, clock).manifest(committed.id)
     reasons = {e["id"]: e["reason"] for e in manifest["exclusions"]}
     assert [reasons.get(sid) for sid in b[:3]] == ["revoked", "inactive", "moved_out"]
     assert manifest["pool"]["B"] == sorted(b[3:])
@@ -148,7 +148,7 @@ async def test_subjects_draw_commits_before_entropy_and_writes_rows(
     session: AsyncSession, clock
 ) -> None:
     directory, task_id = await _setup(session, clock)
-    draws = DrawService(session, clock)
+    draws = draw_service(session, clock)
     committed = await draws.commit_subjects(task_id, secret_source("open sesame"), "organiser")
     assert committed.status == "committed"
     manifest = await draws.manifest(committed.id)
@@ -190,7 +190,7 @@ async def test_subjects_draw_commits_before_entropy_and_writes_rows(
     assert {k: sorted(v) for k, v in by_stratum.items()} == done.result["selected"]
     assert {k: len(v) for k, v in by_stratum.items()} == manifest["allocation"]
     assert not {a[0], a[1], a[2]} & set(by_stratum["A"])
-    assert (await TaskService(session, clock).get(task_id)).state == "subjects_drawn"
+    assert (await task_service(session, clock).get(task_id)).state == "subjects_drawn"
     actions = (await session.scalars(select(AuditEvent.action).where(
         AuditEvent.action.in_(["draw.commit", "draw.complete", "task.draw-subjects"]))
         .order_by(AuditEvent.id))).all()
@@ -199,7 +199,7 @@ async def test_subjects_draw_commits_before_entropy_and_writes_rows(
 
 async def test_bundle_reproduces_and_tampering_is_named(session: AsyncSession, clock) -> None:
     _directory, task_id = await _setup(session, clock)
-    draws = DrawService(session, clock)
+    draws = draw_service(session, clock)
     done = await _draw(draws, draws.commit_subjects(task_id, secret_source("x"), "o"), "x")
     raw = await draws.bundle_bytes(done.id)
     # the spliced bytes are exactly the engine's canonical bundle
@@ -219,7 +219,7 @@ async def test_bundle_reproduces_and_tampering_is_named(session: AsyncSession, c
 
 async def test_wrong_secret_changes_nothing(session: AsyncSession, clock) -> None:
     _directory, task_id = await _setup(session, clock)
-    draws = DrawService(session, clock)
+    draws = draw_service(session, clock)
     committed = await draws.commit_subjects(task_id, secret_source("right"), "o")
     with pytest.raises(DrawRefused) as err:
         await draws.complete(committed.id, {"type": "operator-secret", "secret": "wrong"}, "o")
@@ -234,7 +234,7 @@ async def test_wrong_secret_changes_nothing(session: AsyncSession, clock) -> Non
 
 async def test_witnessed_entropy(session: AsyncSession, clock) -> None:
     _directory, task_id = await _setup(session, clock)
-    draws = DrawService(session, clock)
+    draws = draw_service(session, clock)
     committed = await draws.commit_subjects(
         task_id, witnessed_source("福彩3D 2026-03-05 第2026058期", 3), "o")
     done = await draws.complete(committed.id, {"type": "witnessed", "values": ["3", "7", "1"],
@@ -244,7 +244,7 @@ async def test_witnessed_entropy(session: AsyncSession, clock) -> None:
 
 async def test_drand_round_declared_in_advance(session: AsyncSession, clock) -> None:
     _directory, task_id = await _setup(session, clock)
-    draws = DrawService(session, clock)
+    draws = draw_service(session, clock)
     published = DRAND["chain"]["genesis_time"] + (DRAND["rounds"][0]["round"] - 1) * 3
     with pytest.raises(DrawRefused) as late:
         await draws.commit_subjects(
@@ -266,7 +266,7 @@ async def test_inspectors_teams_leaders_matching_and_conflicts(
     session: AsyncSession, clock
 ) -> None:
     directory, task_id = await _setup(session, clock)
-    draws = DrawService(session, clock)
+    draws = draw_service(session, clock)
     # an SCJG inspector who declared a conflict with every B subject
     conflicted = directory.inspectors["SCJG"][0]
     for sid in directory.subjects["B"]:
@@ -278,7 +278,7 @@ async def test_inspectors_teams_leaders_matching_and_conflicts(
     with pytest.raises(IllegalTransition):
         await draws.commit_inspectors(task_id, "SCJG", secret_source("early"), "o")
     await _draw(draws, draws.commit_subjects(task_id, secret_source("s1"), "o"), "s1")
-    tasks = TaskService(session, clock)
+    tasks = task_service(session, clock)
     # every inspector of every department joins the pool until all three have drawn
     await _draw(draws, draws.commit_inspectors(task_id, "SThJ", secret_source("a"), "o"), "a")
     assert (await tasks.get(task_id)).state == "subjects_drawn"
@@ -316,7 +316,7 @@ async def test_inspectors_teams_leaders_matching_and_conflicts(
 
 async def test_recent_pairings_are_never_matched_again(session: AsyncSession, clock) -> None:
     directory, task_id = await _setup(session, clock)
-    draws = DrawService(session, clock)
+    draws = draw_service(session, clock)
     await _draw(draws, draws.commit_subjects(task_id, secret_source("s1"), "o"), "s1")
     drawn = (await session.scalars(select(TaskSubject.subject_id).where(
         TaskSubject.task_id == task_id))).all()
@@ -362,7 +362,7 @@ async def test_directory_cannot_supply_enough_certified_inspectors(
     session: AsyncSession, clock
 ) -> None:
     directory, task_id = await _setup(session, clock)
-    draws = DrawService(session, clock)
+    draws = draw_service(session, clock)
     yj = directory.inspectors["YJGL"]
     await session.execute(update(Inspector).where(Inspector.id == yj[0]).values(active=False))
     await session.execute(update(Inspector).where(Inspector.id == yj[1]).values(
@@ -394,7 +394,7 @@ async def test_directory_cannot_supply_enough_certified_inspectors(
 
 async def test_withdrawal_replaces_only_that_person(session: AsyncSession, clock) -> None:
     directory, task_id = await _setup(session, clock)
-    draws = DrawService(session, clock)
+    draws = draw_service(session, clock)
     await _all_draws(session, clock, draws, task_id)
     before = await draws.teams(task_id)
     team1 = before[0]
@@ -433,7 +433,7 @@ async def test_withdrawal_replaces_only_that_person(session: AsyncSession, clock
 
 async def test_leader_withdrawal_redraws_the_leader(session: AsyncSession, clock) -> None:
     _directory, task_id = await _setup(session, clock)
-    draws = DrawService(session, clock)
+    draws = draw_service(session, clock)
     await _all_draws(session, clock, draws, task_id)
     team = (await draws.teams(task_id))[1]
     leader = team.leader_inspector_id
@@ -455,8 +455,8 @@ async def test_leader_withdrawal_redraws_the_leader(session: AsyncSession, clock
 async def test_experts_are_drawn_when_the_task_asks(session: AsyncSession, clock) -> None:
     directory = await build_directory(session, experts=4)
     task_id = await approved_task(session, clock, needs_experts=True, experts_per_team=1)
-    draws = DrawService(session, clock)
-    tasks = TaskService(session, clock)
+    draws = draw_service(session, clock)
+    tasks = task_service(session, clock)
     await _draw(draws, draws.commit_subjects(task_id, secret_source("s"), "o"), "s")
     for n, dept in enumerate(("SCJG", "SThJ", "YJGL")):
         await _draw(draws, draws.commit_inspectors(task_id, dept, secret_source(f"i{n}"), "o"),

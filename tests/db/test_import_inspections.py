@@ -21,11 +21,10 @@ from cli.main import app
 from demo.data import load_demo_data
 from services.directories.exporter import export_directory
 from services.directories.importer import DirectoryImporter, ImportRequest
-from services.draws import DrawService
 from services.errors import ValidationFailed
 from storage.models import AuditEvent, Subject, SubjectInspection
 from tests.conftest import FixedClock
-from tests.unit.directories_support import (
+from tests.db.directories_support import (
     SUBJECT_HEADER,
     add_departments,
     code,
@@ -34,7 +33,8 @@ from tests.unit.directories_support import (
     write_csv,
     write_xlsx,
 )
-from tests.unit.workflow_data import approved_task, build_directory, secret_source
+from tests.db.workflow_data import approved_task, build_directory, secret_source
+from tests.services import draw_service
 
 Sessions = async_sessionmaker[AsyncSession]
 HEADER = ["统一社会信用代码", "企业名称", "检查事项编码", "检查日期"]
@@ -329,7 +329,7 @@ async def test_an_imported_recent_inspection_excludes_the_subject_from_the_draw(
         ImportRequest("inspections", path, department="SCJG", actor="tester"))
     assert report.ok, report.errors
     task_id = await approved_task(session, clock)
-    draws = DrawService(session, clock)
+    draws = draw_service(session, clock)
     committed = await draws.commit_subjects(task_id, secret_source("s"), "organiser")
     manifest = await draws.manifest(committed.id)
     assert manifest["exclusions"] == [{"id": a[0], "reason": "inspected-within-12-months:SC-01"}]

@@ -12,8 +12,8 @@ import pytest
 from bot.config import get_settings
 from services.schedule import ScheduleService
 from storage.db import create_engine, session_factory
+from tests.db.test_cli_planning import jc
 from tests.e2e.seed import World, seed_world
-from tests.unit.test_cli_planning import jc
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from storage.models import (
     Subject,
     SubjectInspection,
 )
+from tests.services import task_service
 
 DEPARTMENTS = {
     "SCJG": "市场监督管理局",
@@ -151,10 +152,9 @@ def task_spec(entry_id: int, **changes: object) -> object:
 
 async def approved_task(session: AsyncSession, clock: object, **changes: object) -> int:
     """A task created from the plan and approved by all three departments; returns its id."""
-    from services.tasks import TaskService
 
     entry_id = await approved_entry(session, clock)
-    tasks = TaskService(session, clock)  # type: ignore[arg-type]
+    tasks = task_service(session, clock)  # type: ignore[arg-type]
     view = await tasks.create(task_spec(entry_id, **changes), actor="organiser")  # type: ignore[arg-type]
     await tasks.submit(view.id, actor="organiser")
     for dept in view.departments:

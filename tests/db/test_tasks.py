@@ -12,13 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.errors import IllegalTransition, NotFound, ValidationFailed
 from services.tasks import MANUAL_ACTIONS, STEPS, TaskService, TaskState, allowed_actions
 from storage.models import AuditEvent, Task, TaskReview
-from tests.unit.workflow_data import approved_entry, build_directory, task_spec
+from tests.db.workflow_data import approved_entry, build_directory, task_spec
+from tests.services import task_service
 
 
 async def _task(session: AsyncSession, clock: Any, **changes: Any) -> tuple[TaskService, int]:
     await build_directory(session)
     entry_id = await approved_entry(session, clock)
-    service = TaskService(session, clock)
+    service = task_service(session, clock)
     view = await service.create(task_spec(entry_id, **changes), actor="organiser")  # type: ignore[arg-type]
     return service, view.id
 
@@ -39,7 +40,7 @@ async def test_create_from_approved_entry(session: AsyncSession, clock) -> None:
 async def test_create_refuses_what_the_plan_does_not_allow(session: AsyncSession, clock) -> None:
     await build_directory(session)
     entry_id = await approved_entry(session, clock)
-    service = TaskService(session, clock)
+    service = task_service(session, clock)
     cases: list[tuple[dict[str, Any], str]] = [
         ({"window_end": dt.date(2027, 11, 30)}, "task-window-outside-entry"),
         ({"members_per_team": {"SCJG": 1, "SThJ": 0, "YJGL": 0}},
@@ -68,10 +69,10 @@ async def test_create_needs_an_approved_plan(session: AsyncSession, clock) -> No
         year=2027, department="SCJG", title="t", items=("SC-01",), departments=("SCJG",),
         period_start=dt.date(2027, 3, 1), period_end=dt.date(2027, 3, 31)), actor="a")
     with pytest.raises(IllegalTransition) as err:
-        await TaskService(session, clock).create(task_spec(entry.id), actor="o")  # type: ignore[arg-type]
+        await task_service(session, clock).create(task_spec(entry.id), actor="o")  # type: ignore[arg-type]
     assert err.value.key == "task-entry-not-approved"
     with pytest.raises(NotFound):
-        await TaskService(session, clock).create(task_spec(999), actor="o")  # type: ignore[arg-type]
+        await task_service(session, clock).create(task_spec(999), actor="o")  # type: ignore[arg-type]
 
 
 async def test_review_all_approve(session: AsyncSession, clock) -> None:

@@ -16,7 +16,7 @@ from bot.config import get_settings
 from bot.i18n import has
 from cli.main import app as cli
 from storage.db import create_engine, session_factory
-from tests.unit.workflow_data import build_directory
+from tests.db.workflow_data import build_directory
 
 ROOT = Path(__file__).resolve().parents[2]
 YEAR = dt.date.today().year + 2  # submissions for it are open whatever today is  # noqa: DTZ011

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from bot.config import get_settings
 from cli.main import app
-from tests.unit.directories_support import SUBJECT_HEADER, code, subject_row, write_csv
+from tests.db.directories_support import SUBJECT_HEADER, code, subject_row, write_csv
 
 runner = CliRunner()
 

@@ -10,6 +10,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.models import Base
+from tests.services import draw_service
 
 
 async def test_migrations_create_every_model_table(engine: AsyncEngine) -> None:
@@ -37,15 +38,14 @@ async def test_migration_0005_moves_manifests_out_and_back(
     db_url: str, engine: AsyncEngine, clock: Any
 ) -> None:
     """0005 carries every committed manifest to draw_manifest byte for byte, and back down."""
-    from services.draws import DrawService
     from storage.db import session_factory
     from storage.migrate import alembic_config
-    from tests.unit.workflow_data import approved_task, build_directory, secret_source
+    from tests.db.workflow_data import approved_task, build_directory, secret_source
 
     async with session_factory(engine)() as session:
         await build_directory(session)
         task_id = await approved_task(session, clock)
-        draws = DrawService(session, clock)
+        draws = draw_service(session, clock)
         committed = await draws.commit_subjects(task_id, secret_source("s"), "organiser")
         draw_id = committed.id
     async with engine.connect() as conn:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.errors import IllegalTransition, NotFound, ValidationFailed
 from services.plans import DeadlinePassed, PlanEntryInput, PlanService
 from storage.models import AuditEvent, PlanEntry
-from tests.unit.workflow_data import build_directory
+from tests.db.workflow_data import build_directory
 
 D = dt.date
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.unit.test_cli_planning import ROOT, cli_db, jc, plan_and_task
+from tests.db.test_cli_planning import ROOT, cli_db, jc, plan_and_task
 
 __all__ = ["cli_db"]  # the fixture, re-used
 

@@ -1,0 +1,200 @@
+"""The composition root (dishka): the one place where settings, the engine and its session
+factory, the clock, the drand relays (the public entropy source, behind a port), the outbox
+sender and every service are built.
+
+Scopes: ``APP`` lives as long as the process (settings, engine, clock, relays); ``REQUEST`` is
+one update in the bot (``bot.middlewares.ContainerMiddleware``), one command in the CLI
+(``cli.common.Command``) and one HTTP request in web (dishka's FastAPI integration). Each
+request scope has one ``AsyncSession``; every service of that scope shares it.
+
+Nothing else constructs a service: handlers, CLI commands and routes ask the scope for one.
+Tests build the same container around their own session factory and pinned clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from dishka import AsyncContainer, Provider, Scope, from_context, make_async_container, provide
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.drand_http import HttpxRelayTransport
+from bot.telegram import build_bot
+from bot.worker import OutboxBot, telegram_deliver
+from services.accounts import AccountService
+from services.assignments import AssignmentService
+from services.audit import AuditTrail
+from services.calendar import CalendarService
+from services.clock import Clock, utc_now
+from services.directories.importer import DirectoryImporter
+from services.drand_relay import DrandRelays, RelayTransport
+from services.draws import DrawService
+from services.notifications import Deliver, NotificationScanner, OutboxSender, RateLimiter
+from services.plans import PlanService
+from services.schedule import ScheduleService
+from services.tasks import TaskService
+from storage.db import create_engine, session_factory
+
+
+class Infrastructure(Provider):
+    """Process-wide parts (settings, clock, drand relays) and one session per request scope."""
+
+    settings = from_context(Settings, scope=Scope.APP)
+    clock = from_context(Clock, scope=Scope.APP)
+
+    @provide(scope=Scope.REQUEST)
+    async def session(
+        self, sessions: async_sessionmaker[AsyncSession]
+    ) -> AsyncIterator[AsyncSession]:
+        """One session per update, command or HTTP request; the services commit."""
+        async with sessions() as session:
+            yield session
+
+    @provide(scope=Scope.APP)
+    def relay_transport(self) -> RelayTransport:
+        """drand relays over HTTP (httpx stays out of ``services/``)."""
+        return HttpxRelayTransport()
+
+    @provide(scope=Scope.APP)
+    def drand_relays(self, settings: Settings, transport: RelayTransport) -> DrandRelays:
+        """The configured relays (``JOINTCHECK_DRAND_RELAYS``), tried in order."""
+        return DrandRelays(transport, tuple(settings.drand_relays),
+                           settings.drand_relay_timeout_seconds)
+
+
+class Sending(Provider):
+    """The one outbox sender (the worker's): its Bot, Telegram's limits, the delivery."""
+
+    scope = Scope.APP
+
+    @provide
+    async def outbox_bot(self, settings: Settings) -> AsyncIterator[OutboxBot]:
+        """A Bot for ``JOINTCHECK_BOT_TOKEN`` without the retry middleware; closed with the
+        container. Asked for only by the worker, so the CLI and web need no token."""
+        bot = build_bot(settings, retry_on_flood=False)
+        try:
+            yield OutboxBot(bot)
+        finally:
+            await bot.session.close()
+
+    @provide
+    def deliver(self, bot: OutboxBot) -> Deliver:
+        """Render a row in its recipient's language and send it through the Bot API."""
+        return telegram_deliver(bot)
+
+    @provide
+    def limiter(self) -> RateLimiter:
+        """About 30 messages a second per bot and 1 a second per chat (DESIGN.md §7)."""
+        return RateLimiter()
+
+    @provide
+    def sender(self, sessions: async_sessionmaker[AsyncSession], clock: Clock,
+               deliver: Deliver, limiter: RateLimiter) -> OutboxSender:
+        """The outbox sender, within Telegram's limits and honouring ``retry_after``."""
+        return OutboxSender(sessions, clock, deliver, limiter)
+
+
+class ConfiguredDatabase(Provider):
+    """The engine of ``JOINTCHECK_DATABASE_URL`` and its session factory."""
+
+    @provide(scope=Scope.APP)
+    async def engine(self, settings: Settings) -> AsyncIterator[AsyncEngine]:
+        """The configured database; disposed of when the container closes."""
+        engine = create_engine(settings.database_url)
+        try:
+            yield engine
+        finally:
+            await engine.dispose()
+
+    @provide(scope=Scope.APP)
+    def sessions(self, engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+        """``expire_on_commit=False`` sessions on the engine (storage.db)."""
+        return session_factory(engine)
+
+
+class GivenDatabase(Provider):
+    """A session factory someone else owns (tests, a process that already opened one)."""
+
+    sessions = from_context(async_sessionmaker[AsyncSession], scope=Scope.APP)
+
+
+class Services(Provider):
+    """Every domain service, built per request scope with the settings' figures."""
+
+    scope = Scope.REQUEST
+
+    @provide
+    def audit(self, session: AsyncSession, clock: Clock) -> AuditTrail:
+        """The hash-chained audit trail."""
+        return AuditTrail(session, clock)
+
+    @provide
+    def accounts(self, session: AsyncSession, clock: Clock) -> AccountService:
+        """Accounts, invitations and roles."""
+        return AccountService(session, clock)
+
+    @provide
+    def assignments(self, session: AsyncSession) -> AssignmentService:
+        """What an inspector was drawn for."""
+        return AssignmentService(session)
+
+    @provide
+    def calendar(self, session: AsyncSession, clock: Clock, settings: Settings) -> CalendarService:
+        """Working days; results due ``result_due_working_days`` after the check (Art. 16)."""
+        return CalendarService(session, clock, settings.result_due_working_days)
+
+    @provide
+    def plans(self, session: AsyncSession, clock: Clock, settings: Settings) -> PlanService:
+        """The annual plan with the configured deadlines (Art. 11)."""
+        return PlanService(session, clock, submission_deadline=settings.plan_submission_deadline,
+                           approval_deadline=settings.plan_approval_deadline)
+
+    @provide
+    def tasks(self, session: AsyncSession, clock: Clock, calendar: CalendarService) -> TaskService:
+        """Joint tasks and their review (Art. 12)."""
+        return TaskService(session, clock, calendar)
+
+    @provide
+    def draws(self, session: AsyncSession, clock: Clock, settings: Settings,
+              tasks: TaskService) -> DrawService:
+        """Verifiable draws with the configured repeat and pairing windows (Art. 13, 14)."""
+        return DrawService(session, clock, tasks=tasks,
+                           repeat_window_months=settings.repeat_inspection_window_months,
+                           pairing_window_months=settings.recent_pairing_window_months)
+
+    @provide
+    def schedules(self, session: AsyncSession, clock: Clock, settings: Settings,
+                  calendar: CalendarService) -> ScheduleService:
+        """The teams' schedules and routes (Art. 13), visits a day capped by the settings."""
+        return ScheduleService(session, clock, settings.schedule_max_visits_per_day,
+                               calendar=calendar)
+
+    @provide
+    def directory_importer(self, session: AsyncSession, clock: Clock,
+                           audit: AuditTrail) -> DirectoryImporter:
+        """Directory imports (Art. 8, 9), all-or-nothing."""
+        return DirectoryImporter(session, clock, audit)
+
+    @provide
+    def notification_scanner(self, session: AsyncSession, clock: Clock) -> NotificationScanner:
+        """The scans that queue reminders in the outbox."""
+        return NotificationScanner(session, clock)
+
+
+def make_container(
+    settings: Settings,
+    *,
+    sessions: async_sessionmaker[AsyncSession] | None = None,
+    clock: Clock = utc_now,
+    extra: tuple[Provider, ...] = (),
+) -> AsyncContainer:
+    """The application container. With ``sessions`` it uses that factory (and leaves its
+    engine alone); otherwise it opens the configured database and disposes of it on close."""
+    context: dict[object, object] = {Settings: settings, Clock: clock}
+    database: Provider = ConfiguredDatabase()
+    if sessions is not None:
+        context[async_sessionmaker[AsyncSession]] = sessions
+        database = GivenDatabase()
+    return make_async_container(Infrastructure(), database, Sending(), Services(), *extra,
+                                context=context)

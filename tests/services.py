@@ -1,0 +1,39 @@
+"""Services for tests that hold one session: wired as the composition root wires them
+(``bot.container``), with the default figures unless a test passes others."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.accounts import AccountService
+from services.calendar import RESULT_DUE_WORKING_DAYS, CalendarService
+from services.clock import Clock
+from services.draws import DrawService
+from services.plans import PlanService
+from services.tasks import TaskService
+
+
+def task_service(session: AsyncSession, clock: Clock,
+                 result_due_working_days: int = RESULT_DUE_WORKING_DAYS) -> TaskService:
+    """A ``TaskService`` with its calendar."""
+    return TaskService(session, clock, CalendarService(session, clock, result_due_working_days))
+
+
+def draw_service(session: AsyncSession, clock: Clock,
+                 tasks: TaskService | None = None) -> DrawService:
+    """A ``DrawService`` with its task service."""
+    return DrawService(session, clock, tasks=tasks or task_service(session, clock))
+
+
+def account_service(session: AsyncSession, clock: Clock) -> AccountService:
+    """An ``AccountService``."""
+    return AccountService(session, clock)
+
+
+def demo_task_services(session: AsyncSession, clock: Clock) -> dict[str, Any]:
+    """The services ``demo.workflow.create_demo_task`` takes, on one session."""
+    tasks = task_service(session, clock)
+    return {"plans": PlanService(session, clock), "tasks": tasks,
+            "draws": draw_service(session, clock, tasks)}
