@@ -4,7 +4,7 @@ sender and every service are built.
 
 Scopes: ``APP`` lives as long as the process (settings, engine, clock, relays); ``REQUEST`` is
 one update in the bot (``bot.middlewares.ContainerMiddleware``), one command in the CLI
-(``cli.common.Command``) and one HTTP request in web (dishka's FastAPI integration). Each
+(``cli.common.scope``) and one HTTP request in web (dishka's FastAPI integration). Each
 request scope has one ``AsyncSession``; every service of that scope shares it.
 
 Nothing else constructs a service: handlers, CLI commands and routes ask the scope for one.

@@ -122,6 +122,17 @@ def in_scope(tr: Translator, settings: Settings,
     return execute(tr, body)
 
 
+def in_session(tr: Translator, settings: Settings,
+               call: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """``in_scope`` for a call that takes the scope's session itself (functions of the
+    directories, the demo). A service is asked of the scope instead (``with_service``)."""
+
+    async def on(request: AsyncContainer) -> T:
+        return await call(await request.get(AsyncSession))
+
+    return in_scope(tr, settings, on)
+
+
 def with_service(tr: Translator, settings: Settings, kind: type[S],
                  call: Callable[[S], Awaitable[T]]) -> T:
     """``call`` on the service ``kind`` from one request scope (``in_scope``)."""

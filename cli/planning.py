@@ -23,6 +23,7 @@ from cli.common import (
     codes,
     command,
     execute,
+    in_session,
     print_teams,
     refuse,
     scope,
@@ -39,7 +40,8 @@ from services.plans import PlanEntryInput, PlanEntryView, PlanService
 from services.tasks import MANUAL_ACTIONS, TaskService, TaskSpec, TaskView
 
 T = TypeVar("T")
-__all__ = ["CliTranslator", "codes", "console", "err_console", "shanghai", "translator"]
+__all__ = ["CliTranslator", "codes", "console", "err_console", "in_session", "shanghai",
+           "translator"]
 
 plan_app = typer.Typer(help="年度联合抽查计划 / annual joint plan (Art. 11)", no_args_is_help=True)
 task_app = typer.Typer(help="联合抽查任务与会审 / joint tasks and review (Art. 12)",
