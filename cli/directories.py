@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -110,8 +111,9 @@ def _report(report: Any, tr: Translator, errors_out: Path | None) -> int:
         say(tr("dir-import-ignored", columns="、".join(report.ignored_columns)))
     if not report.ok:
         for error in report.errors[:MAX_SHOWN_ERRORS]:
-            say(tr("dir-error-line", row=str(error.row), column=error.column,
-                   value=error.value, reason=render_error(tr, error)))
+            # values come from the file: shown escaped (cells.shown), never as rich markup
+            say(escape(tr("dir-error-line", row=str(error.row), column=error.column,
+                          value=error.value, reason=render_error(tr, error))))
         if report.error_count > MAX_SHOWN_ERRORS:
             say(tr("dir-import-more-errors", count=report.error_count - MAX_SHOWN_ERRORS))
         if errors_out is not None:
@@ -153,16 +155,30 @@ def import_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只校验并报告变更，不写入")] = False,
     sync: Annotated[bool, typer.Option("--sync", help="停用文件中没有的记录（从不删除）")] = False,
     errors: Annotated[Path | None, typer.Option("--errors", help="写出带“错误”列的文件")] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="确认 --sync 停用大量记录 / confirm a large --sync")
+    ] = False,
     lang: Lang = "zh_CN",
     actor: Actor = None,
 ) -> None:
     """导入名录 / import a directory file, all or nothing (exit 1 on any bad row)."""
+    from bot.config import get_settings
+    from services.directories.errors import check_year
+    from services.directories.files import refuse_overwriting_input
     from services.directories.importer import ImportRequest
 
     tr = Translator(lang)
+    settings = get_settings()
     request = ImportRequest(kind=kind.value, path=file, department=department, year=year,
-                            dry_run=dry_run, sync=sync, actor=_actor(actor))
+                            dry_run=dry_run, sync=sync, actor=_actor(actor),
+                            region=settings.coordinate_region,
+                            sync_confirm_above=settings.sync_confirm_threshold, confirmed=yes)
     try:
+        if year is not None:
+            check_year(year)
+        if errors is not None:
+            # checked before anything runs: writing the error file would empty the input
+            refuse_overwriting_input(file, errors)
         report = run(_run_import(request, tr))
     except DomainError as exc:
         raise _fail(tr, exc) from None
