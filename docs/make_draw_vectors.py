@@ -374,6 +374,43 @@ def build() -> dict[str, Any]:
         },
         "draws": draws,
         "refusals": refused,
+        "bundle_parsing": bundle_parsing(draws[0]),
+    }
+
+
+def bundle_parsing(draw: dict[str, Any]) -> dict[str, Any]:
+    """§11: texts with a key twice at some depth, each refused; the clean text verifies."""
+
+    def canon(value: Any) -> str:
+        return vd.canonical_json(value).decode("utf-8")
+
+    manifest = draw["manifest"]
+    good = canon({"spec": vd.SPEC, "manifest": manifest, "commitment": draw["commitment"],
+                  "entropy": draw["evidence"], "result": draw["result"]})
+    manifest_text = canon(manifest)
+    source_text = canon(manifest["entropy_source"])
+    refused = [
+        ("spec twice at the top level", good[:-1] + ',"spec":"jointcheck-draw/2"}', "spec"),
+        ("pool twice in the manifest",
+         good.replace(manifest_text, manifest_text[:-1] + ',"pool":[]}', 1), "pool"),
+        ("label twice in manifest.entropy_source",
+         good.replace(source_text, source_text[:-1] + ',"label":"strong"}', 1), "label"),
+    ]
+    for name, text, _key in refused:
+        try:
+            vd.parse_json(text)
+        except vd.DuplicateKeyError:
+            continue
+        raise SystemExit(f"bundle_parsing vector {name!r} was not refused")
+    return {
+        "about": (
+            "Bundle texts as a verifier receives them (§11): a key twice in any object, at "
+            "any depth, is refused before anything is computed; the same bundle without the "
+            "duplicate verifies."
+        ),
+        "accepted": [{"name": "the 'subjects, operator secret' vector as a bundle",
+                      "text": good}],
+        "refused": [{"name": n, "text": t, "duplicate": k} for n, t, k in refused],
     }
 
 

@@ -573,7 +573,7 @@ def verify_drand(chain: dict[str, Any], round: int, signature_hex: str) -> bool:
 
 def drand_evidence(relay_round: dict[str, Any] | str) -> dict[str, Any]:
     """Entropy evidence from a round as a drand relay returns it ({"round","randomness",...})."""
-    data = json.loads(relay_round) if isinstance(relay_round, str) else relay_round
+    data = parse_json(relay_round) if isinstance(relay_round, str) else relay_round
     if not isinstance(data, dict):
         raise EntropyError("evidence-invalid", {"field": "round", "reason": "not an object"})
     evidence: dict[str, Any] = {
@@ -1274,6 +1274,31 @@ def salted_pair_hash(salt: str, inspector_id: int, subject_id: int) -> str:
 # Command line
 
 
+class DuplicateKeyError(ValueError):
+    """A JSON object with a key twice: parsers disagree on which one counts (§2, §11)."""
+
+
+def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: set[str] = set()
+    for key, _value in pairs:
+        if key in seen:
+            raise DuplicateKeyError(f"duplicate key {json.dumps(key, ensure_ascii=False)} "
+                                    "(a JSON object may name each key once)")
+        seen.add(key)
+    return dict(pairs)
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_json(text: str | bytes) -> Any:
+    """Parse a bundle (or drand round) as §11 requires: a key twice in any object, at any
+    depth, is refused (Python's ``json`` would keep the last, other parsers the first, so two
+    verifiers would see different pools), as are NaN and Infinity."""
+    return json.loads(text, object_pairs_hook=_unique_members, parse_constant=_not_json)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """``python verify_draw.py BUNDLE.json``: 0 when the bundle re-computes, 1 otherwise."""
     parser = argparse.ArgumentParser(
@@ -1288,10 +1313,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         out.reconfigure(errors="backslashreplace")
     try:
         if args.bundle == "-":
-            bundle = json.load(sys.stdin)
+            bundle = parse_json(sys.stdin.read())
         else:
             with open(args.bundle, encoding="utf-8") as handle:
-                bundle = json.load(handle)
+                bundle = parse_json(handle.read())
     except (OSError, ValueError) as exc:
         out.write(f"FAIL: cannot read the bundle: {exc}\n")
         return 1
