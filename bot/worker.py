@@ -73,6 +73,7 @@ class Worker:
 
         self._sessions = sessions
         self._clock = clock
+        self._settings = settings
         self.scan_seconds = scan_seconds
         # its own Bot without the retry middleware: the sender pauses and reschedules itself
         self.bot = bot or build_bot(settings, retry_on_flood=False)
@@ -106,6 +107,21 @@ class Worker:
             self.notifier.wake()
         return queued
 
+    async def checkpoint_once(self) -> None:
+        """Sign a checkpoint of the audit chain when it grew (``services.audit_checkpoint``)."""
+        from services.audit_checkpoint import scheduled_checkpoint
+
+        try:
+            done = await scheduled_checkpoint(
+                self._sessions, self._clock, self._settings.audit_key_path,
+                self._settings.audit_checkpoint_path,
+            )
+        except Exception:
+            log.exception("audit checkpoint failed; the next run tries again")
+            return
+        if done is not None:
+            log.info("audit checkpoint: %d events, head %s", done.length, done.head)
+
     async def run(self, stop: asyncio.Event) -> None:
         """Until ``stop``: the scheduler scans, the sender sends."""
         scheduler = AsyncIOScheduler(timezone=dt.UTC)
@@ -113,6 +129,12 @@ class Worker:
             self.scan_once, "interval", seconds=self.scan_seconds,
             next_run_time=dt.datetime.now(dt.UTC), max_instances=1, coalesce=True,
             id="notification-scan",
+        )
+        scheduler.add_job(
+            self.checkpoint_once, "interval",
+            minutes=self._settings.audit_checkpoint_interval_minutes,
+            next_run_time=dt.datetime.now(dt.UTC), max_instances=1, coalesce=True,
+            id="audit-checkpoint",
         )
         scheduler.start()
         try:
