@@ -97,6 +97,7 @@ _DIGITS = re.compile(r"[0-9]{1,64}\Z")
 # Codes (strata, departments) appear inside ticket labels between colons.
 _CODE = re.compile(r"[^:\s]{1,64}\Z")
 _MAX_ID = 2**63 - 1
+_TEAM = re.compile(r"[1-9][0-9]{0,5}\Z")
 
 
 class DrawError(Exception):
@@ -447,7 +448,12 @@ def _secret_entropy(source: dict[str, Any], evidence: dict[str, Any]) -> bytes:
     secret = evidence.get("secret")
     if not isinstance(secret, str) or not secret:
         raise EntropyError("evidence-invalid", {"field": "secret", "reason": "missing"})
-    data = secret.encode("utf-8")
+    try:
+        data = secret.encode("utf-8")
+    except UnicodeEncodeError:
+        # a lone surrogate ("\ud800" in the JSON) has no UTF-8 form: no bytes to hash
+        raise EntropyError("evidence-invalid",
+                           {"field": "secret", "reason": "lone surrogate"}) from None
     computed = hashlib.sha256(data).hexdigest()
     if computed != declared:
         raise EntropyError("secret-mismatch", {"declared": declared, "computed": computed})
@@ -1014,6 +1020,14 @@ def _teams_members(manifest: dict[str, Any], team_count: int) -> dict[str, list[
         if type(entry) is not dict or "members" not in entry:
             raise DrawError("manifest-invalid", {"field": f"teams.{team}", "reason": "members"})
         members[team] = _ids(entry["members"], f"teams.{team}.members")
+    seen: set[int] = set()
+    for team in sorted(members, key=int):
+        twice = seen.intersection(members[team])
+        if twice:
+            # one inspector in two teams would make the pair checks of one team miss the other
+            raise DrawError("manifest-invalid", {"field": f"teams.{team}.members",
+                                                 "reason": f"inspector {min(twice)} in two teams"})
+        seen.update(members[team])
     return members
 
 
@@ -1041,7 +1055,8 @@ def _draw_replacement(manifest: dict[str, Any], ranker: _Ranker) -> dict[str, An
     """A withdrawn person replaced by a recorded re-draw; nothing else changes."""
     department = _code(_require(manifest, "department"), "department")
     team = _require(manifest, "team")
-    if not isinstance(team, str) or not team.isdigit():
+    if not isinstance(team, str) or not _TEAM.match(team):
+        # ASCII decimal without leading zeros ("2", never "02" or "٢"): the label must be one
         raise DrawError("manifest-invalid", {"field": "team", "reason": "not a team number"})
     withdrawn = _count(_require(manifest, "withdrawn"), "withdrawn")
     reason = _require(manifest, "reason")
@@ -1058,6 +1073,10 @@ def _draw_replacement(manifest: dict[str, Any], ranker: _Ranker) -> dict[str, An
     if type(redraw_leader) is not bool or type(is_lead) is not bool:
         raise DrawError("manifest-invalid", {"field": "redraw_leader", "reason": "not bool"})
     lead_members = _ids(manifest.get("lead_members", []), "lead_members")
+    if withdrawn in set(lead_members):
+        # the withdrawn person must never become the leader again
+        raise DrawError("manifest-invalid",
+                        {"field": "lead_members", "reason": "contains the withdrawn person"})
     if forbidden:
         eligible = [
             person
