@@ -77,8 +77,40 @@ class Settings(BaseSettings):
     )
     drand_relay_timeout_seconds: float = 10.0
 
+    # directories (issue 9)
+    coordinate_region: Annotated[tuple[float, float, float, float], NoDecode] = Field(
+        default=(108.3, 29.0, 116.2, 33.3),
+        description="subjects' coordinates must lie in this box: west,south,east,north "
+        "(WGS-84 degrees; the default is Hubei province around Ezhou)",
+    )
+    sync_confirm_threshold: int = Field(
+        default=20, description="import --sync deactivating more records than this needs --yes"
+    )
+    audit_key_path: Path = Field(
+        default=VAR_DIR / "keys" / "audit-ed25519.pem",
+        description="Ed25519 private key signing audit checkpoints (never in the database)",
+    )
+    audit_checkpoint_path: Path = Field(
+        default=VAR_DIR / "audit" / "checkpoints.jsonl",
+        description="where signed audit checkpoints are appended, outside the database",
+    )
+    audit_checkpoint_interval_minutes: int = 60
+
     timezone: str = "Asia/Shanghai"
     default_language: str = "zh_CN"
+
+    @field_validator("coordinate_region", mode="before")
+    @classmethod
+    def _region(cls, value: Any) -> Any:
+        """``108.3,29.0,116.2,33.3`` (west, south, east, north), or a JSON list."""
+        if isinstance(value, str):
+            text = value.strip()
+            parts = json.loads(text) if text.startswith("[") else re.split(r"[,\s]+", text)
+            value = tuple(float(p) for p in parts if p != "")
+        west, south, east, north = value
+        if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+            raise ValueError("coordinate_region: west,south,east,north; west<east, south<north")
+        return value
 
     @field_validator("drand_relays", mode="before")
     @classmethod

@@ -17,7 +17,7 @@ from aiogram.exceptions import (
 )
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from dishka import AsyncContainer
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from handlers import render
@@ -68,6 +68,7 @@ class Worker:
     ) -> None:
         # the sender (with its own Bot, see bot.container) comes from the container
         self._container = container
+        self._settings = settings
         self.scan_seconds = scan_seconds
         self.sender: OutboxSender | None = None
         self.notifier: Notifier | None = None
@@ -100,6 +101,23 @@ class Worker:
                 self.notifier.wake()
         return queued
 
+    async def checkpoint_once(self) -> None:
+        """Sign a checkpoint of the audit chain when it grew (``services.audit_checkpoint``)."""
+        from services.audit_checkpoint import scheduled_checkpoint
+
+        sessions = await self._container.get(async_sessionmaker[AsyncSession])
+        clock = await self._container.get(Clock)
+        try:
+            done = await scheduled_checkpoint(
+                sessions, clock, self._settings.audit_key_path,
+                self._settings.audit_checkpoint_path,
+            )
+        except Exception:
+            log.exception("audit checkpoint failed; the next run tries again")
+            return
+        if done is not None:
+            log.info("audit checkpoint: %d events, head %s", done.length, done.head)
+
     async def run(self, stop: asyncio.Event) -> None:
         """Until ``stop``: the scheduler scans, the sender sends."""
         self.sender = await self._container.get(OutboxSender)
@@ -109,6 +127,12 @@ class Worker:
             self.scan_once, "interval", seconds=self.scan_seconds,
             next_run_time=dt.datetime.now(dt.UTC), max_instances=1, coalesce=True,
             id="notification-scan",
+        )
+        scheduler.add_job(
+            self.checkpoint_once, "interval",
+            minutes=self._settings.audit_checkpoint_interval_minutes,
+            next_run_time=dt.datetime.now(dt.UTC), max_instances=1, coalesce=True,
+            id="audit-checkpoint",
         )
         scheduler.start()
         try:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -111,8 +112,9 @@ def _report(report: Any, tr: Translator, errors_out: Path | None) -> int:
         say(tr("dir-import-ignored", columns="、".join(report.ignored_columns)))
     if not report.ok:
         for error in report.errors[:MAX_SHOWN_ERRORS]:
-            say(tr("dir-error-line", row=str(error.row), column=error.column,
-                   value=error.value, reason=render_error(tr, error)))
+            # values come from the file: shown escaped (cells.shown), never as rich markup
+            say(escape(tr("dir-error-line", row=str(error.row), column=error.column,
+                          value=error.value, reason=render_error(tr, error))))
         if report.error_count > MAX_SHOWN_ERRORS:
             say(tr("dir-import-more-errors", count=report.error_count - MAX_SHOWN_ERRORS))
         if errors_out is not None:
@@ -154,16 +156,30 @@ def import_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只校验并报告变更，不写入")] = False,
     sync: Annotated[bool, typer.Option("--sync", help="停用文件中没有的记录（从不删除）")] = False,
     errors: Annotated[Path | None, typer.Option("--errors", help="写出带“错误”列的文件")] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="确认 --sync 停用大量记录 / confirm a large --sync")
+    ] = False,
     lang: Lang = "zh_CN",
     actor: Actor = None,
 ) -> None:
     """导入名录 / import a directory file, all or nothing (exit 1 on any bad row)."""
+    from bot.config import get_settings
+    from services.directories.errors import check_year
+    from services.directories.files import refuse_overwriting_input
     from services.directories.importer import ImportRequest
 
     tr = Translator(lang)
+    settings = get_settings()
     request = ImportRequest(kind=kind.value, path=file, department=department, year=year,
-                            dry_run=dry_run, sync=sync, actor=_actor(actor))
+                            dry_run=dry_run, sync=sync, actor=_actor(actor),
+                            region=settings.coordinate_region,
+                            sync_confirm_above=settings.sync_confirm_threshold, confirmed=yes)
     try:
+        if year is not None:
+            check_year(year)
+        if errors is not None:
+            # checked before anything runs: writing the error file would empty the input
+            refuse_overwriting_input(file, errors)
         report = run(_run_import(request, tr))
     except DomainError as exc:
         raise _fail(tr, exc) from None
@@ -249,26 +265,97 @@ def demo_data_command(
 audit_app = typer.Typer(help="审计 / audit trail", no_args_is_help=True)
 
 
+CheckpointsOption = Annotated[
+    Path | None,
+    typer.Option("--checkpoints", help="签名检查点文件 / checkpoint file (default: setting)"),
+]
+
+
 @audit_app.command("verify")
-def audit_verify(*, lang: Lang = "zh_CN") -> None:
-    """校验审计链 / re-compute the hash chain: exit 0 intact, 1 broken."""
+def audit_verify(
+    *,
+    expect_head: Annotated[
+        str | None,
+        typer.Option("--expect-head", help="已公布的末端哈希 / a published head hash"),
+    ] = None,
+    checkpoints: CheckpointsOption = None,
+    lang: Lang = "zh_CN",
+) -> None:
+    """校验审计链 / re-compute the hash chain and compare it with the last signed checkpoint
+    (and ``--expect-head``): exit 0 intact, 1 broken, cut short, emptied or rewritten."""
+    from bot.config import get_settings
+    from services import audit_checkpoint as cp
     from services.audit import AuditTrail
 
     tr = Translator(lang)
+    settings = get_settings()
+    path = checkpoints or settings.audit_checkpoint_path
+
+    async def body() -> tuple[Any, Any, bool | None]:
+        async with database() as sessions, sessions() as session:
+            report = await AuditTrail(session, utc_now).verify()
+            result = None
+            if path.exists():
+                checkpoint = cp.last_checkpoint(path)
+                cp.check_signature(checkpoint, cp.trusted_public_key(settings.audit_key_path))
+                result = await cp.check(session, checkpoint)
+            found = await cp.contains_head(session, expect_head) if expect_head else None
+            return report, result, found
+
+    try:
+        report, result, found = run(body())
+    except DomainError as exc:
+        raise _fail(tr, exc) from None
+    failed = False
+    if not report.intact:
+        first = report.breaks[0]
+        reason = tr(f"dir-audit-reason-{first.reason}")
+        say("[red]✗[/] " + tr("dir-audit-broken", id=str(first.event_id), reason=reason),
+            error=True)
+        failed = True
+    if result is not None and result.problem is not None:
+        say("[red]✗[/] " + tr(f"audit-checkpoint-{result.problem}",
+                              length=str(result.checkpoint.length), at=result.checkpoint.at,
+                              events=str(result.events), head=result.checkpoint.head[:16]),
+            error=True)
+        failed = True
+    if found is False:
+        say("[red]✗[/] " + tr("audit-expect-head-missing", head=str(expect_head)), error=True)
+        failed = True
+    if failed:
+        raise typer.Exit(1)
+    say("[green]✓[/] " + tr("dir-audit-intact", count=report.checked, head=report.head))
+    if result is not None:
+        say(tr("audit-checkpoint-matches", at=result.checkpoint.at,
+               length=str(result.checkpoint.length)))
+    else:
+        say(tr("audit-checkpoint-none", path=str(path)))
+    if found:
+        say(tr("audit-expect-head-found", head=str(expect_head)))
+    raise typer.Exit(0)
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(*, checkpoints: CheckpointsOption = None, lang: Lang = "zh_CN") -> None:
+    """签名检查点 / sign the chain's length and head now and append it to the checkpoint file
+    (the key file stays outside the database: setting ``audit_key_path``)."""
+    from bot.config import get_settings
+    from services import audit_checkpoint as cp
+
+    tr = Translator(lang)
+    settings = get_settings()
+    path = checkpoints or settings.audit_checkpoint_path
 
     async def body() -> Any:
-        async with scope() as request:
-            return await (await request.get(AuditTrail)).verify()
+        async with database() as sessions, sessions() as session:
+            return await cp.write_checkpoint(session, utc_now, settings.audit_key_path, path)
 
-    report = run(body())
-    if report.intact:
-        say("[green]✓[/] " + tr("dir-audit-intact", count=report.checked, head=report.head))
-        raise typer.Exit(0)
-    first = report.breaks[0]
-    reason = tr(f"dir-audit-reason-{first.reason}")
-    say("[red]✗[/] " + tr("dir-audit-broken", id=str(first.event_id), reason=reason),
-        error=True)
-    raise typer.Exit(1)
+    try:
+        checkpoint = run(body())
+    except DomainError as exc:
+        raise _fail(tr, exc) from None
+    say("[green]✓[/] " + tr("audit-checkpoint-written", length=str(checkpoint.length),
+                             head=checkpoint.head, at=checkpoint.at, path=str(path)))
 
 
 items_app = typer.Typer(help="抽查事项清单 / item catalogue", no_args_is_help=True)

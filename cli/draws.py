@@ -362,7 +362,7 @@ def draw_verify(
     """Re-compute a bundle with the standalone verifier's code; exit 1 when it differs (核验)."""
     tr = translator(lang)
     try:
-        data = json.loads(bundle.read_text(encoding="utf-8"))
+        data = verify_draw.parse_json(bundle.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         err_console.print(f"[red]✗[/] {tr('cli-unreadable', path=str(bundle))} ({exc})")
         raise typer.Exit(1) from exc

@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,13 +27,21 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.audit import AuditTrail
+from services.audit import AuditEntry, AuditTrail
 from services.clock import Clock, local_date
 from services.directories import uscc
 from services.directories.bulk import insert_records
 from services.directories.enums import SUBJECT_KINDS, SUBJECT_STATUSES
 from services.directories.exporter import headers
-from services.directories.tables import CONFLICTS, EXPERTS, INSPECTORS, ITEMS, SUBJECTS
+from services.directories.tables import (
+    CONFLICTS,
+    EXPERTS,
+    INSPECTIONS,
+    INSPECTORS,
+    ITEMS,
+    SUBJECTS,
+    TableSpec,
+)
 from storage.models import (
     CatalogueYear,
     Department,
@@ -44,6 +52,7 @@ from storage.models import (
 
 DEMO_ACTOR = "demo-data"
 BATCH = 5000
+AUDIT_KEYS_PER_EVENT = 5000  # as the importer: one created-event per batch of records
 
 # (code, 中文名称, English name) — stable codes, documented in docs/directories.md
 DEPARTMENTS: tuple[tuple[str, str, str], ...] = (
@@ -825,17 +834,33 @@ async def load_demo_data(
     gen = DemoGenerator(seed, today)
     conn = await session.connection()
     dep_ids: dict[str, int] = {}
+    # what was created, as the importer audits it: one event per batch with the natural keys
+    audit: list[AuditEntry] = []
     for code, name_zh, name_en in DEPARTMENTS:
         found = await session.scalar(select(Department).where(Department.code == code))
         if found is None:
             found = Department(code=code, name_zh=name_zh, name_en=name_en)
             session.add(found)
             await session.flush()
+            audit.append(AuditEntry("department.created", "department", code,
+                                    {"code": code, "name_zh": name_zh, "name_en": name_en,
+                                     "source": "demo", "seed": seed}))
         dep_ids[code] = found.id
+    dep_codes = {v: k for k, v in dep_ids.items()}
+
+    def created(spec: TableSpec, records: Sequence[Any]) -> None:
+        for start in range(0, len(records), AUDIT_KEYS_PER_EVENT):
+            chunk = records[start:start + AUDIT_KEYS_PER_EVENT]
+            audit.append(AuditEntry(
+                f"{spec.entity}.created", spec.entity, "",
+                {"count": len(chunk), "keys": [_natural_key(spec, r, dep_codes) for r in chunk],
+                 "source": "demo", "seed": seed},
+            ))
     item_count = 0
     for year in (gen.year, gen.year + 1):
         records = gen.items(year)
         await insert_records(conn, ITEMS, records)
+        created(ITEMS, records)
         item_count += len(records)
         if await session.get(CatalogueYear, year) is None:
             session.add(CatalogueYear(year=year))
@@ -844,10 +869,13 @@ async def load_demo_data(
     inspector_count = 0
     for code, _, _ in DEPARTMENTS:
         rows = gen.inspectors(code)
-        await insert_records(conn, INSPECTORS, [(dep_ids[code], *r) for r in rows])
+        inspector_records = [(dep_ids[code], *r) for r in rows]
+        await insert_records(conn, INSPECTORS, inspector_records)
+        created(INSPECTORS, inspector_records)
         inspector_count += len(rows)
     experts = gen.experts(dep_ids)
     await insert_records(conn, EXPERTS, experts)
+    created(EXPERTS, experts)
 
     subject_rows = 0
     inspections = 0
@@ -880,6 +908,7 @@ async def load_demo_data(
                 )
                 flags.append(d.active)
         await insert_records(conn, SUBJECTS, records, active=flags)
+        created(SUBJECTS, records)
         visited = [d for d in drafts if d.inspected is not None]
         count = 0
         if visited:
@@ -907,6 +936,8 @@ async def load_demo_data(
                     rows.append({"subject_id": subject_id, "item_code": item, "inspected_on": day})
             if rows:
                 await session.execute(insert(SubjectInspection), rows)
+                created(INSPECTIONS, [(r["subject_id"], r["item_code"], r["inspected_on"])
+                                      for r in rows])
                 count = len(rows)
         return len(records), count
 
@@ -930,8 +961,12 @@ async def load_demo_data(
     if progress is not None:
         progress(done, total)
 
-    conflicts = await _conflicts(session, conflict_rng, conflict_candidates, dep_ids)
-    await AuditTrail(session, clock).record(
+    conflict_records = await _conflicts(session, conflict_rng, conflict_candidates, dep_ids)
+    created(CONFLICTS, conflict_records)
+    conflicts = len(conflict_records)
+    trail = AuditTrail(session, clock)
+    await trail.record_many(DEMO_ACTOR, audit)
+    await trail.record(
         DEMO_ACTOR,
         "demo.loaded",
         "demo",
@@ -976,7 +1011,7 @@ async def _conflicts(
     rng: random.Random,
     candidates: list[tuple[str, str]],
     dep_ids: dict[str, int],
-) -> int:
+) -> list[tuple[Any, ...]]:
     """A handful of declared conflicts: an inspector of the subject's department, a reason."""
     picks = candidates[: min(len(candidates), 12)]
     records: list[tuple[Any, ...]] = []
@@ -995,7 +1030,17 @@ async def _conflicts(
         records.extend((inspector, s, reason) for s in subject_ids)
     unique = list({(r[0], r[1]): r for r in records}.values())
     await insert_records(await session.connection(), CONFLICTS, unique)
-    return len(unique)
+    return unique
+
+
+def _natural_key(spec: TableSpec, record: Sequence[Any], dep_codes: dict[int, str]) -> str:
+    """A created record's key as the importer's audit writes it: ``SCJG/9142…``, ``2026/…``."""
+    parts = []
+    for column_name, position in zip(spec.key, spec.key_positions, strict=True):
+        value = record[position]
+        parts.append(dep_codes.get(value, str(value)) if column_name == "department_id"
+                     else str(value))
+    return "/".join(parts)
 
 
 async def _count(session: AsyncSession, seed: int) -> DemoSummary:

@@ -149,6 +149,11 @@ def manifests() -> list[tuple[str, dict[str, Any], dict[str, Any], Ranked]]:
         "forbidden": [],
     }
     open_lists = [("match:subject:", open_matching["subjects"]), ("match:team:", [1, 2, 3])]
+    big_ids = {
+        **subjects,
+        "pool": {"A": [2**53 + 1, 2**53 + 2, 2**60, 2**63 - 1], "B": [201, 202, 203, 204]},
+        "exclusions": [],
+    }
     replacement = {
         **head("replacement", secret_source()),
         "task": task,
@@ -166,8 +171,9 @@ def manifests() -> list[tuple[str, dict[str, Any], dict[str, Any], Ranked]]:
     }
     return [
         ("subjects, operator secret", subjects, secret_evidence(), subject_lists),
-        ("subjects, witnessed numbers", witnessed_subjects, witnessed_evidence(), []),
-        ("subjects, drand quicknet round 657413", drand_subjects, drand_evidence(), []),
+        ("subjects, witnessed numbers", witnessed_subjects, witnessed_evidence(), subject_lists),
+        ("subjects, drand quicknet round 657413", drand_subjects, drand_evidence(),
+         subject_lists),
         (
             "inspectors, lead department",
             inspectors,
@@ -184,6 +190,9 @@ def manifests() -> list[tuple[str, dict[str, Any], dict[str, Any], Ranked]]:
             [("replacement:SCJG:2:", [16, 17])],
         ),
         ("matching, no conflicts", open_matching, secret_evidence(), open_lists),
+        # ids above 2^53 (JavaScript's exact integers): parse them as big integers (§2)
+        ("subjects, ids above 2^53", big_ids, secret_evidence(),
+         [("subject:A:", big_ids["pool"]["A"]), ("subject:B:", big_ids["pool"]["B"])]),
     ]
 
 
@@ -193,7 +202,25 @@ def refusals() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
     subjects, evidence = found["subjects, operator secret"]
     matching, _ = found["matching"]
     inspectors, _ = found["inspectors, lead department"]
+    replacement, _ = found["replacement"]
+    big = 2**53 + 1  # above JavaScript's exact integers: still a valid id (§2)
     return [
+        ("replacement team with a leading zero", {**replacement, "team": "02"}, evidence),
+        ("replacement team in non-ASCII digits", {**replacement, "team": "\u0662"}, evidence),
+        ("replacement team zero", {**replacement, "team": "0"}, evidence),
+        ("lead_members include the withdrawn person",
+         {**replacement, "lead_members": [13, 14]}, evidence),
+        ("inspector in two teams",
+         {**matching, "teams": {"1": {"members": [11, 12, 21]}, "2": {"members": [12, 13]}}},
+         evidence),
+        ("stratum code with an ideographic space",
+         {**subjects, "pool": {"A\u3000": [101], "B": [201, 202, 203]},
+          "allocation": {"A\u3000": 1, "B": 3}}, evidence),
+        ("id above 2^63 - 1", {**subjects, "pool": {"A": [101, 2**63], "B": [201, 202, 203]}},
+         evidence),
+        ("stratum too small with ids above 2^53",
+         {**subjects, "pool": {"A": [big], "B": [201, 202, 203]}}, evidence),
+        ("null exclusions", {**subjects, "exclusions": None}, evidence),
         ("stratum too small", {**subjects, "allocation": {"A": 6, "B": 3}}, evidence),
         ("pool not sorted", {**subjects, "pool": {"A": [102, 101], "B": [201]}}, evidence),
         ("inspectors too few", {**inspectors, "per_team": 4}, evidence),
@@ -374,6 +401,43 @@ def build() -> dict[str, Any]:
         },
         "draws": draws,
         "refusals": refused,
+        "bundle_parsing": bundle_parsing(draws[0]),
+    }
+
+
+def bundle_parsing(draw: dict[str, Any]) -> dict[str, Any]:
+    """§11: texts with a key twice at some depth, each refused; the clean text verifies."""
+
+    def canon(value: Any) -> str:
+        return vd.canonical_json(value).decode("utf-8")
+
+    manifest = draw["manifest"]
+    good = canon({"spec": vd.SPEC, "manifest": manifest, "commitment": draw["commitment"],
+                  "entropy": draw["evidence"], "result": draw["result"]})
+    manifest_text = canon(manifest)
+    source_text = canon(manifest["entropy_source"])
+    refused = [
+        ("spec twice at the top level", good[:-1] + ',"spec":"jointcheck-draw/2"}', "spec"),
+        ("pool twice in the manifest",
+         good.replace(manifest_text, manifest_text[:-1] + ',"pool":[]}', 1), "pool"),
+        ("label twice in manifest.entropy_source",
+         good.replace(source_text, source_text[:-1] + ',"label":"strong"}', 1), "label"),
+    ]
+    for name, text, _key in refused:
+        try:
+            vd.parse_json(text)
+        except vd.DuplicateKeyError:
+            continue
+        raise SystemExit(f"bundle_parsing vector {name!r} was not refused")
+    return {
+        "about": (
+            "Bundle texts as a verifier receives them (§11): a key twice in any object, at "
+            "any depth, is refused before anything is computed; the same bundle without the "
+            "duplicate verifies."
+        ),
+        "accepted": [{"name": "the 'subjects, operator secret' vector as a bundle",
+                      "text": good}],
+        "refused": [{"name": n, "text": t, "duplicate": k} for n, t, k in refused],
     }
 
 

@@ -97,6 +97,7 @@ _DIGITS = re.compile(r"[0-9]{1,64}\Z")
 # Codes (strata, departments) appear inside ticket labels between colons.
 _CODE = re.compile(r"[^:\s]{1,64}\Z")
 _MAX_ID = 2**63 - 1
+_TEAM = re.compile(r"[1-9][0-9]{0,5}\Z")
 
 
 class DrawError(Exception):
@@ -447,7 +448,12 @@ def _secret_entropy(source: dict[str, Any], evidence: dict[str, Any]) -> bytes:
     secret = evidence.get("secret")
     if not isinstance(secret, str) or not secret:
         raise EntropyError("evidence-invalid", {"field": "secret", "reason": "missing"})
-    data = secret.encode("utf-8")
+    try:
+        data = secret.encode("utf-8")
+    except UnicodeEncodeError:
+        # a lone surrogate ("\ud800" in the JSON) has no UTF-8 form: no bytes to hash
+        raise EntropyError("evidence-invalid",
+                           {"field": "secret", "reason": "lone surrogate"}) from None
     computed = hashlib.sha256(data).hexdigest()
     if computed != declared:
         raise EntropyError("secret-mismatch", {"declared": declared, "computed": computed})
@@ -573,7 +579,7 @@ def verify_drand(chain: dict[str, Any], round: int, signature_hex: str) -> bool:
 
 def drand_evidence(relay_round: dict[str, Any] | str) -> dict[str, Any]:
     """Entropy evidence from a round as a drand relay returns it ({"round","randomness",...})."""
-    data = json.loads(relay_round) if isinstance(relay_round, str) else relay_round
+    data = parse_json(relay_round) if isinstance(relay_round, str) else relay_round
     if not isinstance(data, dict):
         raise EntropyError("evidence-invalid", {"field": "round", "reason": "not an object"})
     evidence: dict[str, Any] = {
@@ -1014,6 +1020,14 @@ def _teams_members(manifest: dict[str, Any], team_count: int) -> dict[str, list[
         if type(entry) is not dict or "members" not in entry:
             raise DrawError("manifest-invalid", {"field": f"teams.{team}", "reason": "members"})
         members[team] = _ids(entry["members"], f"teams.{team}.members")
+    seen: set[int] = set()
+    for team in sorted(members, key=int):
+        twice = seen.intersection(members[team])
+        if twice:
+            # one inspector in two teams would make the pair checks of one team miss the other
+            raise DrawError("manifest-invalid", {"field": f"teams.{team}.members",
+                                                 "reason": f"inspector {min(twice)} in two teams"})
+        seen.update(members[team])
     return members
 
 
@@ -1041,7 +1055,8 @@ def _draw_replacement(manifest: dict[str, Any], ranker: _Ranker) -> dict[str, An
     """A withdrawn person replaced by a recorded re-draw; nothing else changes."""
     department = _code(_require(manifest, "department"), "department")
     team = _require(manifest, "team")
-    if not isinstance(team, str) or not team.isdigit():
+    if not isinstance(team, str) or not _TEAM.match(team):
+        # ASCII decimal without leading zeros ("2", never "02" or "٢"): the label must be one
         raise DrawError("manifest-invalid", {"field": "team", "reason": "not a team number"})
     withdrawn = _count(_require(manifest, "withdrawn"), "withdrawn")
     reason = _require(manifest, "reason")
@@ -1058,6 +1073,10 @@ def _draw_replacement(manifest: dict[str, Any], ranker: _Ranker) -> dict[str, An
     if type(redraw_leader) is not bool or type(is_lead) is not bool:
         raise DrawError("manifest-invalid", {"field": "redraw_leader", "reason": "not bool"})
     lead_members = _ids(manifest.get("lead_members", []), "lead_members")
+    if withdrawn in set(lead_members):
+        # the withdrawn person must never become the leader again
+        raise DrawError("manifest-invalid",
+                        {"field": "lead_members", "reason": "contains the withdrawn person"})
     if forbidden:
         eligible = [
             person
@@ -1274,6 +1293,31 @@ def salted_pair_hash(salt: str, inspector_id: int, subject_id: int) -> str:
 # Command line
 
 
+class DuplicateKeyError(ValueError):
+    """A JSON object with a key twice: parsers disagree on which one counts (§2, §11)."""
+
+
+def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: set[str] = set()
+    for key, _value in pairs:
+        if key in seen:
+            raise DuplicateKeyError(f"duplicate key {json.dumps(key, ensure_ascii=False)} "
+                                    "(a JSON object may name each key once)")
+        seen.add(key)
+    return dict(pairs)
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_json(text: str | bytes) -> Any:
+    """Parse a bundle (or drand round) as §11 requires: a key twice in any object, at any
+    depth, is refused (Python's ``json`` would keep the last, other parsers the first, so two
+    verifiers would see different pools), as are NaN and Infinity."""
+    return json.loads(text, object_pairs_hook=_unique_members, parse_constant=_not_json)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """``python verify_draw.py BUNDLE.json``: 0 when the bundle re-computes, 1 otherwise."""
     parser = argparse.ArgumentParser(
@@ -1288,10 +1332,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         out.reconfigure(errors="backslashreplace")
     try:
         if args.bundle == "-":
-            bundle = json.load(sys.stdin)
+            bundle = parse_json(sys.stdin.read())
         else:
             with open(args.bundle, encoding="utf-8") as handle:
-                bundle = json.load(handle)
+                bundle = parse_json(handle.read())
     except (OSError, ValueError) as exc:
         out.write(f"FAIL: cannot read the bundle: {exc}\n")
         return 1

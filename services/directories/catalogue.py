@@ -11,7 +11,7 @@ from storage.models import CatalogueYear, Department, InspectionItem, Inspector,
 
 from services.audit import AuditTrail
 from services.clock import Clock
-from services.directories.errors import CatalogueLocked
+from services.directories.errors import CatalogueLocked, check_year
 from services.errors import NotFound, ValidationFailed
 
 
@@ -95,6 +95,7 @@ async def add_department(
 
 async def catalogue_status(session: AsyncSession, year: int) -> CatalogueStatus:
     """How many items ``year`` has and whether it is locked."""
+    check_year(year)
     count = await session.scalar(
         select(func.count()).select_from(InspectionItem).where(InspectionItem.year == year)
     ) or 0

@@ -27,3 +27,27 @@ class DepartmentRequired(ValidationFailed):
     """Rows need a department: give ``--department`` or a 所属部门 column."""
 
     key = "dir-department-required"
+
+
+# Catalogue years a request may name: the system's own lifetime, with room on both sides.
+MIN_YEAR = 2000
+MAX_YEAR = 2100
+
+
+class YearOutOfRange(ValidationFailed):
+    """A ``--year`` that no catalogue can have (``-1``, ``99999``)."""
+
+    key = "dir-year-out-of-range"
+
+
+def check_year(year: int) -> int:
+    """``year`` when it is a plausible catalogue year, else ``YearOutOfRange``."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise YearOutOfRange(year=str(year), min=str(MIN_YEAR), max=str(MAX_YEAR))
+    return year
+
+
+class SyncNeedsConfirmation(ValidationFailed):
+    """``--sync`` would deactivate more records than the threshold: ask for ``--yes``."""
+
+    key = "dir-sync-confirm"

@@ -10,9 +10,10 @@ Also here: the error file, the source file written back with an added 错误 col
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from storage.models import (
 )
 
 from services.clock import Clock, local_date
+from services.directories.cells import for_spreadsheet, printable_for_xml
 from services.directories.columns import SPECS, HeaderMap, column
 from services.directories.enums import (
     EXPERT_KINDS,
@@ -37,7 +39,8 @@ from services.directories.enums import (
     SUBJECT_KINDS,
     SUBJECT_STATUSES,
 )
-from services.directories.errors import FileProblem, UnknownDepartment
+from services.directories.errors import FileProblem, UnknownDepartment, check_year
+from services.directories.files import atomic_path, refuse_overwriting_input
 from services.directories.readers import Cell, open_table
 from services.directories.validation import RowError
 
@@ -77,24 +80,32 @@ def headers(kind: str) -> list[str]:
 
 
 class _Sink:
-    """Rows to CSV (UTF-8 with BOM, so Excel opens it) or XLSX (write-only), by suffix."""
+    """Rows to CSV (UTF-8 with BOM, so Excel opens it) or XLSX (write-only), by suffix.
+
+    Written to a temporary file renamed into place by ``finish`` (``files.atomic_path``): a
+    failure part way leaves whatever ``path`` held before. Text cells are made safe for
+    spreadsheets (``cells.for_spreadsheet``): a leading = + - @ gets a ' so no cell is a formula.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         suffix = path.suffix.lower()
         if suffix in (".xlsx", ".xlsm"):
-            from openpyxl import Workbook
-
             self.format = "xlsx"
-            self._book = Workbook(write_only=True)
-            self._sheet = self._book.create_sheet()
         elif suffix in (".csv", ".txt"):
             self.format = "csv"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = path.open("w", encoding="utf-8-sig", newline="")
-            self._csv = csv.writer(self._file)
         else:
             raise FileProblem("dir-file-type", name=path.name)
+        self._atomic = atomic_path(path)
+        self._tmp = self._atomic.__enter__()
+        if self.format == "xlsx":
+            from openpyxl import Workbook
+
+            self._book = Workbook(write_only=True)
+            self._sheet = self._book.create_sheet()
+        else:
+            self._file = self._tmp.open("w", encoding="utf-8-sig", newline="")
+            self._csv = csv.writer(self._file)
 
     def write(self, row: Sequence[Any]) -> None:
         if self.format == "xlsx":
@@ -102,17 +113,42 @@ class _Sink:
         else:
             self._csv.writerow([_csv_cell(v) for v in row])
 
-    def close(self) -> None:
-        if self.format == "xlsx":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._book.save(self.path)
-        else:
+    def finish(self) -> None:
+        """Write the file whole and rename it into place."""
+        try:
+            if self.format == "xlsx":
+                self._book.save(self._tmp)
+            else:
+                self._file.close()
+        except BaseException as exc:
+            self._atomic.__exit__(type(exc), exc, exc.__traceback__)
+            raise
+        self._atomic.__exit__(None, None, None)
+
+    def abandon(self) -> None:
+        """Drop the temporary file; ``path`` stays as it was."""
+        if self.format == "csv":
             self._file.close()
+        with contextlib.suppress(Exception):
+            self._atomic.__exit__(RuntimeError, RuntimeError("abandoned"), None)
+
+
+@contextlib.contextmanager
+def _sink(path: Path) -> Iterator[_Sink]:
+    sink = _Sink(path)
+    try:
+        yield sink
+    except BaseException:
+        sink.abandon()
+        raise
+    sink.finish()
 
 
 def _csv_cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return for_spreadsheet(value)
     if isinstance(value, float):
         return repr(value)  # the shortest text that reads back as the same float
     if isinstance(value, dt.datetime):
@@ -124,7 +160,10 @@ def _csv_cell(value: Any) -> str:
 
 def _xlsx_cell(value: Any) -> Any:
     # openpyxl writes str as text (codes keep their leading zeros), float as a number and
-    # date as a date cell formatted yyyy-mm-dd: each reads back as what was exported.
+    # date as a date cell formatted yyyy-mm-dd: each reads back as what was exported. Text
+    # that would be a formula gets its ' and characters XML cannot hold are shown escaped.
+    if isinstance(value, str):
+        return for_spreadsheet(printable_for_xml(value))
     return value
 
 
@@ -147,16 +186,15 @@ async def export_directory(
             raise UnknownDepartment(code=department)
         dep_id = match[0].id
     code_of = {i: d.code for i, d in deps.items()}
-    sink = _Sink(path)
+    if year is not None:
+        check_year(year)
     count = 0
-    try:
+    with _sink(path) as sink:
         sink.write(headers(kind))
         async for row in _records(session, kind, dep_id, year or local_date(clock()).year,
                                   code_of):
             sink.write(row)
             count += 1
-    finally:
-        sink.close()
     return ExportReport(kind, path, sink.format, count)
 
 
@@ -274,21 +312,21 @@ def write_error_file(
         by_row.setdefault(error.row, []).append(render(error))
     header_row = header.row if header else 1
     width = len(header.headers) if header else 0
+    refuse_overwriting_input(source, out)
     reader = open_table(source)
-    sink = _Sink(out)
     try:
-        for number, cells in reader.rows():
-            row: list[Cell] = list(cells) + [""] * max(0, width - len(cells))
-            if number == header_row:
-                row.append(error_header)
-            elif number in by_row:
-                row.append(TEXT_JOIN.join(by_row[number]))
-            else:
-                row.append("")
-            sink.write(row)
+        with _sink(out) as sink:
+            for number, cells in reader.rows():
+                row: list[Cell] = list(cells) + [""] * max(0, width - len(cells))
+                if number == header_row:
+                    row.append(error_header)
+                elif number in by_row:
+                    row.append(TEXT_JOIN.join(by_row[number]))
+                else:
+                    row.append("")
+                sink.write(row)
     finally:
         reader.close()
-        sink.close()
     return len(by_row)
 
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from storage.models import CatalogueYear, Department, InspectionItem, Inspector, Subject
 
@@ -39,7 +39,12 @@ from services.clock import Clock, local_date
 from services.directories import pipeline
 from services.directories.bulk import insert_records, restore_after_bulk, tune_for_bulk
 from services.directories.columns import HeaderMap
-from services.directories.errors import CatalogueLocked, UnknownDepartment
+from services.directories.errors import (
+    CatalogueLocked,
+    SyncNeedsConfirmation,
+    UnknownDepartment,
+    check_year,
+)
 from services.directories.pipeline import Batch, FileInfo, Summary
 from services.directories.tables import TABLES, TableSpec, jsonable
 from services.directories.validation import DepartmentRef, References, RowError, json_text
@@ -64,6 +69,11 @@ class ImportRequest:
     sync: bool = False
     actor: str = "cli"
     parallel: bool | None = None  # validate in a child process (None: by file size)
+    # subjects: coordinates must lie in this box (west, south, east, north); None: anywhere
+    region: tuple[float, float, float, float] | None = None
+    # --sync: deactivating more than this many records needs ``confirmed`` (None: never asks)
+    sync_confirm_above: int | None = None
+    confirmed: bool = False
 
 
 @dataclass(frozen=True)
@@ -184,14 +194,14 @@ class DirectoryImporter:
             )
         year = None
         if request.kind == "items":
-            year = request.year or local_date(self._clock()).year
+            year = check_year(request.year or local_date(self._clock()).year)
             locked = await self._session.get(CatalogueYear, year)
             if locked is not None and locked.locked_at is not None:
                 raise CatalogueLocked(year=year, locked_by=locked.locked_by or "")
         today = local_date(self._clock()) if request.kind == "inspections" else None
         return References(
             departments=departments, department=fixed, item_codes=item_codes, year=year,
-            today=today,
+            today=today, region=request.region if request.kind == "subjects" else None,
         )
 
     # --- the import ---------------------------------------------------------------------------
@@ -216,9 +226,26 @@ class DirectoryImporter:
         await restore_after_bulk(conn, previous)
         if report.written:
             await self._session.commit()
+            await self._analyze(state.spec, report)
         else:
             await self._session.rollback()
         return report
+
+    async def _analyze(self, spec: TableSpec, report: ImportReport) -> None:
+        """PostgreSQL: refresh the planner's statistics of the tables a bulk import changed.
+
+        Autovacuum gets to a table only after a while; meanwhile the planner still believes
+        the table empty (COPY does not update ``reltuples``) and a concurrent import's key
+        lookups run as sequential scans (2 s each on a million rows instead of milliseconds).
+        """
+        bind = self._session.bind
+        if bind is None or bind.dialect.name != "postgresql":
+            return
+        if not (report.created or report.updated or report.deactivated):
+            return
+        for name in (spec.table.name, "audit_event"):
+            await self._session.execute(text(f'ANALYZE "{name}"'))
+        await self._session.commit()
 
     async def _run(
         self, request: ImportRequest, state: _State, progress: ProgressCallback | None
@@ -543,6 +570,11 @@ class DirectoryImporter:
                 await self._describe_conflicts([tuple(r[1:]) for r in gone])
             missing.extend((r[0], self._key_text(spec, tuple(r[1:]))) for r in gone)
         state.deactivated = len(missing)
+        limit = request.sync_confirm_above
+        if (not request.dry_run and not request.confirmed and limit is not None
+                and len(missing) > limit):
+            # nothing is written: run() rolls the whole import back
+            raise SyncNeedsConfirmation(count=len(missing), limit=limit)
         for _row_id, key_text in missing[:max(0, SAMPLE_CHANGES - len(state.changes))]:
             state.sample(RecordChange("deactivated", key_text, {"active": (True, False)}))
         if request.dry_run or not missing:

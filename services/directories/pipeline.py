@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from services.directories.cells import MULTILINE_FIELDS, screen
 from services.directories.columns import (
     Column,
     HeaderMap,
@@ -106,6 +107,11 @@ def validate_stream(
     try:
         rows = reader.rows()
         header = _find_header(kind, reader, rows)
+        merged = [ref for ref, last in reader.merged_ranges() if last > header.row]
+        if merged:
+            # a merged area reads as its first cell and blanks: the data would silently change
+            shown_refs = "、".join(merged[:20]) + ("…" if len(merged) > 20 else "")
+            raise FileProblem("dir-file-merged-cells", cells=shown_refs, count=str(len(merged)))
         need_department = refs.department is None and kind in NEEDS_DEPARTMENT
         missing: list[Column] = missing_required(kind, header, need_department=need_department)
         if missing:
@@ -117,15 +123,25 @@ def validate_stream(
         yield FileInfo(path.name, reader.kind, reader.encoding, reader.sha256, header)
         validator = VALIDATORS[kind](header, refs)
         validate = validator.validate
+        refuse = validator.refuse
+        checked = frozenset(header.index.values())
+        one_line = frozenset(i for f, i in header.index.items() if f not in MULTILINE_FIELDS)
         progress = reader.progress
         numbers: list[int] = []
         records: list[tuple[Any, ...]] = []
         count = 0
-        for number, cells in rows:
+        for number, read in rows:
+            cells = read
             # a row with a first cell is not blank: the usual case costs one test
             if not (cells and cells[0]) and _blank(cells):
                 continue
             count += 1
+            screened = screen(cells, checked, one_line)
+            if screened is not None:
+                cells, problems = screened
+                if problems:
+                    refuse(number, cells, problems)
+                    continue
             record = validate(number, cells)
             if record is not None and not validator.error_count:
                 numbers.append(number)
@@ -152,7 +168,8 @@ def _first_rows(path: Path, kind: str, header: HeaderMap, validator: Any) -> dic
         for number, cells in reader.rows():
             if number <= header.row or _blank(cells):
                 continue
-            key = validator.key_of(cells)
+            screened = screen(cells, range(len(cells)), ())
+            key = validator.key_of(screened[0] if screened else cells)
             if key in wanted and key not in first:
                 first[key] = number
                 if len(first) == len(wanted):

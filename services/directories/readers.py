@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import io
 import itertools
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,7 +25,12 @@ CHUNK = 1 << 20
 CSV_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
 XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 # csv's default limit (128 KiB) is fine for cells; raise it for long checklists all the same.
-csv.field_size_limit(16 * 1024 * 1024)
+# A bigger cell is refused with its row (no directory value comes near it).
+CELL_LIMIT = 1024 * 1024
+csv.field_size_limit(CELL_LIMIT)
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Za-z]+[0-9]+:[A-Za-z]+[0-9]+)"')
+_LAST_ROW = re.compile(r":[A-Za-z]+([0-9]+)$")
 
 Cell = Any  # str for CSV; str, int, float, bool, datetime or None for XLSX
 
@@ -131,6 +137,10 @@ class TableReader:
         """Every row with its number as Excel shows it."""
         raise NotImplementedError
 
+    def merged_ranges(self) -> list[tuple[str, int]]:
+        """Merged cell ranges as (``B5:B6``, their last row); none in a CSV."""
+        return []
+
     def close(self) -> None:
         """Release the file."""
 
@@ -152,15 +162,35 @@ class CsvReader(TableReader):
     def _delimiter(self) -> str:
         line = self._text.readline()
         self._text.seek(0)
+        if line.startswith("\ufeff"):
+            # a second byte-order mark (a file saved twice by a tool that adds one each time)
+            raise FileProblem("dir-file-double-bom")
         counts = {d: line.count(d) for d in (",", "\t", ";")}
         best = max(counts, key=lambda d: counts[d])
         return best if counts[best] else ","
 
     def rows(self) -> Iterator[tuple[int, list[Cell]]]:
-        """Every record; row numbers count records (a quoted multi-line cell is one row)."""
-        # zip/count run in C: no per-row Python frame between csv and the validator
-        reader: Iterator[list[Cell]] = csv.reader(self._text, delimiter=self._delimiter())
-        return zip(itertools.count(1), reader)
+        """Every record; row numbers count records (a quoted multi-line cell is one row).
+
+        Quotes are read strictly: an unterminated quote (which would swallow the rows after
+        it into one cell) or text after a closing quote is refused with its row and line, as
+        is a cell over ``CELL_LIMIT``."""
+        # zip/count run in C and ``yield from`` delegates: no per-row Python frame
+        reader = csv.reader(self._text, delimiter=self._delimiter(), strict=True)
+        counter = itertools.count(1)
+        try:
+            yield from zip(counter, reader, strict=False)
+        except csv.Error as exc:
+            row = next(counter) - 1  # zip took the failing row's number before csv failed
+            detail = str(exc)
+            if "field larger" in detail:
+                raise FileProblem("dir-file-cell-too-big", row=str(row), line=str(reader.line_num),
+                                  limit=str(CELL_LIMIT // 1024)) from None
+            if "end of data" in detail:
+                raise FileProblem("dir-file-unterminated-quote", row=str(row),
+                                  line=str(reader.line_num)) from None
+            raise FileProblem("dir-file-csv-syntax", row=str(row), line=str(reader.line_num),
+                              detail=detail) from None
 
     def close(self) -> None:
         """Close the file."""
@@ -206,6 +236,26 @@ class XlsxReader(TableReader):
             yield number, list(values)
         progress.total = progress.done
 
+    def merged_ranges(self) -> list[tuple[str, int]]:
+        """The sheet's merged ranges. openpyxl's streaming reader ignores them (a merged area
+        reads as its first cell and blanks), so the sheet's XML is scanned for them: bytes
+        searched in chunks, without parsing the rows again."""
+        found: list[tuple[str, int]] = []
+        member = getattr(self._sheet, "_worksheet_path", None)
+        if member is None:  # pragma: no cover - openpyxl's reader always has it
+            return found
+        tail = b""
+        with zipfile.ZipFile(self.path) as archive, archive.open(member) as xml:
+            while chunk := xml.read(CHUNK):
+                data = tail + chunk
+                for m in _MERGE.finditer(data):
+                    ref = m.group(1).decode("ascii")
+                    found.append((ref, int(_LAST_ROW.search(ref).group(1))))  # type: ignore[union-attr]
+                tail = data[-256:] if len(data) > 256 else data
+                # a match inside the kept tail is found again next time: skip those
+                found = list(dict.fromkeys(found))
+        return found
+
     def close(self) -> None:
         """Close the workbook."""
         self._book.close()
@@ -215,6 +265,9 @@ def open_table(path: Path) -> TableReader:
     """A reader for ``path`` chosen by its suffix; refuses what it cannot read, with a reason."""
     if not path.exists():
         raise FileProblem("dir-file-not-found", name=str(path))
+    if not path.is_file():
+        # a directory, a FIFO or a device: reading it would fail or wait for ever
+        raise FileProblem("dir-file-not-regular", name=str(path))
     suffix = path.suffix.lower()
     if suffix in XLSX_SUFFIXES:
         return XlsxReader(path)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services.directories import uscc
+from services.directories.cells import Problem, shown
 from services.directories.columns import HeaderMap
 from services.directories.enums import (
     EXPERT_KINDS,
@@ -94,6 +95,9 @@ class References:
     item_codes: frozenset[str] = frozenset()
     year: int | None = None  # items: the catalogue year being imported
     today: dt.date | None = None  # inspections: later dates are refused (Asia/Shanghai)
+    # subjects: (min longitude, min latitude, max longitude, max latitude) coordinates must be
+    # in (the configured region, Settings.coordinate_region); None: anywhere on Earth
+    region: tuple[float, float, float, float] | None = None
     lookup: dict[str, DepartmentRef] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -309,9 +313,21 @@ class RowValidator:
         self._row_errors += 1
         if len(self.errors) < MAX_ERRORS:
             self.errors.append(
-                RowError(number, self.header.header_of(name), display(raw), exc.reason,
+                RowError(number, self.header.header_of(name), shown(display(raw)), exc.reason,
                          exc.args_map)
             )
+
+    def refuse(self, number: int, cells: Sequence[Cell], problems: Sequence[Problem]) -> None:
+        """Record a row refused before validation (``cells.screen``): which cell and why."""
+        headers = self.header.headers
+        for position, reason, args in problems:
+            self.error_count += 1
+            if len(self.errors) < MAX_ERRORS:
+                title = headers[position] if position < len(headers) else f"#{position + 1}"
+                self.errors.append(
+                    RowError(number, title, shown(display(cells[position])), reason, args)
+                )
+        self.bad_rows += 1
 
     def cell(self, number: int, cells: Sequence[Cell], name: str,
              parse: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -521,6 +537,10 @@ class SubjectRows(RowValidator):
             longitude, latitude = float(raw_lon), float(raw_lat)
             if not (-180.0 <= longitude <= 180.0 and -90.0 <= latitude <= 90.0):
                 return None
+            region = self.refs.region
+            if region is not None and not (region[0] <= longitude <= region[2]
+                                           and region[1] <= latitude <= region[3]):
+                return None
         raw = row[i_risk]
         risk = memo["risk_class"].get(raw)
         if risk is None:
@@ -614,6 +634,15 @@ class SubjectRows(RowValidator):
                 raise Invalid("dir-err-latitude-range")
         except Invalid as exc:
             self.fail(number, "latitude", raw_lat, exc)
+        region = self.refs.region
+        if (region is not None and longitude is not None and latitude is not None
+                and not self._row_errors
+                and not (region[0] <= longitude <= region[2]
+                         and region[1] <= latitude <= region[3])):
+            self.fail(number, "longitude", raw_lon, Invalid(
+                "dir-err-outside-region", longitude=display(raw_lon), latitude=display(raw_lat),
+                west=str(region[0]), south=str(region[1]), east=str(region[2]),
+                north=str(region[3])))
         if (longitude is None) != (latitude is None) and not self._row_errors:
             missing = "latitude" if latitude is None else "longitude"
             self.fail(number, missing, at(cells, missing), Invalid("dir-err-coordinates-pair"))

@@ -26,7 +26,7 @@ async def test_migrations_match_models_exactly(db_url: str, engine: AsyncEngine)
     from alembic.migration import MigrationContext
 
     def diff(sync_conn):  # type: ignore[no-untyped-def]
-        ctx = MigrationContext.configure(sync_conn, opts={"compare_type": False})
+        ctx = MigrationContext.configure(sync_conn, opts={"compare_type": True})
         return compare_metadata(ctx, Base.metadata)
 
     async with engine.connect() as conn:
@@ -73,3 +73,32 @@ async def test_migration_0005_moves_manifests_out_and_back(
             lambda c: {fk["referred_table"] for fk in inspect(c).get_foreign_keys("task_subject")})
     assert up == before
     assert fks == {"team"}
+
+
+async def test_the_schema_comparison_sees_a_changed_type(db_url: str, engine: AsyncEngine) -> None:
+    """The check above can fail: a column whose type differs from its model is reported."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    async with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            await conn.execute(text("ALTER TABLE department ALTER COLUMN name_en TYPE text"))
+        else:
+            await conn.execute(text("ALTER TABLE department ADD COLUMN probe_type INTEGER"))
+            await conn.execute(text("ALTER TABLE department DROP COLUMN name_en"))
+            await conn.execute(text("ALTER TABLE department RENAME COLUMN probe_type TO name_en"))
+
+    def diff(sync_conn):  # type: ignore[no-untyped-def]
+        ctx = MigrationContext.configure(sync_conn, opts={"compare_type": True})
+        return compare_metadata(ctx, Base.metadata)
+
+    try:
+        async with engine.connect() as conn:
+            changes = await conn.run_sync(diff)
+    finally:
+        if engine.dialect.name == "postgresql":  # this process's database serves later tests
+            async with engine.begin() as conn:
+                await conn.execute(text(
+                    "ALTER TABLE department ALTER COLUMN name_en TYPE varchar(200)"))
+    assert any(c[0][0] == "modify_type" and c[0][3] == "name_en" for c in changes
+               if isinstance(c, list)), changes

@@ -64,12 +64,52 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     try:
         yield {"url": url, "web": f"http://127.0.0.1:{web_port}", "output": output.decode()}
     finally:
-        process.send_signal(2)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stopped = stop_with_ctrl_c(process)
+    # The teardown is a check, not a cleanup that accepts anything: Ctrl+C must end the demo
+    # promptly and cleanly (exit 0), not after a slow shutdown or by being killed.
+    if stopped is None:
+        pytest.fail(f"jointcheck demo did not stop within {STOP_SECONDS} s of Ctrl+C (killed)")
+    seconds, code = stopped
+    assert code == 0, f"jointcheck demo exited with {code} after Ctrl+C (a signal if negative)"
+    assert seconds < STOP_SECONDS
+
+
+STOP_SECONDS = 15.0
+
+
+def stop_with_ctrl_c(
+    process: subprocess.Popen[bytes], timeout: float = STOP_SECONDS
+) -> tuple[float, int] | None:
+    """SIGINT, then (seconds it took, exit code); None when it had to be killed."""
+    started = time.monotonic()
+    process.send_signal(2)
+    try:
+        code = process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        return None
+    return time.monotonic() - started, code
+
+
+def test_the_stop_check_fails_on_a_slow_stop_and_on_a_kill() -> None:
+    # a process that ignores Ctrl+C is killed and reported; one that dies of the signal is not 0
+    ignoring = subprocess.Popen([sys.executable, "-c",
+                                 "import signal, time; signal.signal(signal.SIGINT, "
+                                 "signal.SIG_IGN); print('up', flush=True); time.sleep(60)"],
+                                stdout=subprocess.PIPE)
+    assert ignoring.stdout is not None
+    ignoring.stdout.readline()
+    assert stop_with_ctrl_c(ignoring, timeout=1.0) is None
+    dying = subprocess.Popen([sys.executable, "-c",
+                              "import signal, os, time; signal.signal(signal.SIGINT, "
+                              "signal.SIG_DFL); print('up', flush=True); time.sleep(60)"],
+                             stdout=subprocess.PIPE)
+    assert dying.stdout is not None
+    dying.stdout.readline()
+    result = stop_with_ctrl_c(dying)
+    assert result is not None
+    assert result[1] == -2
 
 
 def test_demo_prints_what_it_set_up(demo: dict[str, str]) -> None:

@@ -77,11 +77,32 @@ def test_unknown_year_assumes_weekends_and_says_so() -> None:
 @given(st.dates(min_value=D(2024, 1, 1), max_value=D(2026, 10, 31)),
        st.integers(min_value=0, max_value=40))
 def test_due_date_is_a_working_day_with_exactly_n_working_days(start: dt.date, n: int) -> None:
+    # checked against the chinese_calendar package itself, not this module's own status(): a
+    # wrong status() would otherwise agree with a wrong add_working_days
+    import chinese_calendar
+
     due = PURE.add_working_days(start, n)
     days = [start + dt.timedelta(days=i) for i in range(1, (due.due_on - start).days + 1)]
-    assert sum(PURE.status(d).is_working for d in days) == n
+    assert sum(chinese_calendar.is_workday(d) for d in days) == n
     if n:
-        assert PURE.status(due.due_on).is_working
+        assert chinese_calendar.is_workday(due.due_on)
+
+
+# 国务院办公厅 notices, by hand: (start, n, due) where the count crosses a holiday or a swapped
+# working weekend; independent of any package.
+FIXED_DUE_DATES = [
+    (D(2024, 9, 27), 5, D(2024, 10, 10)),  # 国庆 10/1-10/7 off; Sun 9/29 and Sat 10/12 worked
+    (D(2024, 2, 8), 3, D(2024, 2, 19)),    # 春节 2/10-2/17 off; Sun 2/4 and Sun 2/18 worked
+    (D(2025, 4, 30), 1, D(2025, 5, 6)),    # 劳动节 5/1-5/5 off
+    (D(2025, 1, 24), 2, D(2025, 1, 27)),   # Sun 1/26 worked before 春节: Sat off, Sun, Mon
+    (D(2026, 2, 13), 1, D(2026, 2, 14)),   # Sat 2/14 worked before 春节 2026
+    (D(2026, 2, 14), 1, D(2026, 2, 24)),   # 春节 2/15-2/23 off
+]
+
+
+@pytest.mark.parametrize(("start", "n", "due"), FIXED_DUE_DATES)
+def test_due_dates_from_a_fixed_table(start: dt.date, n: int, due: dt.date) -> None:
+    assert PURE.add_working_days(start, n).due_on == due
 
 
 def test_parse_json_notice(tmp_path: Path) -> None:
