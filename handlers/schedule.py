@@ -150,6 +150,8 @@ def leader_markup(view: ScheduleView, tr: Translator) -> InlineKeyboardMarkup:
                      _button(tr("schedule-btn-location"), a="loc", s=view.id)])
     elif view.state in ("sent", "fixed"):
         rows.append([_button(tr("schedule-btn-revise"), a="rev", s=view.id)])
+        if view.state == "sent" and view.pending:
+            rows.append([_button(tr("schedule-btn-remind"), a="ask", s=view.id)])
     rows.extend(_venue_rows(view, tr))
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
@@ -457,6 +459,22 @@ async def _ask_members(bot: Bot, view: ScheduleView) -> None:
         await _tell(bot, member.telegram_user_id, text, member_markup(view, tr))
 
 
+async def remind(
+    callback: CallbackQuery, *, callback_data: ScheduleCb, schedules: ScheduleService,
+    account: AccountView, bot: Bot, tr: Translator,
+) -> None:
+    """🔔: send the schedule again to the members who have not answered (a replacement drawn
+    after sending gets it for the first time)."""
+    try:
+        view = await schedules.to_remind(callback_data.s, account.inspector_id)
+    except DomainError as error:
+        await callback.answer(_refusal(error, tr), show_alert=True)
+        return
+    await _ask_members(bot, view)
+    reached = sum(1 for a in view.pending if a.telegram_user_id is not None)
+    await callback.answer(tr("schedule-reminded", count=reached))
+
+
 async def revise(
     callback: CallbackQuery, *, callback_data: ScheduleCb, schedules: ScheduleService,
     account: AccountView, tr: Translator,
@@ -602,6 +620,7 @@ def build_router() -> Router:
     router.callback_query.register(ask_location, ScheduleCb.filter(F.a == "loc"))
     router.callback_query.register(send_schedule, ScheduleCb.filter(F.a == "send"))
     router.callback_query.register(revise, ScheduleCb.filter(F.a == "rev"))
+    router.callback_query.register(remind, ScheduleCb.filter(F.a == "ask"))
     router.callback_query.register(venues, ScheduleCb.filter(F.a == "pl"))
     router.callback_query.register(confirm, ScheduleCb.filter(F.a == "ok"))
     router.callback_query.register(ask_reason, ScheduleCb.filter(F.a == "no"))

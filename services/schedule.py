@@ -721,6 +721,20 @@ class ScheduleService:
         await self._session.commit()
         return await self._view(new)
 
+    async def to_remind(self, schedule_id: int, actor_inspector_id: int | None
+                        ) -> ScheduleView:
+        """The sent version whose members who have not answered the leader asks again (a
+        replacement drawn after sending is among them)."""
+        row = await self._row(schedule_id)
+        team, _task = await self._team(row.team_id)
+        await self._leader_check(team, actor_inspector_id)
+        latest = await self._latest(team.id)
+        if latest is not None and latest.id != row.id:
+            raise StaleSchedule(version=row.version, current=latest.version)
+        if row.state != SENT:
+            raise WrongScheduleState("schedule-not-sent", state=row.state)
+        return await self._view(row)
+
     async def set_status_message(self, schedule_id: int, chat_id: int, message_id: int
                                  ) -> None:
         """Where the leader's status message is, to edit it in place as members answer."""

@@ -89,7 +89,10 @@ class ScriptedSession(BaseSession):
             return Message(
                 message_id=params.get("message_id") or next(self._ids), date=SENT_AT,
                 chat=Chat(id=params.get("chat_id") or 0, type="private"), from_user=BOT_USER,
-                text=params.get("text"), reply_markup=params.get("reply_markup"),
+                text=params.get("text"),
+                # Telegram echoes inline keyboards only; a reply keyboard stays with the client
+                reply_markup=markup if "inline_keyboard" in (markup := params.get(
+                    "reply_markup") or {}) else None,
             )
         if name == "getMe":
             return BOT_USER

@@ -233,3 +233,74 @@ async def test_english_leader_sees_english(h: Harness) -> None:
     assert draft.text.startswith("[2026-LH-001] Team 1 schedule (version 1 · draft, not sent)")
     assert "2026-04-01 (Wed) leave 09:00 · 2 visits · about 22.3 km · about 59 min driving" in (
         draft.text)
+
+
+async def test_without_an_office_the_leader_shares_a_location(h: Harness) -> None:
+    from aiogram.types import Chat, Location, Message, Update
+
+    from tests.handlers.conftest import SENT_AT
+
+    leader = await h.bound(1001, h.world.leader, name="张三")
+    h.api.allow("editMessageText", "answerCallbackQuery", "sendMessage")
+    await leader.tap(ScheduleCb(a="o", s=h.world.drawn_task, n=1).pack(), message_id=7)
+    (alert,) = h.api.sent("answerCallbackQuery")
+    assert alert.text == ("牵头部门（SCJG）尚未设置办公地点坐标，请共享您的位置作为出发地。")
+    (ask,) = h.api.sent("sendMessage")
+    assert ask.text == "请点下方按钮发送您的位置，日程将从该位置出发重新安排。"
+    assert ask.reply_markup.keyboard[0][0].request_location
+    assert await _versions(h) == []
+    h.api.calls.clear()
+    await leader.feed(Update(update_id=90_001, message=Message(
+        message_id=900, date=SENT_AT, chat=Chat(id=1001, type="private"),
+        from_user=leader.user, location=Location(latitude=30.53, longitude=114.72))))
+    done, draft = h.api.sent("sendMessage")
+    assert done.text == "出发地：组长共享的位置"
+    assert draft.text.startswith("【2026-LH-001】第 1 组检查日程（第 1 版 · 草稿，未发送）\n"
+                                 "组长：张三\n出发地：组长共享的位置\n")
+    # from Huarong, the Huarong shop first
+    assert draft.text.index("1. 华容区好味道小吃店") < draft.text.index("2. 鄂州市江南餐饮")
+
+
+async def test_a_withdrawn_member_is_not_asked_the_replacement_is(h: Harness) -> None:
+    from sqlalchemy import update
+
+    from storage.models import TeamMember
+
+    leader, member, partner = await _team(h)
+    replacement = await h.bound(1004, h.world.idle, name="赵六")
+    h.api.allow("editMessageText", "answerCallbackQuery", "sendMessage")
+    await leader.tap(ScheduleCb(a="o", s=h.world.drawn_task, n=1).pack(), message_id=50)
+    ((sid, _v, _s),) = await _versions(h)
+    await leader.tap(ScheduleCb(a="send", s=sid).pack(), message_id=50)
+    async with h.sessions() as session:  # 王五 withdrawn (病假), 赵六 drawn in his place
+        withdrawn = await session.scalar(select(TeamMember).where(
+            TeamMember.inspector_id == h.world.member))
+        assert withdrawn is not None
+        session.add(TeamMember(team_id=h.world.team, task_id=h.world.drawn_task,
+                               department_id=withdrawn.department_id,
+                               inspector_id=h.world.idle, draw_id=withdrawn.draw_id))
+        await session.execute(update(TeamMember).where(TeamMember.id == withdrawn.id)
+                              .values(active=False, withdrawn_reason="病假"))
+        await session.commit()
+    h.api.calls.clear()
+    await member.tap(ScheduleCb(a="ok", s=sid).pack(), message_id=60)
+    (refused,) = h.api.sent("answerCallbackQuery")
+    assert refused.text == "您不是本组的组员（或已被替换），无需确认此日程。"
+    h.api.calls.clear()
+    await partner.tap(ScheduleCb(a="ok", s=sid).pack(), message_id=61)
+    h.api.calls.clear()
+    await member.tap(ScheduleCb(a="ask", s=sid).pack(), message_id=60)  # not the leader
+    assert h.api.sent("answerCallbackQuery")[0].text == (
+        "只有本组组长可以安排、修改或发送检查日程。")
+    h.api.calls.clear()
+    await leader.tap(ScheduleCb(a="ask", s=sid).pack(), message_id=50)
+    (again,) = h.api.sent("sendMessage")
+    assert again.chat_id == 1004
+    assert again.text.startswith("组长 张三 发来检查日程，请确认：")
+    assert h.api.sent("answerCallbackQuery")[0].text == "已再次发送给 1 名未答复的组员。"
+    h.api.calls.clear()
+    await replacement.tap(ScheduleCb(a="ok", s=sid).pack(), message_id=62)
+    final = next(e for e in h.api.sent("editMessageText") if e.chat_id == 1001)
+    assert "（第 1 版 · 已确定）" in final.text
+    assert "王五" not in final.text
+    assert sorted(c.chat_id for c in h.api.sent("sendMessage")) == [1001, 1003, 1004]

@@ -45,6 +45,8 @@ schedule-btn-earlier = ⬆️ One place earlier
 schedule-btn-amap = Amap navigation
 schedule-btn-baidu = Baidu navigation
 
+schedule-btn-remind = 🔔 Remind who has not answered
+
 # the leader's flow
 schedule-pick-day = Which day?
 schedule-pick-new-date = Move { $day } to which day? (working days of the window only)
@@ -59,6 +61,8 @@ schedule-sent-unbound = These members are not on the bot yet; tell them another 
 schedule-refused-to-leader = { $name } cannot take part in version { $version }: { $reason }
     Revise the schedule (new version); the members will confirm again.
 schedule-fixed-all = [{ $code }] Team { $team } schedule (version { $version }) is fixed: every member confirmed.
+
+schedule-reminded = Sent again to { $count } members who have not answered.
 
 # the members
 schedule-to-member = Your leader { $leader } sent the inspection schedule; please confirm:

@@ -45,6 +45,8 @@ schedule-btn-earlier = ⬆️ 提前一位
 schedule-btn-amap = 高德导航
 schedule-btn-baidu = 百度导航
 
+schedule-btn-remind = 🔔 提醒未答复的组员
+
 # the leader's flow
 schedule-pick-day = 要调整哪一天？
 schedule-pick-new-date = 把 { $day } 改到哪一天？（只列出检查时间内的工作日）
@@ -59,6 +61,8 @@ schedule-sent-unbound = 以下组员尚未绑定机器人，请另行通知：{ 
 schedule-refused-to-leader = { $name } 无法参加第 { $version } 版日程：{ $reason }
     请修改日程（新版本），组员将重新确认。
 schedule-fixed-all = 【{ $code }】第 { $team } 组检查日程（第 { $version } 版）已确定：全体组员已确认。
+
+schedule-reminded = 已再次发送给 { $count } 名未答复的组员。
 
 # the members
 schedule-to-member = 组长 { $leader } 发来检查日程，请确认：
