@@ -27,6 +27,7 @@ from bot.middlewares import (
     ThrottlingMiddleware,
     on_error,
 )
+from bot.private_chats import PrivateChatsOnlyMiddleware
 from handlers import build_routers, render
 from services.clock import Clock
 
@@ -78,6 +79,7 @@ def build_dispatcher(
 ) -> Dispatcher:
     """The Dispatcher with its middlewares, error handler and the feature routers."""
     dispatcher = Dispatcher(storage=build_storage(settings))
+    dispatcher.update.outer_middleware(PrivateChatsOnlyMiddleware())  # before any data is read
     dispatcher.update.outer_middleware(ThrottlingMiddleware(throttle_limit, throttle_window))
     dispatcher.update.outer_middleware(OneAtATimeMiddleware())
     dispatcher.update.outer_middleware(DatabaseMiddleware(sessions, clock))
