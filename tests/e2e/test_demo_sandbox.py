@@ -53,7 +53,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     output = b""
     deadline = time.monotonic() + 240
     url = f"http://127.0.0.1:{sandbox_port}/"
-    while url.encode() not in output:
+    web_url = f"http://127.0.0.1:{web_port}/"
+    while url.encode() not in output or web_url.encode() not in output:
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             log = output.decode(errors="replace")
@@ -78,6 +79,7 @@ def test_demo_prints_what_it_set_up(demo: dict[str, str]) -> None:
     assert "DEMO-" in out
     assert "3 teams" in out
     assert "operator-secret" in out  # the offline demo's entropy is labelled for what it is
+    assert f"web server: {demo['web']}/" in out  # the banner names the web server too
     assert httpx.get(demo["web"] + "/healthz", timeout=10).json()["status"] == "ok"
 
 

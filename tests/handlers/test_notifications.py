@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select, update
 
 from bot.worker import telegram_deliver
+from demo.accounts import Persona, bind_demo_accounts
 from handlers.callbacks import ReviewCb
-from services.accounts import Persona, bind_demo_accounts
 from services.notifications import (
     NotificationScanner,
     OutboxSender,

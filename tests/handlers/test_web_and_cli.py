@@ -109,7 +109,7 @@ def test_invite_refuses_an_unknown_department_and_a_missing_bot_name(cli_env: st
 
 
 def test_account_revoke_unbinds(cli_env: str, tmp_path: Path) -> None:
-    from services.accounts import Persona, bind_demo_accounts
+    from demo.accounts import Persona, bind_demo_accounts
     from services.clock import utc_now
 
     async def bind() -> None:
