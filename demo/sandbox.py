@@ -142,7 +142,8 @@ async def prepare_sandbox(
         {"user_id": p.user_id, "name": p.name, "name_en": p.name, **extra}
         for p, extra in cast
     ]
-    review_state = str((await TaskService(session, clock).get(int(await session.scalar(
-        select(Task.id).where(Task.code == review_code))))).state)
+    review_id = await session.scalar(select(Task.id).where(Task.code == review_code))
+    assert review_id is not None  # ensure_review_task made it
+    review_state = str((await TaskService(session, clock).get(review_id)).state)
     return SandboxCast(personas=personas, review_task_code=review_code,
                        review_task_state=review_state)

@@ -14,7 +14,7 @@ from aiogram.types import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.i18n import Translator, has
 from services.accounts import AccountView, Role
-from services.assignments import Assignment, AssignmentSummary, Member
+from services.assignments import Assignment, AssignmentSummary, ItemGuidance, Member
 from services.notifications import KIND_DRAWN, KIND_LEADER, KIND_REVIEW, OutgoingMessage
 
 from handlers.callbacks import ReviewCb, TaskCb, TaskListCb
@@ -22,6 +22,7 @@ from handlers.callbacks import ReviewCb, TaskCb, TaskListCb
 MAX_TEXT = 4096
 PAGE_BUDGET = 3500  # leaves room for the page footer
 SECTIONS = ("o", "i", "s")
+DEADLINE_ORDER = ("check_finished", "results_due")  # the dates a task's deadlines hold
 SECTION_KEYS = {"o": "tasks-section-overview", "i": "tasks-section-items",
                 "s": "tasks-section-subjects"}
 
@@ -83,7 +84,23 @@ def bot_commands(account: AccountView | None, tr: Translator) -> list[BotCommand
     return [BotCommand(command=c, description=tr(f"bot-cmd-{c}")) for c in commands_for(account)]
 
 
-def menu(account: AccountView, tr: Translator, *, just_bound: bool = False) -> str:
+def help_text(account: AccountView | None, tr: Translator) -> str:
+    """``/help``: what the bot does and one line per command this person may use — a
+    reviewer's command is not offered to someone who cannot review (issue 9 item 20)."""
+    lines = [tr("bot-help-intro")]
+    lines.extend(tr(f"bot-help-{c}") for c in commands_for(account) if has(f"bot-help-{c}"))
+    lines.append(tr("bot-help-accounts"))
+    return "\n".join(lines)
+
+
+def leaderships(summaries: Sequence[AssignmentSummary], tr: Translator) -> list[str]:
+    """The teams this person leads, for the greeting: which team of which task."""
+    return [tr("bot-leads-team", team=s.team_number, code=s.task_code, name=s.task_name)
+            for s in summaries if s.is_leader and s.team_number is not None]
+
+
+def menu(account: AccountView, tr: Translator, *, just_bound: bool = False,
+         leads: Sequence[str] = ()) -> str:
     """The greeting with the person's roles and the commands they may use."""
     department = account.department_name or account.department_code or ""
     lines = [tr("bot-bound" if just_bound else "bot-greeting", name=account.name,
@@ -91,6 +108,7 @@ def menu(account: AccountView, tr: Translator, *, just_bound: bool = False) -> s
     if account.roles:
         roles = "、".join(tr(f"bot-role-{r}") for r in account.roles)
         lines.append(tr("bot-roles", roles=roles))
+    lines.extend(leads)
     lines.append("")
     lines.append(tr("bot-menu-title"))
     lines.extend(f"/{c} — {tr(f'bot-cmd-{c}')}" for c in commands_for(account))
@@ -161,9 +179,11 @@ def _overview_lines(a: Assignment, my_id: int | None, tr: Translator) -> list[st
         tr("task-lead", lead=a.lead_department_name or a.lead_department_code),
         tr("task-window", start=day(s.window_start), end=day(s.window_end)),
     ]
-    for what, date in sorted(a.deadlines.items()):
+    for what in DEADLINE_ORDER:  # translated labels, never the stored keys (issue 9 item 15)
+        date = a.deadlines.get(what)
         if isinstance(date, str) and len(date) == 10:
-            lines.append(tr("task-deadline", what=what, date=date))
+            lines.append(tr(f"task-deadline-{what}", date=date,
+                            days=a.deadlines.get(f"{what}_working_days", "")))
     lines.append("")
     lines.append(tr("task-team", team=s.team_number if s.team_number is not None else "-"))
     if a.leader:
@@ -176,21 +196,31 @@ def _overview_lines(a: Assignment, my_id: int | None, tr: Translator) -> list[st
     return lines
 
 
-def _item_lines(a: Assignment, tr: Translator) -> list[str]:
-    lines = [tr("task-heading", code=a.summary.task_code, name=a.summary.task_name),
-             tr("task-items")]
+def _item_pages(a: Assignment, tr: Translator) -> list[str]:
+    """The items with their guidance, one item per page: a phone shows one screen at a time
+    (issue 9 item 20); an item longer than a page continues on the next."""
+    heading = [tr("task-heading", code=a.summary.task_code, name=a.summary.task_name),
+               tr("task-items")]
+    if not a.items:
+        return ["\n".join(heading)]
+    pages: list[str] = []
     for n, item in enumerate(a.items, start=1):
-        lines.append(tr("task-item", n=n, name=item.name, code=item.code))
-        if item.legal_basis:
-            lines.append(tr("task-item-basis", basis=item.legal_basis))
-        if item.checklist:
-            lines.append(tr("task-item-checklist"))
-            lines.extend(tr("task-item-point", point=p) for p in item.checklist)
-        if item.methods:
-            lines.append(tr("task-item-methods",
-                            methods="、".join(_method(m, tr) for m in item.methods)))
-        if item.requirements:
-            lines.append(tr("task-item-requirements", requirements=item.requirements))
+        pages.extend(paginate([*heading, *_one_item(n, item, tr)]))
+    return pages
+
+
+def _one_item(n: int, item: ItemGuidance, tr: Translator) -> list[str]:
+    lines = [tr("task-item", n=n, name=item.name, code=item.code)]
+    if item.legal_basis:
+        lines.append(tr("task-item-basis", basis=item.legal_basis))
+    if item.checklist:
+        lines.append(tr("task-item-checklist"))
+        lines.extend(tr("task-item-point", point=p) for p in item.checklist)
+    if item.methods:
+        lines.append(tr("task-item-methods",
+                        methods="、".join(_method(m, tr) for m in item.methods)))
+    if item.requirements:
+        lines.append(tr("task-item-requirements", requirements=item.requirements))
     return lines
 
 
@@ -212,12 +242,11 @@ def assignment_section(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """One page of one section of an assignment, with section, paging and back buttons."""
     if section == "i":
-        lines = _item_lines(a, tr)
+        pages = _item_pages(a, tr)
     elif section == "s":
-        lines = _subject_lines(a, tr)
+        pages = paginate(_subject_lines(a, tr))
     else:
-        section, lines = "o", _overview_lines(a, my_inspector_id, tr)
-    pages = paginate(lines)
+        section, pages = "o", paginate(_overview_lines(a, my_inspector_id, tr))
     page = min(max(page, 0), len(pages) - 1)
     text = pages[page]
     if len(pages) > 1:

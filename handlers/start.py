@@ -11,6 +11,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BotCommandScopeChat, CallbackQuery, Message
 from bot.i18n import Translator
 from services.accounts import AccountService, AccountView
+from services.assignments import AssignmentService
 from services.errors import DomainError
 
 from handlers import render
@@ -48,15 +49,27 @@ async def start_with_token(
     await message.answer(render.menu(account, tr, just_bound=True))
 
 
-async def start(message: Message, *, bot: Bot, account: AccountView, tr: Translator) -> None:
-    """``/start``: the greeting and the menu."""
+async def _leads(account: AccountView, assignments: AssignmentService,
+                 tr: Translator) -> list[str]:
+    """Which team of which task this person leads (the greeting says so)."""
+    if account.inspector_id is None:
+        return []
+    return render.leaderships(await assignments.for_inspector(account.inspector_id), tr)
+
+
+async def start(message: Message, *, bot: Bot, account: AccountView,
+                assignments: AssignmentService, tr: Translator) -> None:
+    """``/start``: the greeting (with the teams the person leads) and the menu."""
     await _set_menu(bot, message.chat.id, account, tr)
-    await message.answer(render.menu(account, tr))
+    await message.answer(render.menu(account, tr, leads=await _leads(account, assignments, tr)))
 
 
-async def help_command(message: Message, *, account: AccountView, tr: Translator) -> None:
-    """``/help``: what the bot does, then the menu."""
-    await message.answer(f"{tr('bot-help')}\n\n{render.menu(account, tr)}")
+async def help_command(message: Message, *, account: AccountView,
+                       assignments: AssignmentService, tr: Translator) -> None:
+    """``/help``: what the bot does for this person, then the menu."""
+    leads = await _leads(account, assignments, tr)
+    await message.answer(
+        f"{render.help_text(account, tr)}\n\n{render.menu(account, tr, leads=leads)}")
 
 
 async def cancel(message: Message, *, state: FSMContext, tr: Translator) -> None:
