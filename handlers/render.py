@@ -12,10 +12,12 @@ from typing import Any
 
 from aiogram.types import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from bot import labels
 from bot.i18n import Translator, has
 from services.accounts import AccountView, Role
 from services.assignments import Assignment, AssignmentSummary, ItemGuidance, Member
 from services.notifications import KIND_DRAWN, KIND_LEADER, KIND_REVIEW, OutgoingMessage
+from services.review_brief import ReviewBrief
 
 from handlers.callbacks import ReviewCb, TaskCb, TaskListCb
 
@@ -280,17 +282,44 @@ def assignment_section(
 
 def review_card(
     *, task_id: int, code: str, name: str, department: str, department_name: str | None,
-    window_start: dt.date | str, window_end: dt.date | str, tr: Translator,
+    window_start: dt.date | str, window_end: dt.date | str, review_round: int, tr: Translator,
+    brief: ReviewBrief | None = None,
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """A task waiting for the department's review, with Approve / Return buttons; the card
-    names the department, the buttons carry its code."""
-    text = tr("review-card", code=code, name=name, department=department_name or department,
-              start=day(window_start), end=day(window_end))
+    """A task waiting for the department's review, with Approve / Return buttons that carry the
+    department's code and the review round. With a ``brief`` the card shows what a reviewer
+    needs: items, scope, sample, teams and members, the round, the previous returns and what
+    changed since (issue 9 item 12)."""
+    if brief is None:
+        text = tr("review-card", code=code, name=name,
+                  department=department_name or department,
+                  start=day(window_start), end=day(window_end))
+    else:
+        sep = ", " if tr.language == "en" else "、"
+        members = sep.join(tr("review-card-members", department=dept_name, count=n)
+                           for _, dept_name, n in brief.members_per_team)
+        lines = [tr(
+            "review-card-full", code=brief.code, name=brief.name, round=brief.review_round,
+            department=department_name or brief.department_name,
+            start=day(brief.window_start), end=day(brief.window_end),
+            items=sep.join(f"{n}（{c}）" if tr.language != "en" else f"{n} ({c})"
+                           for c, n in brief.items),
+            scope=labels.scope_or_all(brief.scope, tr),
+            sample=labels.sample_text(brief.sample, tr), teams=brief.team_count,
+            members=members,
+        )]
+        lines.extend(tr("review-card-returned", department=d, comment=c)
+                     for d, c in brief.returned_with)
+        if brief.returned_with:
+            lines.append(
+                tr("review-card-changed", fields=sep.join(
+                    tr(f"review-field-{f}") if has(f"review-field-{f}") else f
+                    for f in brief.changed))
+                if brief.changed else tr("review-card-unchanged"))
+        text = "\n".join(lines)
     builder = InlineKeyboardBuilder()
-    builder.button(text=tr("review-approve-button"),
-                   callback_data=ReviewCb(task_id=task_id, department=department, action="a"))
-    builder.button(text=tr("review-return-button"),
-                   callback_data=ReviewCb(task_id=task_id, department=department, action="r"))
+    for label, action in (("review-approve-button", "a"), ("review-return-button", "r")):
+        builder.button(text=tr(label), callback_data=ReviewCb(
+            task_id=task_id, department=department, review_round=review_round, action=action))
     return text, builder.as_markup()
 
 
@@ -306,7 +335,7 @@ def notification(message: OutgoingMessage) -> tuple[str, InlineKeyboardMarkup | 
             task_id=p["task_id"], code=p["task_code"], name=p["task_name"],
             department=p["department"], department_name=p.get("department_name"),
             window_start=p["window_start"],
-            window_end=p["window_end"], tr=tr,
+            window_end=p["window_end"], review_round=int(p.get("round") or 1), tr=tr,
         )
     leader = p.get("leader")
     if message.kind == KIND_LEADER and leader:

@@ -32,6 +32,7 @@ from services.plans import (
     departments_by_code,
     parse_ratio,
 )
+from services.review_brief import ReviewBrief, review_brief
 
 
 class TaskState(StrEnum):
@@ -561,6 +562,10 @@ class TaskService:
         )).all()
         return [(r.round, ReviewLine(codes[r.department_id], r.decision, r.comment))
                 for r in rows]
+
+    async def review_brief(self, task_id: int, department_code: str) -> ReviewBrief:
+        """What ``department_code``'s reviewer needs on the card (services/review_brief.py)."""
+        return await review_brief(self._session, task_id, department_code)
 
 
 def review_summary(reviews: Sequence[ReviewLine]) -> dict[str, int]:

@@ -13,3 +13,50 @@ bot-leads-team = You lead team { $team } of task { $code } "{ $name }".
 
 task-deadline-check_finished = Check finished: { $date }
 task-deadline-results_due = Results due: { $date } (within { $days } working days)
+
+## Domain values in words (bot/labels.py), for the bot and the CLI
+label-sample-ratio = class { $risk } { $ratio }
+label-sample-count = class { $risk } { $count }
+label-scope-kinds = kinds: { $values }
+label-scope-industries = industries: { $values }
+label-scope-districts = districts: { $values }
+label-scope-risk_classes = risk classes: { $values }
+label-scope-all = all subjects
+label-action-submit = submit for review
+label-action-approve = approve
+label-action-return = return
+label-action-reopen = reopen
+label-action-draw-subjects = draw subjects
+label-action-draw-inspectors = draw inspectors
+label-action-form-teams = form teams
+label-action-start = start the checks
+label-action-finish = finish the checks
+label-action-publish = publish the results
+label-action-archive = archive
+
+## The review card (会审) with everything a reviewer needs
+review-card-full =
+    [Review] { $code } { $name }
+    Round { $round } · Department: { $department }
+    Window: { $start } to { $end }
+    Items: { $items }
+    Scope: { $scope }
+    Sample: { $sample }
+    Teams: { $teams }, each with { $members }
+review-card-members = { $department } { $count }
+review-card-returned = Returned last round by { $department }: { $comment }
+review-card-changed = Changed since: { $fields }
+review-card-unchanged = Nothing was changed after the last return.
+review-round-over = Review round { $round } is over (round { $current } is current); this button no longer works. Send /review for the current tasks.
+review-field-name = name
+review-field-departments = departments
+review-field-items = items
+review-field-window_start = start date
+review-field-window_end = end date
+review-field-team_count = number of teams
+review-field-members_per_team = members per team
+review-field-sample = sample
+review-field-scope = scope
+review-field-needs_experts = experts needed
+review-field-experts_per_team = experts per team
+review-field-lead_department = lead department

@@ -13,3 +13,50 @@ bot-leads-team = 您是任务【{ $code }】{ $name }第 { $team } 组的组长�
 
 task-deadline-check_finished = 检查完成日期：{ $date }
 task-deadline-results_due = 结果录入截止：{ $date }（{ $days } 个工作日内）
+
+## Domain values in words (bot/labels.py), for the bot and the CLI
+label-sample-ratio = { $risk } 类 { $ratio }
+label-sample-count = { $risk } 类 { $count } 个
+label-scope-kinds = 主体类型：{ $values }
+label-scope-industries = 行业：{ $values }
+label-scope-districts = 区域：{ $values }
+label-scope-risk_classes = 风险分类：{ $values }
+label-scope-all = 全部检查对象
+label-action-submit = 提交会审
+label-action-approve = 通过会审
+label-action-return = 退回
+label-action-reopen = 重新编辑
+label-action-draw-subjects = 抽取检查对象
+label-action-draw-inspectors = 抽取检查人员
+label-action-form-teams = 组成检查小组
+label-action-start = 开始检查
+label-action-finish = 检查完成
+label-action-publish = 公示结果
+label-action-archive = 归档
+
+## The review card (会审) with everything a reviewer needs
+review-card-full =
+    【会审】{ $code } { $name }
+    第 { $round } 轮会审 · 部门：{ $department }
+    检查时间：{ $start } 至 { $end }
+    检查事项：{ $items }
+    检查范围：{ $scope }
+    抽查数量：{ $sample }
+    检查小组：{ $teams } 个，每组 { $members }
+review-card-members = { $department } { $count } 人
+review-card-returned = 上一轮退回意见：{ $department }：{ $comment }
+review-card-changed = 此后修改了：{ $fields }
+review-card-unchanged = 上一轮退回后未作修改。
+review-round-over = 第 { $round } 轮会审已结束（现在是第 { $current } 轮），这个按钮不再有效。请发送 /review 查看当前任务。
+review-field-name = 名称
+review-field-departments = 参与部门
+review-field-items = 检查事项
+review-field-window_start = 开始日期
+review-field-window_end = 结束日期
+review-field-team_count = 小组数
+review-field-members_per_team = 每组人数
+review-field-sample = 抽查数量
+review-field-scope = 检查范围
+review-field-needs_experts = 是否需要专家
+review-field-experts_per_team = 每组专家数
+review-field-lead_department = 牵头部门
