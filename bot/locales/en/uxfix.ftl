@@ -60,3 +60,5 @@ review-field-scope = scope
 review-field-needs_experts = experts needed
 review-field-experts_per_team = experts per team
 review-field-lead_department = lead department
+
+cli-col-inspector = Inspector id (--person)

@@ -60,3 +60,5 @@ review-field-scope = 检查范围
 review-field-needs_experts = 是否需要专家
 review-field-experts_per_team = 每组专家数
 review-field-lead_department = 牵头部门
+
+cli-col-inspector = 检查人员 id（--person）
