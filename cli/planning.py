@@ -604,8 +604,10 @@ def task_advance(
     *,
     task: str = typer.Argument(...),
     action: str = typer.Argument(..., help="start | finish | publish | archive"),
-    finished_on: str | None = typer.Option(None, "--finished-on",
-                                           help="with finish: the day the check finished"),
+    finished_on: str | None = typer.Option(
+        None, "--on", "--finished-on",
+        help="with start / finish: the day (default today; inside the window, not in the "
+             "future; see docs/task-dates.md)"),
     actor: str = ACTOR, lang: str | None = LANG,
 ) -> None:
     """A manual step: start, finish (results due in 20 working days), publish, archive."""

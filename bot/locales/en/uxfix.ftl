@@ -62,3 +62,11 @@ review-field-experts_per_team = experts per team
 review-field-lead_department = lead department
 
 cli-col-inspector = Inspector id (--person)
+
+## Task dates (task advance start / finish) and publishing (issue 9 item 17)
+task-day-in-future = { $day } has not come yet (today is { $today }): starting and finishing the checks can only be recorded for today or an earlier day.
+task-start-before-window = Task { $code }'s window starts on { $start }; the checks cannot start on { $day }.
+task-start-after-window = Task { $code }'s window ends on { $end }; the checks cannot start as late as { $day }.
+task-finished-before-start = The check cannot finish on { $day }, before task { $code }'s checks started on { $started }.
+task-publish-no-results = Task { $code } has no results yet: publishing needs the result of every subject's check, and no result has been recorded, so it cannot be published.
+task-deadline-check_started = Checks started: { $date }

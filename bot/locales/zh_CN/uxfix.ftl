@@ -62,3 +62,11 @@ review-field-experts_per_team = 每组专家数
 review-field-lead_department = 牵头部门
 
 cli-col-inspector = 检查人员 id（--person）
+
+## Task dates (task advance start / finish) and publishing (issue 9 item 17)
+task-day-in-future = { $day } 还没有到（今天是 { $today }）：开始和完成检查只能记录今天或以前的日期。
+task-start-before-window = 任务 { $code } 的检查时间从 { $start } 开始，不能在 { $day } 开始检查。
+task-start-after-window = 任务 { $code } 的检查时间到 { $end } 结束，不能在 { $day } 才开始检查。
+task-finished-before-start = 检查完成日 { $day } 早于任务 { $code } 开始检查的日期 { $started }。
+task-publish-no-results = 任务 { $code } 还没有检查结果：公示需要每个检查对象的检查结果，目前系统中尚无任何结果记录，暂不能公示。
+task-deadline-check_started = 开始检查日期：{ $date }
