@@ -24,7 +24,8 @@ from handlers.callbacks import ReviewCb, TaskCb, TaskListCb
 MAX_TEXT = 4096
 PAGE_BUDGET = 3500  # leaves room for the page footer
 SECTIONS = ("o", "i", "s")
-DEADLINE_ORDER = ("check_started", "check_finished", "results_due")  # the dates a task's deadlines hold
+# the dates a task's deadlines hold, in the order shown
+DEADLINE_ORDER = ("check_started", "check_finished", "results_due")
 SECTION_KEYS = {"o": "tasks-section-overview", "i": "tasks-section-items",
                 "s": "tasks-section-subjects"}
 
