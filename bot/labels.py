@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bot.i18n import Translator, has
-from services.directories.enums import SUBJECT_KINDS
+from services.directories.enums import SUBJECT_KINDS, SUBJECT_STATUSES
 
 
 def _sep(tr: Translator) -> str:
@@ -63,7 +63,44 @@ def scope_or_all(scope: Mapping[str, Any], tr: Translator) -> str:
     return scope_text(scope, tr) or tr("label-scope-all")
 
 
-def action_names(actions: Iterable[str], tr: Translator) -> str:
-    """The next steps of a task in words (``start`` → 开始检查)."""
-    words = [tr(f"label-action-{a}") if has(f"label-action-{a}") else a for a in actions]
+def action_names(actions: Iterable[str], tr: Translator, *, with_codes: bool = False) -> str:
+    """The next steps of a task in words (``start`` → 开始检查); ``with_codes`` adds the word
+    to type on the command line: 开始检查（start）."""
+    words = []
+    for a in actions:
+        if not has(f"label-action-{a}"):
+            words.append(a)
+        elif with_codes:
+            words.append(tr("label-action-with-code", label=tr(f"label-action-{a}"), code=a))
+        else:
+            words.append(tr(f"label-action-{a}"))
     return _sep(tr).join(words) or "-"
+
+
+def counts_text(counts: Any, tr: Translator) -> str:
+    """A draw's figures in words: ``{"A": 120, "B": 40}`` → ``A 类 120、B 类 40``; exclusion
+    reasons (``{"deregistered": 25}``) with their labels; anything else as it is."""
+    if isinstance(counts, bool) or not isinstance(counts, Mapping | int):
+        return str(counts)
+    if isinstance(counts, int):
+        return str(counts)
+    if not counts:
+        return "-"
+    parts = []
+    for key, n in counts.items():
+        parts.append(tr("label-count", what=reason_label(str(key), tr), n=str(n)))
+    return _sep(tr).join(parts)
+
+
+def reason_label(key: str, tr: Translator) -> str:
+    """A risk class, a subject status or an exclusion reason in words."""
+    if len(key) == 1 and key.isalpha():
+        return tr("label-risk-class", risk=key)
+    if key.startswith("inspected-within-") and key.removesuffix("-months")[17:].isdigit():
+        return tr("label-exclusion-inspected-within",
+                  months=key.removesuffix("-months")[17:])
+    if has(f"label-exclusion-{key}"):
+        return tr(f"label-exclusion-{key}")
+    if key in SUBJECT_STATUSES.codes:
+        return SUBJECT_STATUSES.label(key, tr.language)
+    return key

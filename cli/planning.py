@@ -16,8 +16,9 @@ import typer
 from rich.console import Console
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import labels
 from bot.config import Settings, get_settings
-from bot.i18n import Translator
+from bot.i18n import Translator, has
 from cli.common import CLI_ACTOR, database, run
 from services.calendar import CalendarService, DueDate, parse_notice
 from services.clock import SHANGHAI, utc_now
@@ -64,8 +65,18 @@ def refuse(tr: Translator, err: DomainError) -> NoReturn:
     for name in ("state", "needed"):  # task states in words, not codes
         if isinstance(args.get(name), str):
             args[name] = tr(f"state-{args[name]}")
-    if isinstance(args.get("decision"), str) and err.key.startswith("review-"):
-        args["decision"] = tr(f"review-decision-{args['decision']}")
+    decision = args.get("decision")
+    if (isinstance(decision, str) and err.key.startswith("review-")
+            and has(f"review-decision-{decision}")):  # a bad decision is shown as typed
+        args["decision"] = tr(f"review-decision-{decision}")
+    if err.key.startswith("task-") and isinstance(args.get("action"), str) \
+            and has(f"label-action-{args['action']}"):
+        args["action"] = labels.action_names([args["action"]], tr, with_codes=True)
+    if err.key == "task-illegal-step" and isinstance(args.get("allowed"), str):
+        args["allowed"] = labels.action_names(
+            [a for a in args["allowed"].split(", ") if a != "-"], tr, with_codes=True)
+    if isinstance(args.get("index"), int):  # people count witnessed values from 1
+        args["index"] = args["index"] + 1
     err_console.print(f"[red]✗[/] {tr(err.key, **args)}")
     raise typer.Exit(1)
 
@@ -176,7 +187,8 @@ def print_entry(tr: Translator, e: PlanEntryView) -> None:
                      status=tr(f"plan-status-{e.status}")))
     console.print("  " + tr("cli-plan-entry-detail", items=", ".join(e.items),
                      departments=", ".join(e.departments), start=e.period_start.isoformat(),
-                     end=e.period_end.isoformat(), ratio=e.target_ratio or "-"))
+                     end=e.period_end.isoformat(),
+                     ratio=labels.percent(e.target_ratio) if e.target_ratio else "-"))
     if e.peak_season:
         peak = e.flags["peak_season"]
         console.print("  [yellow]![/] " + tr("cli-plan-peak", share=peak["share_permille"] / 10,
@@ -255,7 +267,8 @@ def plan_merges(
                          reason=", ".join(tr(f"plan-merge-reason-{r}") for r in p.reason)))
         console.print("  " + tr("cli-plan-entry-detail", items=", ".join(p.items),
                          departments=", ".join(p.departments), start=p.period_start.isoformat(),
-                         end=p.period_end.isoformat(), ratio=p.target_ratio or "-"))
+                         end=p.period_end.isoformat(),
+                         ratio=labels.percent(p.target_ratio) if p.target_ratio else "-"))
 
 
 @plan_app.command("merge")
@@ -390,11 +403,9 @@ def print_task(tr: Translator, v: TaskView) -> None:
                      members=", ".join(f"{d}×{n}" for d, n in v.members_per_team.items()),
                      teams=v.team_count))
     console.print(tr("cli-task-items", items=", ".join(v.items), year=v.item_year))
-    sample = ", ".join(
-        f"{k}={rule['ratio']}" if "ratio" in rule else f"{k}={rule['count']}"
-        for k, rule in v.sample.items())
-    scope = "; ".join(f"{k}: {', '.join(vals)}" for k, vals in v.scope.items()) or "-"
-    console.print(tr("cli-task-sample", sample=sample, scope=scope))
+    # values in words: 0.2% not 0.002, translated scope keys and kinds (issue 9 item 16)
+    console.print(tr("cli-task-sample", sample=labels.sample_text(v.sample, tr),
+                     scope=labels.scope_or_all(v.scope, tr)))
     console.print(tr("cli-task-window", start=v.window_start.isoformat(),
                      end=v.window_end.isoformat()))
     if v.needs_experts:
@@ -405,11 +416,14 @@ def print_task(tr: Translator, v: TaskView) -> None:
             console.print("  " + tr("cli-task-review-line", department=line.department,
                                     decision=tr(f"review-decision-{line.decision}"),
                                     comment=line.comment or "-"))
+    if v.deadlines.get("check_started"):
+        console.print(tr("task-deadline-check_started", date=v.deadlines["check_started"]))
     if v.deadlines.get("results_due"):
         console.print(tr("cli-task-results-due", finished=v.deadlines["check_finished"],
                          due=v.deadlines["results_due"]))
     if v.next_actions:
-        console.print(tr("cli-task-next", actions=", ".join(v.next_actions)))
+        console.print(tr("cli-task-next", actions=labels.action_names(v.next_actions, tr,
+                                                                with_codes=True)))
 
 
 @task_app.command("create")
