@@ -24,6 +24,7 @@ from bot.middlewares import (
     ThrottlingMiddleware,
     on_error,
 )
+from bot.private_chats import PrivateChatsOnlyMiddleware
 from bot.telegram import BotNotConfigured, build_bot
 from bot.worker import Worker
 from handlers import build_routers, render
@@ -60,6 +61,7 @@ def build_dispatcher(
     ``container`` is the composition root's (``bot.container``): each update gets one request
     scope of it, whose session and services the handlers receive."""
     dispatcher = Dispatcher(storage=build_storage(settings))
+    dispatcher.update.outer_middleware(PrivateChatsOnlyMiddleware())  # before any data is read
     dispatcher.update.outer_middleware(ThrottlingMiddleware(throttle_limit, throttle_window))
     dispatcher.update.outer_middleware(OneAtATimeMiddleware())
     dispatcher.update.outer_middleware(ContainerMiddleware(container))

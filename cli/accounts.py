@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import SecretStr
 from rich.table import Table
 
 from bot.config import Settings, get_settings
@@ -20,19 +21,34 @@ from services.qr import Card, write_cards
 account_app = typer.Typer(help="账号 / accounts", no_args_is_help=True)
 
 
-async def _bot_username(settings: Settings, given: str | None) -> str | None:
-    """From the option, the settings, or the Bot API's getMe (Telegram or the sandbox)."""
-    if given or settings.bot_username:
-        return (given or settings.bot_username or "").lstrip("@")
-    if settings.bot_token is None:
-        return None
+async def _get_me(settings: Settings) -> str | None:
+    """The bot's username from getMe; None when the Bot API does not answer."""
+    from aiogram.exceptions import TelegramAPIError
+
     from bot.app import build_bot
 
-    bot = build_bot(settings)
+    bot = build_bot(settings, retry_on_flood=False)
     try:
         return (await bot.me()).username
+    except (TelegramAPIError, OSError):  # network errors included
+        return None
     finally:
         await bot.session.close()
+
+
+async def _bot_username(settings: Settings, given: str | None) -> str | None:
+    """From the option, the settings, or the Bot API's getMe: Telegram's with the configured
+    token, else the local sandbox emulator of a running ``jointcheck demo`` (issue 9 item 18)."""
+    if given or settings.bot_username:
+        return (given or settings.bot_username or "").lstrip("@")
+    if settings.bot_token is not None:
+        return await _get_me(settings)
+    from cli.demo import DEMO_TOKEN
+
+    return await _get_me(settings.model_copy(update={
+        "bot_token": SecretStr(DEMO_TOKEN),
+        "bot_api_url": f"http://{settings.web_host}:{settings.sandbox_port}",
+    }))
 
 
 def _local(instant: dt.datetime) -> str:
@@ -74,11 +90,16 @@ def invite(
             console.print(t("cli-invite-none", lang))
             return 0
         cards = []
+        # a header, and the inspector id that --person takes beside the account id
+        console.print("\t".join(t(k, lang) for k in (
+            "cli-col-account", "cli-col-inspector", "cli-col-name", "cli-col-expires",
+            "cli-col-link")), highlight=False)
         for item in issued:
             link = deep_link(username, item.token)
             # one plain line per person: a table would cut the link that has to be copied whole
             console.print(
-                f"{item.account.id}\t{item.account.name}\t{_local(item.expires_at)}\t{link}",
+                f"{item.account.id}\t{item.account.inspector_id or '—'}\t{item.account.name}"
+                f"\t{_local(item.expires_at)}\t{link}",
                 soft_wrap=True, highlight=False,
             )
             cards.append(Card(
@@ -110,13 +131,14 @@ def account_list(
             console.print(t("cli-accounts-none", lang))
             return
         table = Table()
-        for key in ("cli-col-account", "cli-col-name", "cli-col-department", "cli-col-roles",
-                    "cli-col-telegram"):
+        for key in ("cli-col-account", "cli-col-inspector", "cli-col-name", "cli-col-department",
+                    "cli-col-roles", "cli-col-telegram"):
             table.add_column(t(key, lang))
         for account in accounts:
             table.add_row(
-                str(account.id), account.name, account.department_code or "",
-                ", ".join(account.roles),
+                str(account.id), str(account.inspector_id or "—"), account.name,
+                account.department_code or "",
+                "、".join(t(f"bot-role-{r}", lang) for r in account.roles),
                 str(account.telegram_user_id) if account.telegram_user_id else "—",
             )
         console.print(table)

@@ -23,6 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings, get_settings
 from bot.container import make_container
 from bot.i18n import Translator
+from handlers import labels
+from handlers.i18n import has
 from services.clock import SHANGHAI, utc_now
 from services.errors import DomainError
 
@@ -80,8 +82,18 @@ def refuse(tr: Translator, err: DomainError) -> NoReturn:
     for name in ("state", "needed"):  # task states in words, not codes
         if isinstance(args.get(name), str):
             args[name] = tr(f"state-{args[name]}")
-    if isinstance(args.get("decision"), str) and err.key.startswith("review-"):
-        args["decision"] = tr(f"review-decision-{args['decision']}")
+    decision = args.get("decision")
+    if (isinstance(decision, str) and err.key.startswith("review-")
+            and has(f"review-decision-{decision}")):  # a bad decision is shown as typed
+        args["decision"] = tr(f"review-decision-{decision}")
+    if err.key.startswith("task-") and isinstance(args.get("action"), str) \
+            and has(f"label-action-{args['action']}"):
+        args["action"] = labels.action_names([args["action"]], tr, with_codes=True)
+    if err.key == "task-illegal-step" and isinstance(args.get("allowed"), str):
+        args["allowed"] = labels.action_names(
+            [a for a in args["allowed"].split(", ") if a != "-"], tr, with_codes=True)
+    if isinstance(args.get("index"), int):  # people count witnessed values from 1
+        args["index"] = args["index"] + 1
     plain_err_console.print(f"[red]✗[/] {tr(err.key, **args)}")
     raise typer.Exit(1)
 

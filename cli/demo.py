@@ -21,6 +21,7 @@ from rich.panel import Panel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings, get_settings
+from bot.i18n import Translator
 from cli.common import application, console, err_console, now, run
 from services.accounts import AccountService
 from services.draws import DrawService
@@ -76,8 +77,23 @@ async def _prepare(settings: Settings, subjects: int, seed: int) -> dict[str, ob
         f"[green]✓[/] 任务 task {task.task_code} 「{task.task_name}」: {len(task.teams)} teams, "
         f"{drawn} subjects drawn; entropy: {task.entropy}"
     )
-    console.print(f"[green]✓[/] 待会审 waiting for review: {cast.review_task_code}")
+    if cast.review_task_state == "in_review":
+        console.print(f"[green]✓[/] 待会审 waiting for review: {cast.review_task_code}")
+    else:  # a later run: the demo admin decided it already
+        state = Translator("zh_CN")(f"bot-state-{cast.review_task_state}")
+        console.print(f"[green]✓[/] 会审任务 review task {cast.review_task_code}: {state} "
+                      f"({cast.review_task_state})")
     return {"personas": cast.personas}
+
+
+def banner(chat_url: str, web_url: str) -> str:
+    """What ``demo`` prints once everything runs: the chat to open and the web server."""
+    return (
+        f"[bold]打开 / open:[/] {chat_url}\n"
+        f"网页服务 / web server: {web_url} (API: {web_url}docs)\n"
+        "选择一位演示人员，与机器人对话（发送 /tasks）。按 Ctrl+C 结束。\n"
+        "Pick a demo person and talk to the bot (send /tasks). Ctrl+C stops."
+    )
 
 
 async def _serve(settings: Settings, personas: list[dict[str, object]], open_url: str) -> None:
@@ -104,11 +120,9 @@ async def _serve(settings: Settings, personas: list[dict[str, object]], open_url
     stop = asyncio.Event()
     async with application(settings) as app:
         bot_task = asyncio.create_task(run_polling(settings, app, stop))
-        console.print(Panel.fit(
-            f"[bold]打开 / open:[/] {open_url}\n"
-            "选择一位演示人员，与机器人对话（发送 /tasks）。按 Ctrl+C 结束。\n"
-            "Pick a demo person and talk to the bot (send /tasks). Ctrl+C stops.",
-            title="jointcheck sandbox", border_style="green"))
+        web_url = f"http://{settings.web_host}:{settings.web_port}/"
+        console.print(Panel.fit(banner(open_url, web_url), title="jointcheck sandbox",
+                                border_style="green"))
         try:
             await asyncio.wait({bot_task, web_task, emulator_task},
                                return_when=asyncio.FIRST_COMPLETED)

@@ -38,6 +38,7 @@ from cli.common import (
 )
 from cli.common import plain_console as console
 from cli.common import plain_err_console as err_console
+from handlers import labels
 from services.clock import SHANGHAI
 from services.drand_relay import QUICKNET, DrandRelays, Fetched
 from services.draws import (
@@ -167,10 +168,12 @@ def print_draw(tr: Translator, d: DrawView) -> None:
         console.print(tr("cli-draw-reason", reason=d.reason))
     summary = d.summary
     if "pool" in summary:
-        console.print(tr("cli-draw-summary", pool=json.dumps(summary["pool"], ensure_ascii=False),
-                         excluded=json.dumps(summary.get("excluded", {}), ensure_ascii=False)))
+        # figures in words, not JSON with English keys (issue 9 item 16)
+        console.print(tr("cli-draw-summary", pool=labels.counts_text(summary["pool"], tr),
+                         excluded=labels.counts_text(summary.get("excluded", {}), tr)))
     if "allocation" in summary:
-        console.print(tr("cli-draw-allocation", allocation=json.dumps(summary["allocation"])))
+        console.print(tr("cli-draw-allocation",
+                         allocation=labels.counts_text(summary["allocation"], tr)))
     if "forbidden" in summary:
         console.print(tr("cli-draw-forbidden", n=summary["forbidden"],
                          conflicts=summary.get("conflicts", 0),
@@ -178,8 +181,12 @@ def print_draw(tr: Translator, d: DrawView) -> None:
     if d.completed_at:
         console.print(tr("cli-draw-completed-at", at=shanghai(d.completed_at)))
     if "drawn" in summary:
-        console.print(tr("cli-draw-drawn", drawn=json.dumps(summary["drawn"],
-                                                            ensure_ascii=False)))
+        drawn = summary["drawn"]
+        if isinstance(drawn, dict) and set(drawn) == {"selected"}:  # subjects per risk class
+            text = labels.counts_text(drawn["selected"], tr)
+        else:
+            text = json.dumps(drawn, ensure_ascii=False)
+        console.print(tr("cli-draw-drawn", drawn=text))
     if d.status == "committed":
         console.print(tr("cli-draw-next-complete", id=d.id))
 

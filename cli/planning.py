@@ -15,7 +15,6 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from bot.config import Settings
-from bot.i18n import Translator
 from cli.common import (
     CLI_ACTOR,
     LANG,
@@ -33,6 +32,8 @@ from cli.common import (
 )
 from cli.common import plain_console as console
 from cli.common import plain_err_console as err_console
+from handlers import labels
+from handlers.i18n import Translator
 from services.calendar import CalendarService, DueDate, parse_notice
 from services.draws import DrawService
 from services.errors import ValidationFailed
@@ -126,7 +127,8 @@ def print_entry(tr: Translator, e: PlanEntryView) -> None:
                      status=tr(f"plan-status-{e.status}")))
     console.print("  " + tr("cli-plan-entry-detail", items=", ".join(e.items),
                      departments=", ".join(e.departments), start=e.period_start.isoformat(),
-                     end=e.period_end.isoformat(), ratio=e.target_ratio or "-"))
+                     end=e.period_end.isoformat(),
+                     ratio=labels.percent(e.target_ratio) if e.target_ratio else "-"))
     if e.peak_season:
         peak = e.flags["peak_season"]
         console.print("  [yellow]![/] " + tr("cli-plan-peak", share=peak["share_permille"] / 10,
@@ -202,7 +204,8 @@ def plan_merges(
                          reason=", ".join(tr(f"plan-merge-reason-{r}") for r in p.reason)))
         console.print("  " + tr("cli-plan-entry-detail", items=", ".join(p.items),
                          departments=", ".join(p.departments), start=p.period_start.isoformat(),
-                         end=p.period_end.isoformat(), ratio=p.target_ratio or "-"))
+                         end=p.period_end.isoformat(),
+                         ratio=labels.percent(p.target_ratio) if p.target_ratio else "-"))
 
 
 @plan_app.command("merge")
@@ -327,11 +330,9 @@ def print_task(tr: Translator, v: TaskView) -> None:
                      members=", ".join(f"{d}×{n}" for d, n in v.members_per_team.items()),
                      teams=v.team_count))
     console.print(tr("cli-task-items", items=", ".join(v.items), year=v.item_year))
-    sample = ", ".join(
-        f"{k}={rule['ratio']}" if "ratio" in rule else f"{k}={rule['count']}"
-        for k, rule in v.sample.items())
-    scope = "; ".join(f"{k}: {', '.join(vals)}" for k, vals in v.scope.items()) or "-"
-    console.print(tr("cli-task-sample", sample=sample, scope=scope))
+    # values in words: 0.2% not 0.002, translated scope keys and kinds (issue 9 item 16)
+    console.print(tr("cli-task-sample", sample=labels.sample_text(v.sample, tr),
+                     scope=labels.scope_or_all(v.scope, tr)))
     console.print(tr("cli-task-window", start=v.window_start.isoformat(),
                      end=v.window_end.isoformat()))
     if v.needs_experts:
@@ -342,11 +343,14 @@ def print_task(tr: Translator, v: TaskView) -> None:
             console.print("  " + tr("cli-task-review-line", department=line.department,
                                     decision=tr(f"review-decision-{line.decision}"),
                                     comment=line.comment or "-"))
+    if v.deadlines.get("check_started"):
+        console.print(tr("task-deadline-check_started", date=v.deadlines["check_started"]))
     if v.deadlines.get("results_due"):
         console.print(tr("cli-task-results-due", finished=v.deadlines["check_finished"],
                          due=v.deadlines["results_due"]))
     if v.next_actions:
-        console.print(tr("cli-task-next", actions=", ".join(v.next_actions)))
+        console.print(tr("cli-task-next", actions=labels.action_names(v.next_actions, tr,
+                                                                with_codes=True)))
 
 
 @task_app.command("create")
@@ -529,8 +533,10 @@ def task_advance(
     *,
     task: str = typer.Argument(...),
     action: str = typer.Argument(..., help="start | finish | publish | archive"),
-    finished_on: str | None = typer.Option(None, "--finished-on",
-                                           help="with finish: the day the check finished"),
+    finished_on: str | None = typer.Option(
+        None, "--on", "--finished-on",
+        help="with start / finish: the day (default today; inside the window, not in the "
+             "future; see docs/task-dates.md)"),
     actor: str = ACTOR, lang: str | None = LANG,
 ) -> None:
     """A manual step: start, finish (results due in 20 working days), publish, archive."""

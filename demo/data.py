@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -54,13 +55,18 @@ DEMO_ACTOR = "demo-data"
 BATCH = 5000
 AUDIT_KEYS_PER_EVENT = 5000  # as the importer: one created-event per batch of records
 
+# The fixed tables are data files beside this module (demo/tables/*.json), not code.
+TABLES = Path(__file__).parent / "tables"
+
+
+def _table(name: str) -> Any:
+    """One table of demo/tables/ as JSON."""
+    return json.loads((TABLES / f"{name}.json").read_text(encoding="utf-8"))
+
+
 # (code, 中文名称, English name) — stable codes, documented in docs/directories.md
-DEPARTMENTS: tuple[tuple[str, str, str], ...] = (
-    ("SCJG", "鄂州市市场监督管理局", "Ezhou Market Supervision Administration"),
-    ("STHJ", "鄂州市生态环境局", "Ezhou Ecology and Environment Bureau"),
-    ("YJGL", "鄂州市应急管理局", "Ezhou Emergency Management Bureau"),
-    ("WJW", "鄂州市卫生健康委员会", "Ezhou Health Commission"),
-    ("JTYS", "鄂州市交通运输局", "Ezhou Transport Bureau"),
+DEPARTMENTS: tuple[tuple[str, str, str], ...] = tuple(
+    (d["code"], d["name_zh"], d["name_en"]) for d in _table("departments")
 )
 
 
@@ -76,47 +82,10 @@ class District:
     weight: int
 
 
-DISTRICTS: tuple[District, ...] = (
-    District(
-        "鄂城区",
-        "420704",
-        ("古城路", "寒溪路", "滨湖南路", "吴都大道", "凤凰路", "南浦路"),
-        (30.36, 30.42),
-        (114.84, 114.93),
-        40,
-    ),
-    District(
-        "华容区",
-        "420703",
-        ("华容大道", "庙岭路", "蒲团街", "段店路"),
-        (30.50, 30.56),
-        (114.70, 114.78),
-        18,
-    ),
-    District(
-        "梁子湖区",
-        "420702",
-        ("太和大道", "梁湖大道", "东沟路", "沼山路"),
-        (30.20, 30.28),
-        (114.57, 114.70),
-        12,
-    ),
-    District(
-        "葛店开发区",
-        "420700",
-        ("高新大道", "创业大道", "光谷东路", "葛华大道"),
-        (30.49, 30.53),
-        (114.59, 114.66),
-        16,
-    ),
-    District(
-        "临空经济区",
-        "420700",
-        ("花湖大道", "燕矶大道", "临空大道", "杨叶路"),
-        (30.33, 30.38),
-        (114.97, 115.05),
-        14,
-    ),
+DISTRICTS: tuple[District, ...] = tuple(
+    District(d["name"], d["division"], tuple(d["streets"]), (d["lat"][0], d["lat"][1]),
+             (d["lon"][0], d["lon"][1]), d["weight"])
+    for d in _table("districts")
 )
 
 
@@ -134,195 +103,22 @@ class Industry:
     weight: int
 
 
-INDUSTRIES: tuple[Industry, ...] = (
-    Industry(
-        "H6210",
-        "正餐服务",
-        ("酒楼", "餐馆", "土菜馆", "鱼馆"),
-        ("餐饮有限公司", "酒店"),
-        (1, 2, 10),
-        (),
-        0.7,
-        16,
-    ),
-    Industry(
-        "H6220",
-        "快餐服务",
-        ("快餐", "面馆", "早餐店"),
-        ("餐饮管理有限公司", "快餐店"),
-        (1, 2, 9),
-        (),
-        0.8,
-        10,
-    ),
-    Industry(
-        "F5212",
-        "超级市场零售",
-        ("超市", "购物广场", "便利店"),
-        ("商贸有限公司", "超市"),
-        (1, 2, 10, 11, 12),
-        (),
-        0.5,
-        12,
-    ),
-    Industry(
-        "F5251",
-        "西药零售",
-        ("大药房", "药店"),
-        ("医药连锁有限公司", "大药房"),
-        (1, 2, 12),
-        (),
-        0.3,
-        5,
-    ),
-    Industry(
-        "C1391",
-        "淀粉及淀粉制品制造",
-        ("粉业", "食品"),
-        ("食品有限公司",),
-        (9, 10, 11),
-        ("STHJ",),
-        0.0,
-        2,
-    ),
-    Industry(
-        "C1761",
-        "家用纺织制成品制造",
-        ("纺织", "家纺"),
-        ("纺织有限公司",),
-        (3, 4, 9, 10),
-        (),
-        0.0,
-        2,
-    ),
-    Industry(
-        "C2614",
-        "有机化学原料制造",
-        ("化工", "精细化工"),
-        ("化工有限公司", "化学股份有限公司"),
-        (3, 4, 5),
-        ("YJGL", "STHJ"),
-        0.0,
-        3,
-    ),
-    Industry(
-        "C3130",
-        "钢压延加工",
-        ("钢铁", "金属制品"),
-        ("钢铁有限公司", "金属制品有限公司"),
-        (3, 4, 5, 9, 10),
-        ("YJGL", "STHJ"),
-        0.0,
-        3,
-    ),
-    Industry(
-        "C3311",
-        "金属结构制造",
-        ("钢结构", "机械"),
-        ("钢结构有限公司", "机械制造有限公司"),
-        (4, 5, 6),
-        ("YJGL",),
-        0.0,
-        3,
-    ),
-    Industry(
-        "G5431",
-        "普通货物道路运输",
-        ("物流", "运输"),
-        ("物流有限公司", "运输有限公司"),
-        (11, 12),
-        ("JTYS", "YJGL"),
-        0.2,
-        6,
-    ),
-    Industry(
-        "O8111",
-        "汽车修理与维护",
-        ("汽修", "汽车服务"),
-        ("汽车维修有限公司", "汽修厂"),
-        (1, 2),
-        ("JTYS",),
-        0.6,
-        5,
-    ),
-    Industry(
-        "P8391",
-        "职业技能培训",
-        ("驾校", "驾驶培训"),
-        ("驾驶员培训有限公司",),
-        (7, 8),
-        ("JTYS",),
-        0.0,
-        1,
-    ),
-    Industry(
-        "H6110",
-        "旅游饭店",
-        ("大酒店", "宾馆", "酒店"),
-        ("酒店管理有限公司", "宾馆"),
-        (5, 7, 8, 10),
-        ("WJW",),
-        0.4,
-        4,
-    ),
-    Industry(
-        "O8051",
-        "理发及美容服务",
-        ("美发", "美容"),
-        ("美容美发店", "美业有限公司"),
-        (1, 2, 9),
-        ("WJW",),
-        0.9,
-        6,
-    ),
-    Industry(
-        "Q8421",
-        "社区卫生服务中心（站）",
-        ("诊所", "卫生服务站"),
-        ("诊所", "医疗服务有限公司"),
-        (1, 2, 12),
-        ("WJW",),
-        0.5,
-        3,
-    ),
-    Industry(
-        "A0412",
-        "内陆养殖",
-        ("水产", "螃蟹养殖"),
-        ("水产养殖专业合作社", "水产有限公司"),
-        (9, 10, 11),
-        ("STHJ",),
-        0.3,
-        3,
-    ),
-    Industry(
-        "F5261",
-        "汽车新车零售",
-        ("汽车销售", "汽贸"),
-        ("汽车销售服务有限公司",),
-        (5, 9, 10),
-        (),
-        0.0,
-        2,
-    ),
-    Industry("K7020", "物业管理", ("物业", "物业服务"), ("物业服务有限公司",), (), (), 0.0, 2),
+INDUSTRIES: tuple[Industry, ...] = tuple(
+    Industry(i["code"], i["label"], tuple(i["words"]), tuple(i["suffixes"]), tuple(i["peak"]),
+             tuple(i["departments"]), i["individual_share"], i["weight"])
+    for i in _table("industries")
 )
 
 # Shop-name characters (字号); two of them make a name, as most Ezhou businesses have.
-BRAND = "鑫华盛鸿泰瑞祥福兴隆恒达聚源丰顺安康宏德荣昌永利金鼎新润嘉和乐天博远楚吴都凤凰梁湖洋澜"
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰辉建国红文斌志鹏宇浩然欣怡俊峰"
+_NAMES = _table("names")
+BRAND: str = _NAMES["brand"]
+SURNAMES: str = _NAMES["surnames"]
+GIVEN: str = _NAMES["given"]
 
 # Risk classes: most subjects low or moderate risk, few high (信用风险分类 as published).
-RISK_WEIGHTS = (("A", 30), ("B", 52), ("C", 14), ("D", 4))
-STATUS_WEIGHTS = (
-    ("active", 930),
-    ("suspended", 25),
-    ("deregistered", 25),
-    ("revoked", 10),
-    ("cancelled", 3),
-    ("moved_out", 7),
-)
+_WEIGHTS = _table("weights")
+RISK_WEIGHTS: tuple[tuple[str, int], ...] = tuple(_WEIGHTS["risk"].items())
+STATUS_WEIGHTS: tuple[tuple[str, int], ...] = tuple(_WEIGHTS["status"].items())
 
 
 @dataclass(frozen=True)
@@ -337,244 +133,30 @@ class ItemTemplate:
     checklist: tuple[str, ...]
     methods: tuple[str, ...]
     requirements: str
+    # GB/T 4754 classes (or prefixes) the item applies to; empty: every subject of its kinds
+    industries: tuple[str, ...] = ()
 
 
-ITEMS_CATALOGUE: tuple[ItemTemplate, ...] = (
-    ItemTemplate(
-        "SCJG-001",
-        "企业公示信息的检查",
-        ("SCJG",),
-        ("enterprise",),
-        "《企业信息公示暂行条例》第十四条",
-        ("年度报告公示信息的真实性", "即时公示信息的及时性", "住所（经营场所）与登记一致"),
-        ("document", "onsite", "online"),
-        "核查年度报告所列资产、人员、股权等信息；发现隐瞒真实情况、弄虚作假的，依法列入经营异常名录。",
-    ),
-    ItemTemplate(
-        "SCJG-002",
-        "食品经营者经营行为的检查",
-        ("SCJG",),
-        ("enterprise", "individual"),
-        "《中华人民共和国食品安全法》第一百一十条",
-        ("食品经营许可证是否有效", "从业人员健康证明", "进货查验记录", "食品贮存条件及标签标识"),
-        ("onsite", "sampling"),
-        "现场检查经营场所和贮存条件，必要时抽样送检；当场制作现场检查笔录。",
-    ),
-    ItemTemplate(
-        "SCJG-003",
-        "工业产品生产许可证获证企业的检查",
-        ("SCJG",),
-        ("enterprise",),
-        "《中华人民共和国工业产品生产许可证管理条例》第三十八条",
-        ("获证企业持续保持生产条件", "出厂检验记录", "产品标识使用许可证编号"),
-        ("onsite", "sampling"),
-        "对照许可实施细则逐项核查；需抽样的，委托有资质的检验机构检验。",
-    ),
-    ItemTemplate(
-        "SCJG-004",
-        "特种设备使用单位的检查",
-        ("SCJG", "YJGL"),
-        ("enterprise",),
-        "《中华人民共和国特种设备安全法》第五十七条",
-        ("特种设备使用登记", "定期检验是否在有效期内", "作业人员持证上岗", "安全技术档案"),
-        ("onsite", "document"),
-        "检查设备使用登记证和定期检验报告；发现超期未检的，责令停止使用。",
-    ),
-    ItemTemplate(
-        "SCJG-005",
-        "药品零售企业的检查",
-        ("SCJG",),
-        ("enterprise", "individual"),
-        "《中华人民共和国药品管理法》第九十九条",
-        ("药品经营许可证", "执业药师在岗", "处方药凭处方销售", "药品储存温湿度记录"),
-        ("onsite",),
-        "现场检查，核对处方登记和温湿度记录。",
-    ),
-    ItemTemplate(
-        "STHJ-001",
-        "排污单位排污许可执行情况的检查",
-        ("STHJ",),
-        ("enterprise",),
-        "《排污许可管理条例》第二十八条",
-        ("持证排污", "自行监测和台账记录", "执行报告按时提交", "污染防治设施正常运行"),
-        ("onsite", "document", "sampling"),
-        "对照排污许可证载明事项逐项核查，必要时委托监测机构采样监测。",
-    ),
-    ItemTemplate(
-        "STHJ-002",
-        "危险废物规范化管理的检查",
-        ("STHJ",),
-        ("enterprise",),
-        "《中华人民共和国固体废物污染环境防治法》第七十八条",
-        ("危险废物管理计划备案", "贮存场所规范", "转移联单", "委托有资质单位利用处置"),
-        ("onsite", "document"),
-        "现场核查贮存设施与台账，核对转移联单。",
-    ),
-    ItemTemplate(
-        "STHJ-003",
-        "建设项目环境影响评价执行情况的检查",
-        ("STHJ",),
-        ("project",),
-        "《中华人民共和国环境影响评价法》第二十七条",
-        ("环评审批手续", "环保设施“三同时”", "竣工环境保护验收"),
-        ("onsite", "document"),
-        "查阅环评批复与验收材料，现场核对环保设施建设情况。",
-    ),
-    ItemTemplate(
-        "YJGL-001",
-        "危险化学品经营单位安全生产的检查",
-        ("YJGL",),
-        ("enterprise",),
-        "《危险化学品安全管理条例》第三十三条",
-        ("危险化学品经营许可证", "储存场所安全距离", "安全管理制度和应急预案", "从业人员安全培训"),
-        ("onsite", "document"),
-        "现场检查储存设施和安全管理台账；发现重大隐患的，依法责令停产停业整改。",
-    ),
-    ItemTemplate(
-        "YJGL-002",
-        "工贸企业安全生产的检查",
-        ("YJGL",),
-        ("enterprise",),
-        "《中华人民共和国安全生产法》第六十五条",
-        ("安全生产责任制", "隐患排查治理台账", "有限空间作业管理", "粉尘防爆措施"),
-        ("onsite",),
-        "按行业检查表逐项检查，留存照片和检查记录。",
-    ),
-    ItemTemplate(
-        "WJW-001",
-        "公共场所卫生的检查",
-        ("WJW",),
-        ("enterprise", "individual"),
-        "《公共场所卫生管理条例》第十条",
-        ("卫生许可证", "从业人员健康合格证明", "公共用品用具清洗消毒", "空气质量和水质检测"),
-        ("onsite", "sampling"),
-        "现场检查并可快速检测；不合格的，责令限期改进。",
-    ),
-    ItemTemplate(
-        "WJW-002",
-        "医疗机构依法执业的检查",
-        ("WJW",),
-        ("enterprise", "individual"),
-        "《医疗机构管理条例》第四十条",
-        ("医疗机构执业许可证", "医务人员执业资格", "诊疗科目与登记一致", "医疗废物处置"),
-        ("onsite", "document"),
-        "核对执业许可证和人员资质，检查医疗废物交接记录。",
-    ),
-    ItemTemplate(
-        "WJW-003",
-        "生活饮用水卫生的检查",
-        ("WJW", "SCJG"),
-        ("enterprise",),
-        "《生活饮用水卫生监督管理办法》第十六条",
-        ("供水单位卫生许可证", "水质检测记录", "涉水产品卫生许可批件"),
-        ("onsite", "sampling"),
-        "采集水样送检，核查水质自检记录。",
-    ),
-    ItemTemplate(
-        "JTYS-001",
-        "道路运输企业的检查",
-        ("JTYS",),
-        ("enterprise", "individual"),
-        "《中华人民共和国道路运输条例》第六十条",
-        ("道路运输经营许可证", "车辆道路运输证和年审", "驾驶员从业资格", "动态监控运行情况"),
-        ("onsite", "document", "online"),
-        "核查车辆与驾驶员资质，调阅动态监控平台数据。",
-    ),
-    ItemTemplate(
-        "JTYS-002",
-        "机动车维修经营的检查",
-        ("JTYS",),
-        ("enterprise", "individual"),
-        "《机动车维修管理规定》第四十八条",
-        ("维修经营备案", "维修档案和结算清单", "配件来源台账"),
-        ("onsite", "document"),
-        "现场检查维修档案，抽查结算清单与配件台账。",
-    ),
-    ItemTemplate(
-        "JTYS-003",
-        "机动车驾驶员培训机构的检查",
-        ("JTYS",),
-        ("enterprise",),
-        "《机动车驾驶员培训管理规定》第四十二条",
-        ("培训备案", "教练员资格", "教学日志和计时培训系统"),
-        ("onsite", "online"),
-        "现场检查并调阅计时培训系统记录。",
-    ),
-    ItemTemplate(
-        "JTYS-004",
-        "在建公路工程项目的检查",
-        ("JTYS", "YJGL"),
-        ("project",),
-        "《公路建设监督管理办法》第二十条",
-        ("施工许可和质量监督手续", "安全生产费用使用", "关键工序质量控制"),
-        ("onsite", "document"),
-        "现场检查施工质量与安全措施，查阅监理记录。",
-    ),
+ITEMS_CATALOGUE: tuple[ItemTemplate, ...] = tuple(
+    ItemTemplate(t["code"], t["name"], tuple(t["departments"]), tuple(t["kinds"]),
+                 t["legal_basis"], tuple(t["checklist"]), tuple(t["methods"]), t["requirements"],
+                 tuple(t["industries"]))
+    for t in _table("items")
 )
 
-PROJECTS: tuple[tuple[str, str, str, str], ...] = (
-    ("XM-420700-2025-001", "鄂州花湖机场综合交通配套道路工程", "JTYS", "临空经济区"),
-    ("XM-420700-2025-002", "鄂城区滨湖南路改造工程", "JTYS", "鄂城区"),
-    ("XM-420700-2025-003", "葛店开发区污水处理厂扩建项目", "STHJ", "葛店开发区"),
-    ("XM-420700-2026-004", "梁子湖生态保护修复项目", "STHJ", "梁子湖区"),
-    ("XM-420700-2026-005", "华容区化工园区安全改造项目", "STHJ", "华容区"),
+PROJECTS: tuple[tuple[str, str, str, str], ...] = tuple(
+    (p["code"], p["name"], p["department"], p["district"]) for p in _table("projects")
 )
-
-EXPERTS_DATA: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
-    (
-        "JG001",
-        "鄂州市产品质量监督检验所",
-        "institution",
-        "鄂州市市场监督管理局",
-        ("工业产品检验", "计量检定"),
-    ),
-    (
-        "JG002",
-        "湖北省食品质量安全监督检验研究院",
-        "institution",
-        "湖北省市场监督管理局",
-        ("食品检验",),
-    ),
-    (
-        "JG003",
-        "鄂州市疾病预防控制中心",
-        "institution",
-        "鄂州市卫生健康委员会",
-        ("水质检测", "公共场所卫生检测"),
-    ),
-    ("JG004", "鄂州市生态环境监测站", "institution", "鄂州市生态环境局", ("废水监测", "废气监测")),
-    (
-        "JG005",
-        "湖北省特种设备检验检测研究院鄂州分院",
-        "institution",
-        "湖北省市场监督管理局",
-        ("特种设备检验",),
-    ),
-    ("KY001", "湖北工业大学资源与环境学院", "research", "湖北工业大学", ("环境工程",)),
-    ("KY002", "武汉理工大学安全科学与应急管理学院", "research", "武汉理工大学", ("安全工程",)),
+_EXPERTS = _table("experts")
+EXPERTS_DATA: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = tuple(
+    (e["code"], e["name"], e["kind"], e["parent"], tuple(e["fields"]))
+    for e in _EXPERTS["institutions"]
 )
-EXPERT_FIELDS: tuple[tuple[str, str], ...] = (
-    ("食品安全", "SCJG"),
-    ("特种设备", "SCJG"),
-    ("药品质量", "SCJG"),
-    ("环境监测", "STHJ"),
-    ("危险废物", "STHJ"),
-    ("化工安全", "YJGL"),
-    ("消防安全", "YJGL"),
-    ("公共卫生", "WJW"),
-    ("医疗管理", "WJW"),
-    ("道路运输", "JTYS"),
-    ("工程质量", "JTYS"),
-    ("企业财务审计", "SCJG"),
+EXPERT_FIELDS: tuple[tuple[str, str], ...] = tuple(
+    (f["field"], f["department"]) for f in _EXPERTS["fields"]
 )
-CONFLICT_REASONS = (
-    "近亲属在该企业担任负责人",
-    "曾在该企业任职，离职未满三年",
-    "本人持有该企业股份",
-    "与企业法定代表人存在经济往来",
-    "曾对该企业作出行政处罚，当事人申请回避",
-)
-INSPECTORS_PER_DEPARTMENT = {"SCJG": 48, "STHJ": 20, "YJGL": 20, "WJW": 18, "JTYS": 18}
+CONFLICT_REASONS: tuple[str, ...] = tuple(_EXPERTS["conflict_reasons"])
+INSPECTORS_PER_DEPARTMENT: dict[str, int] = dict(_WEIGHTS["inspectors_per_department"])
 
 
 @dataclass(frozen=True)

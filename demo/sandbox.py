@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from demo.accounts import Persona, bind_demo_accounts
 from demo.workflow import (
     DEMO_ACTOR,
     DEPARTMENTS,
@@ -22,10 +23,11 @@ from demo.workflow import (
     LEAD,
     MEMBERS,
     SAMPLE,
+    SCOPE,
     TEAMS,
     DemoTaskSummary,
 )
-from services.accounts import AccountService, Persona, Role, bind_demo_accounts
+from services.accounts import AccountService, Role
 from services.schedule import ScheduleService
 from services.tasks import TaskService, TaskSpec, TaskState
 from storage.models import Department, DepartmentOffice, Task
@@ -45,6 +47,7 @@ class SandboxCast:
 
     personas: list[dict[str, Any]]
     review_task_code: str
+    review_task_state: str  # in_review on a first run; what it became on a later one
 
 
 async def _department_names(session: AsyncSession) -> dict[str, tuple[str, str]]:
@@ -67,7 +70,7 @@ async def ensure_review_task(
         window_start=dt.date(summary.plan_year, 5, 6),
         window_end=dt.date(summary.plan_year, 6, 26),
         team_count=TEAMS, members_per_team=MEMBERS, sample=SAMPLE,
-        scope={"kinds": ["enterprise", "individual"]}, code=code), DEMO_ACTOR)
+        scope=SCOPE, code=code), DEMO_ACTOR)
     await tasks.submit(view.id, DEMO_ACTOR)
     for department in DEPARTMENTS:
         if department != REVIEWING_DEPARTMENT:
@@ -137,4 +140,8 @@ async def prepare_sandbox(
         {"user_id": p.user_id, "name": p.name, "name_en": p.name, **extra}
         for p, extra in cast
     ]
-    return SandboxCast(personas=personas, review_task_code=review_code)
+    review_id = await session.scalar(select(Task.id).where(Task.code == review_code))
+    assert review_id is not None  # ensure_review_task made it
+    review_state = str((await tasks.get(review_id)).state)
+    return SandboxCast(personas=personas, review_task_code=review_code,
+                       review_task_state=review_state)

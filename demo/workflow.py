@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from demo.data import ITEMS_CATALOGUE
 from services.clock import Clock, local_date
 from services.draws import DrawService, DrawView, operator_secret_source
 from services.plans import PlanEntryInput, PlanService
@@ -34,6 +35,21 @@ TEAMS = 3
 SAMPLE: dict[str, dict[str, Any]] = {
     "A": {"count": 3}, "B": {"ratio": "0.002"}, "C": {"count": 3}, "D": {"count": 3},
 }
+
+
+def items_scope(items: tuple[str, ...]) -> dict[str, list[str]]:
+    """The subjects the task's items apply to: their kinds and GB/T 4754 industries, so the
+    draw never sends a food inspector to a beauty salon (issue 9 item 19)."""
+    catalogue = {t.code: t for t in ITEMS_CATALOGUE}
+    chosen = [catalogue[code] for code in items]
+    kinds = sorted({k for t in chosen for k in t.kinds})
+    scope: dict[str, list[str]] = {"kinds": kinds}
+    if all(t.industries for t in chosen):  # an item for every industry leaves it open
+        scope["industries"] = sorted({i for t in chosen for i in t.industries})
+    return scope
+
+
+SCOPE = items_scope(ITEMS)
 ENTROPY_LABEL = "operator-secret (weakest source: an offline demo has no drand relay or witnesses)"
 
 
@@ -130,7 +146,7 @@ async def create_demo_task(session: AsyncSession, clock: Clock, *, plans: PlanSe
             lead_department=LEAD, departments=DEPARTMENTS, items=ITEMS,
             window_start=dt.date(year, 3, 2), window_end=dt.date(year, 3, 31), team_count=TEAMS,
             members_per_team=MEMBERS, sample=SAMPLE,
-            scope={"kinds": ["enterprise", "individual"]}, code=code), DEMO_ACTOR)
+            scope=SCOPE, code=code), DEMO_ACTOR)
         task_id = view.id
         await tasks.submit(task_id, DEMO_ACTOR)
         for department in DEPARTMENTS:

@@ -13,15 +13,19 @@ from typing import Any
 from aiogram.types import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from services.accounts import AccountView, Role
-from services.assignments import Assignment, AssignmentSummary, Member
+from services.assignments import Assignment, AssignmentSummary, ItemGuidance, Member
 from services.notifications import KIND_DRAWN, KIND_LEADER, KIND_REVIEW, OutgoingMessage
+from services.review_brief import ReviewBrief
 
+from handlers import labels
 from handlers.callbacks import ReviewCb, TaskCb, TaskListCb
 from handlers.i18n import Translator, has
 
 MAX_TEXT = 4096
 PAGE_BUDGET = 3500  # leaves room for the page footer
 SECTIONS = ("o", "i", "s")
+# the dates a task's deadlines hold, in the order shown
+DEADLINE_ORDER = ("check_started", "check_finished", "results_due")
 SECTION_KEYS = {"o": "tasks-section-overview", "i": "tasks-section-items",
                 "s": "tasks-section-subjects"}
 
@@ -83,7 +87,23 @@ def bot_commands(account: AccountView | None, tr: Translator) -> list[BotCommand
     return [BotCommand(command=c, description=tr(f"bot-cmd-{c}")) for c in commands_for(account)]
 
 
-def menu(account: AccountView, tr: Translator, *, just_bound: bool = False) -> str:
+def help_text(account: AccountView | None, tr: Translator) -> str:
+    """``/help``: what the bot does and one line per command this person may use — a
+    reviewer's command is not offered to someone who cannot review (issue 9 item 20)."""
+    lines = [tr("bot-help-intro")]
+    lines.extend(tr(f"bot-help-{c}") for c in commands_for(account) if has(f"bot-help-{c}"))
+    lines.append(tr("bot-help-accounts"))
+    return "\n".join(lines)
+
+
+def leaderships(summaries: Sequence[AssignmentSummary], tr: Translator) -> list[str]:
+    """The teams this person leads, for the greeting: which team of which task."""
+    return [tr("bot-leads-team", team=s.team_number, code=s.task_code, name=s.task_name)
+            for s in summaries if s.is_leader and s.team_number is not None]
+
+
+def menu(account: AccountView, tr: Translator, *, just_bound: bool = False,
+         leads: Sequence[str] = ()) -> str:
     """The greeting with the person's roles and the commands they may use."""
     department = account.department_name or account.department_code or ""
     lines = [tr("bot-bound" if just_bound else "bot-greeting", name=account.name,
@@ -91,6 +111,7 @@ def menu(account: AccountView, tr: Translator, *, just_bound: bool = False) -> s
     if account.roles:
         roles = "、".join(tr(f"bot-role-{r}") for r in account.roles)
         lines.append(tr("bot-roles", roles=roles))
+    lines.extend(leads)
     lines.append("")
     lines.append(tr("bot-menu-title"))
     lines.extend(f"/{c} — {tr(f'bot-cmd-{c}')}" for c in commands_for(account))
@@ -161,9 +182,11 @@ def _overview_lines(a: Assignment, my_id: int | None, tr: Translator) -> list[st
         tr("task-lead", lead=a.lead_department_name or a.lead_department_code),
         tr("task-window", start=day(s.window_start), end=day(s.window_end)),
     ]
-    for what, date in sorted(a.deadlines.items()):
+    for what in DEADLINE_ORDER:  # translated labels, never the stored keys (issue 9 item 15)
+        date = a.deadlines.get(what)
         if isinstance(date, str) and len(date) == 10:
-            lines.append(tr("task-deadline", what=what, date=date))
+            lines.append(tr(f"task-deadline-{what}", date=date,
+                            days=a.deadlines.get(f"{what}_working_days", "")))
     lines.append("")
     lines.append(tr("task-team", team=s.team_number if s.team_number is not None else "-"))
     if a.leader:
@@ -176,21 +199,31 @@ def _overview_lines(a: Assignment, my_id: int | None, tr: Translator) -> list[st
     return lines
 
 
-def _item_lines(a: Assignment, tr: Translator) -> list[str]:
-    lines = [tr("task-heading", code=a.summary.task_code, name=a.summary.task_name),
-             tr("task-items")]
+def _item_pages(a: Assignment, tr: Translator) -> list[str]:
+    """The items with their guidance, one item per page: a phone shows one screen at a time
+    (issue 9 item 20); an item longer than a page continues on the next."""
+    heading = [tr("task-heading", code=a.summary.task_code, name=a.summary.task_name),
+               tr("task-items")]
+    if not a.items:
+        return ["\n".join(heading)]
+    pages: list[str] = []
     for n, item in enumerate(a.items, start=1):
-        lines.append(tr("task-item", n=n, name=item.name, code=item.code))
-        if item.legal_basis:
-            lines.append(tr("task-item-basis", basis=item.legal_basis))
-        if item.checklist:
-            lines.append(tr("task-item-checklist"))
-            lines.extend(tr("task-item-point", point=p) for p in item.checklist)
-        if item.methods:
-            lines.append(tr("task-item-methods",
-                            methods="、".join(_method(m, tr) for m in item.methods)))
-        if item.requirements:
-            lines.append(tr("task-item-requirements", requirements=item.requirements))
+        pages.extend(paginate([*heading, *_one_item(n, item, tr)]))
+    return pages
+
+
+def _one_item(n: int, item: ItemGuidance, tr: Translator) -> list[str]:
+    lines = [tr("task-item", n=n, name=item.name, code=item.code)]
+    if item.legal_basis:
+        lines.append(tr("task-item-basis", basis=item.legal_basis))
+    if item.checklist:
+        lines.append(tr("task-item-checklist"))
+        lines.extend(tr("task-item-point", point=p) for p in item.checklist)
+    if item.methods:
+        lines.append(tr("task-item-methods",
+                        methods="、".join(_method(m, tr) for m in item.methods)))
+    if item.requirements:
+        lines.append(tr("task-item-requirements", requirements=item.requirements))
     return lines
 
 
@@ -212,12 +245,11 @@ def assignment_section(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """One page of one section of an assignment, with section, paging and back buttons."""
     if section == "i":
-        lines = _item_lines(a, tr)
+        pages = _item_pages(a, tr)
     elif section == "s":
-        lines = _subject_lines(a, tr)
+        pages = paginate(_subject_lines(a, tr))
     else:
-        section, lines = "o", _overview_lines(a, my_inspector_id, tr)
-    pages = paginate(lines)
+        section, pages = "o", paginate(_overview_lines(a, my_inspector_id, tr))
     page = min(max(page, 0), len(pages) - 1)
     text = pages[page]
     if len(pages) > 1:
@@ -251,17 +283,44 @@ def assignment_section(
 
 def review_card(
     *, task_id: int, code: str, name: str, department: str, department_name: str | None,
-    window_start: dt.date | str, window_end: dt.date | str, tr: Translator,
+    window_start: dt.date | str, window_end: dt.date | str, review_round: int, tr: Translator,
+    brief: ReviewBrief | None = None,
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """A task waiting for the department's review, with Approve / Return buttons; the card
-    names the department, the buttons carry its code."""
-    text = tr("review-card", code=code, name=name, department=department_name or department,
-              start=day(window_start), end=day(window_end))
+    """A task waiting for the department's review, with Approve / Return buttons that carry the
+    department's code and the review round. With a ``brief`` the card shows what a reviewer
+    needs: items, scope, sample, teams and members, the round, the previous returns and what
+    changed since (issue 9 item 12)."""
+    if brief is None:
+        text = tr("review-card", code=code, name=name,
+                  department=department_name or department,
+                  start=day(window_start), end=day(window_end))
+    else:
+        sep = ", " if tr.language == "en" else "、"
+        members = sep.join(tr("review-card-members", department=dept_name, count=n)
+                           for _, dept_name, n in brief.members_per_team)
+        lines = [tr(
+            "review-card-full", code=brief.code, name=brief.name, round=brief.review_round,
+            department=department_name or brief.department_name,
+            start=day(brief.window_start), end=day(brief.window_end),
+            items=sep.join(f"{n}（{c}）" if tr.language != "en" else f"{n} ({c})"
+                           for c, n in brief.items),
+            scope=labels.scope_or_all(brief.scope, tr),
+            sample=labels.sample_text(brief.sample, tr), teams=brief.team_count,
+            members=members,
+        )]
+        lines.extend(tr("review-card-returned", department=d, comment=c)
+                     for d, c in brief.returned_with)
+        if brief.returned_with:
+            lines.append(
+                tr("review-card-changed", fields=sep.join(
+                    tr(f"review-field-{f}") if has(f"review-field-{f}") else f
+                    for f in brief.changed))
+                if brief.changed else tr("review-card-unchanged"))
+        text = "\n".join(lines)
     builder = InlineKeyboardBuilder()
-    builder.button(text=tr("review-approve-button"),
-                   callback_data=ReviewCb(task_id=task_id, department=department, action="a"))
-    builder.button(text=tr("review-return-button"),
-                   callback_data=ReviewCb(task_id=task_id, department=department, action="r"))
+    for label, action in (("review-approve-button", "a"), ("review-return-button", "r")):
+        builder.button(text=tr(label), callback_data=ReviewCb(
+            task_id=task_id, department=department, review_round=review_round, action=action))
     return text, builder.as_markup()
 
 
@@ -277,7 +336,7 @@ def notification(message: OutgoingMessage) -> tuple[str, InlineKeyboardMarkup | 
             task_id=p["task_id"], code=p["task_code"], name=p["task_name"],
             department=p["department"], department_name=p.get("department_name"),
             window_start=p["window_start"],
-            window_end=p["window_end"], tr=tr,
+            window_end=p["window_end"], review_round=int(p.get("round") or 1), tr=tr,
         )
     leader = p.get("leader")
     if message.kind == KIND_LEADER and leader:

@@ -40,7 +40,7 @@ def _still_pending(view: TaskView, department: str) -> bool:
 
 
 async def pending_reviews(
-    message: Message, *, account: AccountView, tasks: TaskService, tr: Translator
+    message: Message, *, account: AccountView, tasks: TaskService, tr: Translator,
 ) -> None:
     """The department's tasks waiting for its review, each with Approve / Return."""
     if not account.has(Role.DEPT_ADMIN) or not account.department_code:
@@ -51,11 +51,12 @@ async def pending_reviews(
         await message.answer(tr("review-none"))
         return
     for view in views[:MAX_CARDS]:
+        brief = await tasks.review_brief(view.id, account.department_code)
         text, markup = render.review_card(
             task_id=view.id, code=view.code, name=view.name,
             department=account.department_code, department_name=account.department_name,
-            window_start=view.window_start,
-            window_end=view.window_end, tr=tr,
+            window_start=view.window_start, window_end=view.window_end,
+            review_round=view.review_round, tr=tr, brief=brief,
         )
         await message.answer(text, reply_markup=markup)
 
@@ -72,6 +73,11 @@ async def _checked(
         view = await tasks.get(data.task_id)
     except DomainError as error:
         await callback.answer(tr(error.key, **error.args_map), show_alert=True)
+        return None
+    if data.review_round != view.review_round:
+        # a button of an earlier round: that round is over, this tap decides nothing
+        await callback.answer(tr("review-round-over", round=data.review_round,
+                                 current=view.review_round), show_alert=True)
         return None
     if not _still_pending(view, data.department):
         # a second tap, or someone else of the department decided first: one effect only

@@ -103,18 +103,6 @@ class IssuedInvitation:
     expires_at: dt.datetime
 
 
-@dataclass(frozen=True)
-class Persona:
-    """A demo person to bind directly to a (sandbox) Telegram user id."""
-
-    user_id: int
-    name: str
-    department: str
-    roles: tuple[str, ...] = ()
-    inspector_id: int | None = None
-    language: str | None = None
-
-
 def hash_token(token: str) -> str:
     """The stored form of an invitation token."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -442,40 +430,6 @@ class AccountService:
             {"language": language},
         )
         await self._session.commit()
-
-
-async def bind_demo_accounts(
-    session: AsyncSession, service: AccountService, personas: Iterable[Persona]
-) -> list[AccountView]:
-    """Create (or update) accounts for demo persons and bind them to sandbox user ids directly.
-
-    No invitation is involved: the demo's persons are fictitious and the emulator is local.
-    """
-    views: list[AccountView] = []
-    for persona in personas:
-        view = await service.ensure_account(
-            department_code=persona.department, roles=persona.roles,
-            inspector_id=persona.inspector_id, name=persona.name, actor="demo",
-        )
-        account = await session.get(Account, view.id)
-        assert account is not None
-        holder = await session.scalar(
-            select(Account).where(
-                Account.telegram_user_id == persona.user_id, Account.id != account.id
-            )
-        )
-        if holder is not None:
-            holder.telegram_user_id = None
-            await session.flush()
-        account.telegram_user_id = persona.user_id
-        account.language = persona.language
-        await service._audit.record(  # the same trail the service writes
-            "demo", "account-bound", "account", account.id,
-            {"telegram_user_id": persona.user_id, "demo": True},
-        )
-        views.append(await service.get(account.id))
-    await session.commit()
-    return views
 
 
 async def database_ready(session: AsyncSession) -> bool:

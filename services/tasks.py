@@ -32,6 +32,7 @@ from services.plans import (
     departments_by_code,
     parse_ratio,
 )
+from services.review_brief import ReviewBrief, review_brief
 
 
 class TaskState(StrEnum):
@@ -311,7 +312,12 @@ class TaskService:
     async def advance(self, task_id: int, action: str, actor: str,
                       finished_on: dt.date | None = None) -> TaskView:
         """A manual step: start, finish (the check finished: results due in 20 working days),
-        publish, archive. Draw steps and review steps are refused here with the right command."""
+        publish, archive. Draw steps and review steps are refused here with the right command.
+
+        Date rules (docs/task-dates.md): the day of ``start`` or ``finish`` is ``finished_on``
+        or today (Asia/Shanghai), never in the future. ``start`` falls inside the window;
+        ``finish`` on or after the window's first day and the day the checks started.
+        ``publish`` needs the results of the checks (issue 9 item 17)."""
         task = await self.row(task_id, lock=True)
         step = STEPS.get(action)
         if step is not None and step.by_draw:
@@ -319,20 +325,39 @@ class TaskService:
         if step is not None and action not in MANUAL_ACTIONS:
             raise IllegalTransition("task-step-by-review", code=task.code, action=action)
         data: dict[str, Any] = {}
+        today = local_date(self._clock())
+        day = finished_on or today
+        if step is not None and task.state in step.sources and action in ("start", "finish"):
+            if day > today:
+                raise ValidationFailed("task-day-in-future", code=task.code,
+                                       day=day.isoformat(), today=today.isoformat())
+            if day < task.window_start:
+                key = "task-start-before-window" if action == "start" else \
+                    "task-finished-before-window"
+                raise ValidationFailed(key, code=task.code,
+                                       day=day.isoformat(), start=task.window_start.isoformat())
+        if action == "start" and task.state in STEPS["start"].sources:
+            if day > task.window_end:
+                raise ValidationFailed("task-start-after-window", code=task.code,
+                                       day=day.isoformat(), end=task.window_end.isoformat())
+            task.deadlines = {**task.deadlines, "check_started": day.isoformat()}
+            data = {"check_started": day.isoformat()}
         if action == "finish" and task.state in STEPS["finish"].sources:
-            finished = finished_on or local_date(self._clock())
-            if finished < task.window_start:
-                raise ValidationFailed("task-finished-before-window", code=task.code,
-                                       day=finished.isoformat(),
-                                       start=task.window_start.isoformat())
-            due = await self._calendar.result_due_on(finished)
+            started = task.deadlines.get("check_started")
+            if isinstance(started, str) and day.isoformat() < started:
+                raise ValidationFailed("task-finished-before-start", code=task.code,
+                                       day=day.isoformat(), started=started)
+            due = await self._calendar.result_due_on(day)
             task.deadlines = {
-                **task.deadlines, "check_finished": finished.isoformat(),
+                **task.deadlines, "check_finished": day.isoformat(),
                 "results_due": due.due_on.isoformat(), "results_due_working_days":
                     due.working_days, "results_due_assumed_years": list(due.assumed_years),
             }
-            data = {"check_finished": finished.isoformat(), "results_due":
+            data = {"check_finished": day.isoformat(), "results_due":
                     due.due_on.isoformat(), "assumed_years": list(due.assumed_years)}
+        if action == "publish" and task.state in STEPS["publish"].sources:
+            # results (检查结果) are not recorded anywhere yet: nothing can be published
+            raise IllegalTransition("task-publish-no-results", code=task.code)
         await self._step(task, action, actor, data)
         await self._session.commit()
         return await self._view(task)
@@ -561,6 +586,10 @@ class TaskService:
         )).all()
         return [(r.round, ReviewLine(codes[r.department_id], r.decision, r.comment))
                 for r in rows]
+
+    async def review_brief(self, task_id: int, department_code: str) -> ReviewBrief:
+        """What ``department_code``'s reviewer needs on the card (services/review_brief.py)."""
+        return await review_brief(self._session, task_id, department_code)
 
 
 def review_summary(reviews: Sequence[ReviewLine]) -> dict[str, int]:

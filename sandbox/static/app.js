@@ -217,6 +217,15 @@
 
   /* load a persona's chat and follow it live (also after a reset or a language switch) */
   async function openChat(persona) {
+    // the page speaks the persona's language: an English-speaking persona gets English
+    const personaLang = String(persona.language_code || "").toLowerCase().startsWith("en")
+      ? "en" : "zh";
+    if (state.me?.user_id !== persona.user_id && personaLang !== state.lang) {
+      state.lang = personaLang;
+      localStorage.setItem("jc-lang", state.lang);
+      state.me = persona;
+      applyLanguage();
+    }
     state.me = persona;
     state.feed += 1;
     localStorage.setItem("jc-persona", String(persona.user_id));
@@ -345,6 +354,8 @@
     if (existing) {
       existing.replaceWith(row);
       row.classList.add("flash");
+      // an edited message (a tapped 详情 / page button) is brought into view (issue 9 item 20)
+      if (animate) row.scrollIntoView({ block: "nearest" });
     } else {
       const dayText = day(m.message.date);
       if (dayText !== state.lastDay) {

@@ -41,13 +41,13 @@ def test_whole_draw_sequence_and_public_verification(cli_db: str, tmp_path: Path
     subjects = committed_id(out)
     sha = hashlib.sha256("一个只有操作员知道的口令".encode()).hexdigest()
     assert f"随机源：操作员密钥（哈希 {sha}）" in out
-    assert '各风险分类抽取数：{"A": 3, "B": 3, "C": 3, "D": 4}' in out
+    assert "各风险分类抽取数：A 类 3、B 类 3、C 类 3、D 类 4" in out  # in words, not JSON
     code, _, err = jc("draw", "complete", subjects, "--secret", "别的口令")
     assert code == 1
     assert "操作员密钥与事先承诺的哈希不符" in err  # the engine's own message
     code, out, err = jc("draw", "complete", subjects, "--secret-file", str(secret))
     assert code == 0, err
-    assert '抽取结果：{"selected": {"A": 3, "B": 3, "C": 3, "D": 4}}' in out
+    assert "抽取结果：A 类 3、B 类 3、C 类 3、D 类 4" in out
     for dept in ("SCJG", "SThJ", "YJGL"):
         code, out, err = jc("draw", "commit", task, "inspectors", "--department", dept,
                             "--witnessed", f"{dept} 掷骰子", "--count", "3")
@@ -56,6 +56,10 @@ def test_whole_draw_sequence_and_public_verification(cli_db: str, tmp_path: Path
         code, _, err = jc("draw", "complete", draw, "--values", "3,5")
         assert code == 1
         assert "事先声明 3 个，提供了 2 个" in err
+        code, _, err = jc("draw", "complete", draw, "--values", "3,x,6",
+                          "--witness", "张三")
+        assert code == 1
+        assert "第 2 个数值“x”" in err  # people count from 1 (issue 9 item 16)
         code, out, err = jc("draw", "complete", draw, "--values", "3,5,6",
                             "--witness", "张三", "--witness", "李四")
         assert code == 0, err

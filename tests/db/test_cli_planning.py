@@ -102,7 +102,15 @@ def test_task_review_cycle_and_illegal_steps(cli_db: str) -> None:
     task = plan_and_task()
     code, out, err = jc("task", "advance", task, "start")
     assert code == 1
-    assert f"任务 {task} 当前状态为“草稿”，不能执行“start”；现在可以：submit" in err
+    assert (f"任务 {task} 当前状态为“草稿”，不能执行“开始检查（start）”；"
+            "现在可以：提交会审（submit）") in err
+    code, out, _ = jc("task", "show", task)
+    # values in words (issue 9 item 16): percentages, translated scope, next step named
+    assert "抽查：A 类 25%、B 类 25%、C 类 3 个、D 类 4 个；范围：全部检查对象" in out
+    assert "下一步：提交会审（submit）" in out
+    code, _, err = jc("task", "review", task, "maybe", "--department", "SThJ")
+    assert code != 0
+    assert "review-decision" not in err
     assert jc("task", "submit", task)[0] == 0
     code, out, err = jc("task", "pending", "SThJ")
     assert task in out

@@ -186,16 +186,52 @@ async def test_manual_steps_and_results_deadline(session: AsyncSession, clock) -
     service, task_id = await _task(session, clock)
     await session.execute(update(Task).where(Task.id == task_id).values(state="teams_formed"))
     await session.commit()
-    assert (await service.advance(task_id, "start", actor="o")).state == "in_progress"
+    with pytest.raises(ValidationFailed) as early:  # 2 March 2026: a year before the window
+        await service.advance(task_id, "start", actor="o")
+    assert early.value.key == "task-start-before-window"
+    clock.now = dt.datetime(2027, 5, 3, 2, tzinfo=dt.UTC)
+    view = await service.advance(task_id, "start", actor="o", finished_on=dt.date(2027, 4, 6))
+    assert view.state == "in_progress"
+    assert view.deadlines["check_started"] == "2027-04-06"
     view = await service.advance(task_id, "finish", actor="leader",
                                  finished_on=dt.date(2027, 4, 30))
     assert view.state == "results_due"
     # 2027 is not in chinese_calendar yet: weekends only, and the task says so
     assert view.deadlines["results_due"] == "2027-05-28"
     assert view.deadlines["results_due_assumed_years"] == [2027]
-    assert (await service.advance(task_id, "publish", actor="o")).state == "published"
-    assert (await service.advance(task_id, "archive", actor="o")).state == "archived"
-    assert (await service.get(task_id)).next_actions == []
+    with pytest.raises(IllegalTransition) as unpublished:  # no results are recorded yet
+        await service.advance(task_id, "publish", actor="o")
+    assert unpublished.value.key == "task-publish-no-results"
+    await session.rollback()
+    assert (await service.get(task_id)).state == "results_due"
     steps = (await session.scalars(select(AuditEvent.data).where(
         AuditEvent.action == "task.finish"))).all()
     assert steps[0]["results_due"] == "2027-05-28"
+
+
+async def test_start_and_finish_follow_one_date_rule(session: AsyncSession, clock) -> None:
+    """Issue 9 item 17: the same rule for start and finish — a day inside the window (finish:
+    on or after the start), never in the future."""
+    service, task_id = await _task(session, clock)
+    await session.execute(update(Task).where(Task.id == task_id).values(state="teams_formed"))
+    await session.commit()
+    clock.now = dt.datetime(2027, 4, 10, 2, tzinfo=dt.UTC)  # window 2027-04-01 .. 2027-05-31
+    refusals = [
+        ("start", dt.date(2027, 4, 11), "task-day-in-future"),
+        ("start", dt.date(2027, 3, 31), "task-start-before-window"),
+    ]
+    for action, day, key in refusals:
+        with pytest.raises(ValidationFailed) as err:
+            await service.advance(task_id, action, actor="o", finished_on=day)
+        assert err.value.key == key
+        await session.rollback()
+    assert (await service.advance(task_id, "start", actor="o")).deadlines["check_started"] \
+        == "2027-04-10"  # today by default
+    for day, key in ((dt.date(2027, 4, 9), "task-finished-before-start"),
+                     (dt.date(2027, 4, 12), "task-day-in-future")):
+        with pytest.raises(ValidationFailed) as err:
+            await service.advance(task_id, "finish", actor="o", finished_on=day)
+        assert err.value.key == key
+        await session.rollback()
+    assert (await service.get(task_id)).state == "in_progress"
+    assert (await service.advance(task_id, "finish", actor="o")).state == "results_due"

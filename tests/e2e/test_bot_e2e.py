@@ -18,7 +18,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.accounts import AccountService, IssuedInvitation, Persona, bind_demo_accounts
+from demo.accounts import Persona, bind_demo_accounts
+from services.accounts import AccountService, IssuedInvitation
 from services.clock import utc_now
 from storage.db import create_engine, session_factory
 from storage.models import AuditEvent, Department, Task, TaskReview

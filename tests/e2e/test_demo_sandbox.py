@@ -53,7 +53,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     output = b""
     deadline = time.monotonic() + 240
     url = f"http://127.0.0.1:{sandbox_port}/"
-    while url.encode() not in output:
+    web_url = f"http://127.0.0.1:{web_port}/"
+    while url.encode() not in output or web_url.encode() not in output:
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             log = output.decode(errors="replace")
@@ -118,6 +119,7 @@ def test_demo_prints_what_it_set_up(demo: dict[str, str]) -> None:
     assert "DEMO-" in out
     assert "3 teams" in out
     assert "operator-secret" in out  # the offline demo's entropy is labelled for what it is
+    assert f"web server: {demo['web']}/" in out  # the banner names the web server too
     assert httpx.get(demo["web"] + "/healthz", timeout=10).json()["status"] == "ok"
 
 
@@ -184,6 +186,9 @@ async def test_english_speaking_leader_reads_english(demo: dict[str, str]) -> No
         page = await browser.new_page(viewport={"width": 390, "height": 844})
         await page.goto(demo["url"])
         await page.locator(".persona", has_text="English").click()
+        # the page itself switches to the persona's language (issue 9 item 20)
+        await expect(page.locator("html")).to_have_attribute("lang", "en")
+        await expect(page.locator("#lang")).to_have_text("中文")
         await page.locator("#text").fill("/tasks")
         await page.locator("#send").click()
         listing = page.locator(".row.in", has_text="My inspection tasks")

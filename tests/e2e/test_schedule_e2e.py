@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.accounts import Persona
+from demo.accounts import Persona
 from services.clock import local_date, utc_now
 from services.schedule import ScheduleService
 from storage.models import Task, TeamSchedule

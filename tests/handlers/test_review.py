@@ -11,11 +11,21 @@ from storage.models import Department, TaskReview
 from tests.handlers.conftest import Harness, Person
 from tests.services import task_service
 
-CARD_ZH = (
+CARD_ZH = (  # what a reviewer needs (issue 9 item 12)
     "【会审】2026-LH-002 2026年加油站安全生产与环保联合抽查\n"
-    "部门：市场监督管理局\n"
-    "检查时间：2026-05-06 至 2026-05-29"
+    "第 1 轮会审 · 部门：市场监督管理局\n"
+    "检查时间：2026-05-06 至 2026-05-29\n"
+    "检查事项：食品经营许可和备案情况的检查（SC-SP-01）\n"
+    "检查范围：全部检查对象\n"
+    "抽查数量：-\n"
+    "检查小组：1 个，每组 市场监督管理局 1 人、生态环境局 1 人"
 )
+
+
+def rcb(h: Harness, department: str, action: str, review_round: int = 1) -> str:
+    """The callback data of a review button of the seeded task."""
+    return ReviewCb(task_id=h.world.review_task, department=department,
+                    review_round=review_round, action=action).pack()
 
 
 async def admin(h: Harness, user_id: int = 1100) -> Person:
@@ -29,6 +39,7 @@ async def decision(h: Harness, department: str) -> tuple[str, str, str | None]:
                 select(TaskReview.decision, TaskReview.comment, TaskReview.decided_by)
                 .join(Department, Department.id == TaskReview.department_id)
                 .where(TaskReview.task_id == h.world.review_task, Department.code == department)
+                .order_by(TaskReview.round.desc()).limit(1)  # the current round
             )
         ).one()
     return row[0], row[1], row[2]
@@ -48,15 +59,15 @@ async def test_review_lists_the_pending_task_with_two_buttons(h: Harness) -> Non
     (buttons,) = card.reply_markup.inline_keyboard
     assert [b.text for b in buttons] == ["✅ 通过", "↩️ 退回"]
     assert [b.callback_data for b in buttons] == [
-        ReviewCb(task_id=h.world.review_task, department="SCJG", action="a").pack(),
-        ReviewCb(task_id=h.world.review_task, department="SCJG", action="r").pack(),
+        rcb(h, "SCJG", "a"),
+        rcb(h, "SCJG", "r"),
     ]
 
 
 async def test_approve_records_the_decision_and_removes_the_buttons(h: Harness) -> None:
     chen = await admin(h)
     h.api.allow("editMessageText", "answerCallbackQuery")
-    approve = ReviewCb(task_id=h.world.review_task, department="SCJG", action="a").pack()
+    approve = rcb(h, "SCJG", "a")
     await chen.tap(approve, message_id=55, text=CARD_ZH)
 
     (edit,) = h.api.sent("editMessageText")
@@ -71,7 +82,7 @@ async def test_approve_records_the_decision_and_removes_the_buttons(h: Harness) 
 async def test_a_double_tap_has_one_effect(h: Harness) -> None:
     chen = await admin(h)
     h.api.allow("editMessageText", "answerCallbackQuery")
-    approve = ReviewCb(task_id=h.world.review_task, department="SCJG", action="a").pack()
+    approve = rcb(h, "SCJG", "a")
     first = await chen.tap(approve, message_id=55, text=CARD_ZH)
     await chen.tap(approve, message_id=55, text=CARD_ZH)  # a second tap: a new update
     await chen.feed(first)  # and the first update delivered again
@@ -84,7 +95,7 @@ async def test_a_double_tap_has_one_effect(h: Harness) -> None:
 async def test_return_asks_for_a_comment_then_returns_the_task(h: Harness) -> None:
     chen = await admin(h)
     h.api.allow("sendMessage", "editMessageText", "answerCallbackQuery")
-    ret = ReviewCb(task_id=h.world.review_task, department="SCJG", action="r").pack()
+    ret = rcb(h, "SCJG", "r")
     await chen.tap(ret, message_id=56, text=CARD_ZH)
     await chen.tap(ret, message_id=56, text=CARD_ZH)  # tapped again while we wait
     await chen.send("   ")
@@ -108,7 +119,7 @@ async def test_return_asks_for_a_comment_then_returns_the_task(h: Harness) -> No
 async def test_cancel_leaves_the_review_pending(h: Harness) -> None:
     chen = await admin(h)
     h.api.allow("sendMessage", "answerCallbackQuery")
-    ret = ReviewCb(task_id=h.world.review_task, department="SCJG", action="r").pack()
+    ret = rcb(h, "SCJG", "r")
     await chen.tap(ret, message_id=56, text=CARD_ZH)
     await chen.send("/cancel")
     await chen.send("这句话不是意见")
@@ -120,7 +131,7 @@ async def test_only_the_departments_admin_may_review(h: Harness) -> None:
     inspector = await h.bound(1001, h.world.leader)
     other_admin = await h.bound(1200, department="HBJ", role="dept_admin", name="刘科长")
     h.api.allow("sendMessage", "answerCallbackQuery")
-    approve = ReviewCb(task_id=h.world.review_task, department="SCJG", action="a").pack()
+    approve = rcb(h, "SCJG", "a")
     await inspector.send("/review")
     await inspector.tap(approve)
     await other_admin.tap(approve)
@@ -134,8 +145,8 @@ async def test_all_departments_approving_approves_the_task(h: Harness) -> None:
     chen = await admin(h)
     liu = await h.bound(1200, department="HBJ", role="dept_admin", name="刘科长")
     h.api.allow("sendMessage", "editMessageText", "answerCallbackQuery")
-    await chen.tap(ReviewCb(task_id=h.world.review_task, department="SCJG", action="a").pack())
-    await liu.tap(ReviewCb(task_id=h.world.review_task, department="HBJ", action="a").pack())
+    await chen.tap(rcb(h, "SCJG", "a"))
+    await liu.tap(rcb(h, "HBJ", "a"))
     assert await task_state(h) == "approved"
     await chen.send("/review")
     assert h.api.texts() == ["本部门目前没有待会审的任务。"]
@@ -146,7 +157,7 @@ async def test_two_taps_handled_at_the_same_time_still_have_one_effect(h: Harnes
 
     chen = await admin(h)
     h.api.allow("editMessageText", "answerCallbackQuery")
-    approve = ReviewCb(task_id=h.world.review_task, department="SCJG", action="a").pack()
+    approve = rcb(h, "SCJG", "a")
     taps = [chen.tap_update(approve, message_id=55, text=CARD_ZH) for _ in range(2)]
     # polling hands each update to its own task, as here
     await asyncio.gather(*(chen.feed(update) for update in taps))
@@ -178,7 +189,7 @@ async def test_the_return_conversation_survives_in_redis_shared_by_instances(
     try:
         chen.dp = first  # the tap reaches one instance ...
         await chen.tap(
-            ReviewCb(task_id=h.world.review_task, department="SCJG", action="r").pack(),
+            rcb(h, "SCJG", "r"),
             message_id=57, text=CARD_ZH,
         )
         chen.dp = second  # ... the comment another
@@ -188,3 +199,58 @@ async def test_the_return_conversation_survives_in_redis_shared_by_instances(
         await second.storage.close()
     assert h.api.texts()[-1] == "已退回【2026-LH-002】，意见：请补充检查事项"
     assert (await decision(h, "SCJG"))[:2] == ("returned", "请补充检查事项")
+
+
+async def _second_round(h: Harness) -> None:
+    """Round 1: 市场监督管理局 returns it; the organiser moves the end date and resubmits."""
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from services.audit import AuditTrail
+    from storage.models import Task
+
+    async with h.sessions() as session:
+        tasks = task_service(session, h.clock)
+        await tasks.review(h.world.review_task, "SCJG", "return", "检查时间太短", "chen")
+        await tasks.reopen(h.world.review_task, "organiser")
+        await session.execute(update(Task).where(Task.id == h.world.review_task)
+                              .values(window_end=dt.date(2026, 6, 26)))
+        # what TaskService.revise records (the seeded task has no plan entry to revise against)
+        await AuditTrail(session, h.clock).record(
+            "organiser", "task.revise", "task", h.world.review_task,
+            {"code": "2026-LH-002", "window_end": "2026-06-26"})
+        await session.commit()
+        await tasks.submit(h.world.review_task, "organiser")
+
+
+async def test_a_round_one_button_does_nothing_in_round_two(h: Harness) -> None:
+    chen = await admin(h)
+    await _second_round(h)
+    h.api.allow("editMessageText", "answerCallbackQuery")
+    await chen.tap(rcb(h, "SCJG", "a", review_round=1), message_id=55, text=CARD_ZH)
+    await chen.tap(rcb(h, "SCJG", "r", review_round=1), message_id=55, text=CARD_ZH)
+    answers = h.api.sent("answerCallbackQuery")
+    assert [a.text for a in answers] == [
+        "第 1 轮会审已结束（现在是第 2 轮），这个按钮不再有效。请发送 /review 查看当前任务。"] * 2
+    assert all(a.show_alert for a in answers)
+    assert not h.api.sent("editMessageText")
+    assert (await decision(h, "SCJG"))[0] == "pending"  # round 2 is still undecided
+    assert await task_state(h) == "in_review"
+
+
+async def test_the_round_two_card_names_the_round_the_return_and_what_changed(
+    h: Harness,
+) -> None:
+    chen = await admin(h)
+    await _second_round(h)
+    h.api.allow("sendMessage", "editMessageText", "answerCallbackQuery")
+    await chen.send("/review")
+    (card,) = h.api.sent()
+    assert card.text.splitlines()[1] == "第 2 轮会审 · 部门：市场监督管理局"
+    assert "检查时间：2026-05-06 至 2026-06-26" in card.text
+    assert card.text.endswith("上一轮退回意见：市场监督管理局：检查时间太短\n此后修改了：结束日期")
+    (buttons,) = card.reply_markup.inline_keyboard
+    assert [b.callback_data for b in buttons] == [rcb(h, "SCJG", "a", 2), rcb(h, "SCJG", "r", 2)]
+    await chen.tap(rcb(h, "SCJG", "a", 2), message_id=56, text=card.text)
+    assert (await decision(h, "SCJG"))[0] == "approved"

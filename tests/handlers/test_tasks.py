@@ -31,7 +31,7 @@ OVERVIEW_ZH = (
     "· 李四（生态环境局）本人\n"
     "· 王五（市场监督管理局）"
 )
-ITEMS_ZH = (
+ITEMS_ZH = (  # one item per page (issue 9 item 20)
     "【2026-LH-001】2026年餐饮服务单位食品安全联合抽查\n"
     "检查事项：\n"
     "1. 食品经营许可和备案情况的检查（SC-SP-01）\n"
@@ -41,11 +41,15 @@ ITEMS_ZH = (
     "　　- 实际经营地址与许可地址是否一致\n"
     "　检查方法：实地核查、书面检查\n"
     "　要求：检查时出示执法证件，两名以上执法人员在场。\n"
+    "\n（第 1/2 页）",
+    "【2026-LH-001】2026年餐饮服务单位食品安全联合抽查\n"
+    "检查事项：\n"
     "2. 排污许可执行情况的检查（HB-PW-01）\n"
     "　依据：《排污许可管理条例》第三十三条\n"
     "　检查内容：\n"
     "　　- 是否按证排污\n"
-    "　检查方法：实地核查"
+    "　检查方法：实地核查\n"
+    "\n（第 2/2 页）",
 )
 SUBJECTS_ZH = (
     "【2026-LH-001】2026年餐饮服务单位食品安全联合抽查\n"
@@ -86,9 +90,11 @@ async def test_items_with_their_guidance_and_subjects_in_visiting_order(h: Harne
     partner = await h.bound(1003, h.world.partner, department="HBJ")
     h.api.allow("editMessageText", "answerCallbackQuery")
     await partner.tap(TaskCb(task_id=h.world.drawn_task, section="i").pack())
+    await partner.tap(TaskCb(task_id=h.world.drawn_task, section="i", page=1).pack())
     await partner.tap(TaskCb(task_id=h.world.drawn_task, section="s").pack())
-    items, subjects = h.api.sent("editMessageText")
-    assert items.text == ITEMS_ZH
+    first, second, subjects = h.api.sent("editMessageText")
+    assert (first.text, second.text) == ITEMS_ZH
+    assert [b.text for b in first.reply_markup.inline_keyboard[0]] == ["下一页 ›"]
     assert subjects.text == SUBJECTS_ZH
 
 

@@ -111,7 +111,8 @@ def test_invite_refuses_an_unknown_department_and_a_missing_bot_name(cli_env: st
 
 
 def test_account_revoke_unbinds(cli_env: str, tmp_path: Path) -> None:
-    from services.accounts import AccountService, Persona, bind_demo_accounts
+    from demo.accounts import Persona, bind_demo_accounts
+    from services.accounts import AccountService
     from services.clock import utc_now
 
     async def bind() -> None:
@@ -204,3 +205,35 @@ async def test_docs_and_redoc_load_their_assets_from_the_server_itself(h: Harnes
         await page.screenshot(path=str(ARTIFACTS / "redoc-offline-phone.png"))
         await browser.close()
     assert outside == []
+
+
+def test_invite_listing_has_headers_and_the_inspector_id(cli_env: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["invite", "-d", "SCJG", "--person", "1", "--bot-username",
+                                      "jc_bot", "--out", str(tmp_path / "qr")])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("账号"))
+    assert lines[header].split() == ["账号", "检查人员", "id（--person）", "姓名", "有效期至",
+                                     "邀请链接"]
+    row = r"^\d+\s+1\s+张三\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+https://t\.me/jc_bot\?start=\S+$"
+    assert re.match(row, lines[header + 1]), lines[header + 1]
+    listed = CliRunner().invoke(cli, ["account", "list"])
+    assert "检查人员 id" in listed.output
+    assert "执法检查人员" in listed.output  # roles in words, not "inspector"
+
+
+async def test_invite_asks_the_running_demo_emulator_for_the_bot_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cli.accounts import _bot_username
+    from sandbox.emulator import create_app
+    from sandbox.state import EmulatorState
+    from tests.e2e.emulator_helpers import serve
+
+    async with serve(create_app(EmulatorState())) as url:
+        port = int(url.rsplit(":", 1)[1])
+        settings = Settings(bot_token=None, bot_username=None, sandbox_port=port)
+        assert await _bot_username(settings, None) == EmulatorState().bot_username
+    # nothing answers any more: no name, no traceback
+    assert await _bot_username(Settings(bot_token=None, bot_username=None,
+                                        sandbox_port=port), None) is None

@@ -24,12 +24,6 @@ bot-cmd-help = help
 bot-cmd-tasks = my inspection tasks
 bot-cmd-review = tasks waiting for my department's review
 bot-cmd-cancel = cancel the current action
-bot-help =
-    jointcheck supports joint "double random, one public" inspections.
-    /tasks: the tasks you were drawn for, the items with their guidance, your team and the subjects.
-    /review: department admins review their department's pending joint tasks (approve, or return with a comment).
-    /cancel: cancel what you are doing.
-    To link or unlink your account, ask your department's administrator.
 bot-cancelled = Cancelled.
 bot-nothing-to-cancel = Nothing to cancel.
 
@@ -62,7 +56,6 @@ task-heading = [{ $code }] { $name }
 task-state = State: { $state }
 task-lead = Lead department: { $lead }
 task-window = Inspection window: { $start } to { $end }
-task-deadline = { $what }: { $date }
 task-team = Team { $team }
 task-leader = Leader: { $name } ({ $department })
 task-leader-pending = Leader: to be drawn by the lead department

@@ -24,12 +24,6 @@ bot-cmd-help = 帮助
 bot-cmd-tasks = 我的检查任务
 bot-cmd-review = 待会审的任务
 bot-cmd-cancel = 取消当前操作
-bot-help =
-    jointcheck 协助部门联合“双随机、一公开”抽查。
-    /tasks：查看抽中您的任务、检查事项及工作指引、小组成员和检查对象。
-    /review：部门管理员会审本部门待审的联合抽查任务（通过或退回并填写意见）。
-    /cancel：取消正在进行的操作。
-    账号绑定、解绑请联系本部门管理员。
 bot-cancelled = 已取消。
 bot-nothing-to-cancel = 当前没有进行中的操作。
 
@@ -62,7 +56,6 @@ task-heading = 【{ $code }】{ $name }
 task-state = 状态：{ $state }
 task-lead = 牵头部门：{ $lead }
 task-window = 检查时间：{ $start } 至 { $end }
-task-deadline = { $what }：{ $date }
 task-team = 第 { $team } 组
 task-leader = 组长：{ $name }（{ $department }）
 task-leader-pending = 组长：待牵头部门抽取
