@@ -37,3 +37,11 @@ def demo_task_services(session: AsyncSession, clock: Clock) -> dict[str, Any]:
     tasks = task_service(session, clock)
     return {"plans": PlanService(session, clock), "tasks": tasks,
             "draws": draw_service(session, clock, tasks)}
+
+
+def sandbox_services(session: AsyncSession, clock: Clock) -> dict[str, Any]:
+    """The services ``demo.sandbox.prepare_sandbox`` takes, on one session."""
+    from services.schedule import ScheduleService
+
+    return {"tasks": task_service(session, clock), "accounts": account_service(session, clock),
+            "schedules": ScheduleService(session, clock)}

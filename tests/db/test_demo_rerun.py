@@ -10,8 +10,8 @@ from cli.demo import banner
 from demo.data import INDUSTRIES, load_demo_data
 from demo.sandbox import REVIEWING_DEPARTMENT, prepare_sandbox
 from demo.workflow import ITEMS, SCOPE, create_demo_task, items_scope
-from services.tasks import TaskService
 from storage.models import Account, Subject, Task
+from tests.services import demo_task_services, sandbox_services, task_service
 
 
 async def _unbound_or_named(session: AsyncSession) -> list[tuple[str, int]]:
@@ -25,16 +25,18 @@ async def test_a_second_run_makes_no_duplicate_accounts_and_reports_the_review(
     session: AsyncSession, clock
 ) -> None:
     await load_demo_data(session, clock, subjects=1500, seed=7)
-    summary = await create_demo_task(session, clock)
-    first = await prepare_sandbox(session, clock, summary)
+    summary = await create_demo_task(session, clock, **demo_task_services(session, clock))
+    first = await prepare_sandbox(session, summary, **sandbox_services(session, clock))
     assert first.review_task_state == "in_review"
     accounts = await session.scalar(select(func.count()).select_from(Account))
     assert await _unbound_or_named(session) == [("王五", 1), ("赵六", 1)]
 
     task_id = await session.scalar(select(Task.id).where(Task.code == first.review_task_code))
-    await TaskService(session, clock).review(int(task_id), REVIEWING_DEPARTMENT, "approve", "",
+    await task_service(session, clock).review(int(task_id), REVIEWING_DEPARTMENT, "approve", "",
                                              "demo-admin")
-    again = await prepare_sandbox(session, clock, await create_demo_task(session, clock))
+    again = await prepare_sandbox(
+        session, await create_demo_task(session, clock, **demo_task_services(session, clock)),
+        **sandbox_services(session, clock))
     assert again.review_task_state == "approved"
     assert await session.scalar(select(func.count()).select_from(Account)) == accounts
     assert await _unbound_or_named(session) == [("王五", 1), ("赵六", 1)]
@@ -49,7 +51,7 @@ async def test_the_demo_draws_only_subjects_its_items_apply_to(
     assert items_scope(ITEMS) == SCOPE
     assert "O8051" not in SCOPE["industries"]  # no beauty salon for food and permit items
     await load_demo_data(session, clock, subjects=1500, seed=7)
-    summary = await create_demo_task(session, clock)
+    summary = await create_demo_task(session, clock, **demo_task_services(session, clock))
     drawn = [s for team in summary.teams for s in team.subject_ids]
     industries = (await session.scalars(
         select(Subject.industry_code).where(Subject.id.in_(drawn)))).all()
