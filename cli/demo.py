@@ -96,6 +96,10 @@ def banner(chat_url: str, web_url: str) -> str:
     )
 
 
+# Ctrl+C stops the sandbox within this many seconds even while a browser keeps a long poll open.
+STOP_GRACE_SECONDS = 3
+
+
 async def _serve(settings: Settings, personas: list[dict[str, object]], open_url: str) -> None:
     """Emulator, bot and web server in one process until Ctrl+C."""
     from bot.app import run_polling
@@ -105,10 +109,11 @@ async def _serve(settings: Settings, personas: list[dict[str, object]], open_url
 
     emulator = uvicorn.Server(uvicorn.Config(
         create_emulator(EmulatorState(personas=personas)), host=settings.web_host,
-        port=settings.sandbox_port, log_level="warning", lifespan="on"))
+        port=settings.sandbox_port, log_level="warning", lifespan="on",
+        timeout_graceful_shutdown=STOP_GRACE_SECONDS))
     web = uvicorn.Server(uvicorn.Config(
         create_web_app(settings), host=settings.web_host, port=settings.web_port,
-        log_level="warning", lifespan="on"))
+        log_level="warning", lifespan="on", timeout_graceful_shutdown=STOP_GRACE_SECONDS))
     emulator_task = asyncio.create_task(emulator.serve())
     web_task = asyncio.create_task(web.serve())
     for server, task in ((emulator, emulator_task), (web, web_task)):
@@ -129,7 +134,7 @@ async def _serve(settings: Settings, personas: list[dict[str, object]], open_url
         finally:
             stop.set()
             with contextlib.suppress(Exception, asyncio.CancelledError):
-                await asyncio.wait_for(bot_task, 10)
+                await asyncio.wait_for(bot_task, STOP_GRACE_SECONDS)
             web.should_exit = emulator.should_exit = True
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await asyncio.gather(web_task, emulator_task)

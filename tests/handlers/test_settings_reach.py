@@ -80,12 +80,14 @@ async def test_the_bot_path_gets_the_configured_deadline(h: Harness) -> None:
     async def finish(message: Message, tasks: TaskService) -> None:
         # the service exactly as the update's scope hands it to every handler
         task_id = await tasks.resolve(DRAWN_TASK_CODE)
-        await tasks.advance(task_id, "start", "probe")
+        await tasks.advance(task_id, "start", "probe", finished_on=FINISHED)
         view = await tasks.advance(task_id, "finish", "probe", finished_on=FINISHED)
         seen.append(view.deadlines["results_due"])
 
     h.dp.message.register(finish, F.text == "/probe-finish")
     person = await h.bound(5150, role="organiser", name="组织者")
+    # the day after the check: the task may start and finish on the window's last day
+    h.clock.now = dt.datetime.combine(FINISHED + dt.timedelta(days=1), dt.time(1, 0), dt.UTC)
     await person.send("/probe-finish")
     assert seen == [DUE_IN_5]
     async with h.sessions() as session:
@@ -96,7 +98,8 @@ async def test_the_bot_path_gets_the_configured_deadline(h: Harness) -> None:
 
 def test_the_cli_gets_the_configured_deadline(seeded: str) -> None:
     runner = CliRunner()
-    started = runner.invoke(cli, ["task", "advance", DRAWN_TASK_CODE, "start"])
+    started = runner.invoke(cli, ["task", "advance", DRAWN_TASK_CODE, "start",
+                                  "--on", FINISHED.isoformat()])
     assert started.exit_code == 0, started.output
     finished = runner.invoke(cli, ["task", "advance", DRAWN_TASK_CODE, "finish",
                                    "--finished-on", FINISHED.isoformat()])
@@ -114,7 +117,7 @@ async def test_web_gets_the_configured_deadline(seeded: str) -> None:
     @inject
     async def finish(tasks: FromDishka[TaskService]) -> dict[str, object]:
         task_id = await tasks.resolve(DRAWN_TASK_CODE)
-        await tasks.advance(task_id, "start", "probe")
+        await tasks.advance(task_id, "start", "probe", finished_on=FINISHED)
         view = await tasks.advance(task_id, "finish", "probe", finished_on=FINISHED)
         return {"results_due": view.deadlines["results_due"]}
 

@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 from services.errors import ValidationFailed
 from services.geo import Point
 from services.routes import (
+    distance_matrix,
     exact_order,
     order_stops,
     path_km,
+    polish,
     solver_order,
     spread_over_days,
     travel_minutes,
@@ -45,6 +47,27 @@ def test_exact_order_on_a_line_visits_nearest_first() -> None:
     route = exact_order(Point(30.39, 114.94), stops)
     assert route.order == (3, 1, 4, 0, 2)
     assert route.km == pytest.approx(path_km(Point(30.39, 114.94), stops, (3, 1, 4, 0, 2)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(points, min_size=1, max_size=9), st.randoms(use_true_random=False))
+def test_polish_keeps_every_stop_and_never_lengthens(
+    stops: list[Point], rnd: random.Random,
+) -> None:
+    given_order = list(range(len(stops)))
+    rnd.shuffle(given_order)
+    polished = polish(distance_matrix(OFFICE, stops), given_order)
+    assert sorted(polished) == list(range(len(stops)))
+    assert path_km(OFFICE, stops, polished) <= path_km(OFFICE, stops, given_order) + 1e-9
+
+
+def test_polish_uncrosses_a_zigzag_along_a_street() -> None:
+    # five stops along one parallel east of the start, visited out of order: the straight
+    # walk east is the only local optimum of 2-opt and Or-opt here
+    start = Point(30.39, 114.94)
+    stops = [Point(30.39, 114.95 + 0.01 * k) for k in range(5)]
+    zigzag = [4, 0, 3, 1, 2]
+    assert polish(distance_matrix(start, stops), zigzag) == [0, 1, 2, 3, 4]
 
 
 def test_solver_is_within_two_percent_of_the_optimum_on_nine_stops() -> None:
