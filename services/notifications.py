@@ -19,7 +19,7 @@ import datetime as dt
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -47,6 +47,7 @@ from services.notification_kinds import (
     parse_payload,
 )
 from services.obsolete import obsolete_reason
+from services.reminder_times import ReminderPolicy, out_of_quiet_hours
 
 KIND_DRAWN = NotificationKind.DRAWN
 KIND_LEADER = NotificationKind.LEADER
@@ -162,23 +163,40 @@ async def _row_obsolete(session: AsyncSession, row: Outbox) -> str | None:
     return await obsolete_reason(session, kind, payload)
 
 
+class Scan(Protocol):
+    """More scans run with the notices (the reminders of ``services.reminders``)."""
+
+    async def scan(self) -> int:
+        """Enqueue what is new (not committed); how many rows."""
+        ...
+
+
 class NotificationScanner:
     """Finds facts worth telling someone and enqueues each once."""
 
-    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+    def __init__(self, session: AsyncSession, clock: Clock,
+                 policy: ReminderPolicy | None = None, reminders: Scan | None = None) -> None:
         self._session = session
         self._clock = clock
+        self._policy = policy or ReminderPolicy()
+        self._reminders = reminders
+
+    def _now(self) -> dt.datetime:
+        """Now, or the end of the quiet hours when now is inside them."""
+        return out_of_quiet_hours(self._clock(), self._policy)
 
     async def scan(self) -> int:
         """Every scan, committed; returns how many rows were new."""
         count = await self.scan_drawn() + await self.scan_reviews()
+        if self._reminders is not None:
+            count += await self._reminders.scan()
         await cancel_obsolete(self._session, self._clock())
         await self._session.commit()
         return count
 
     async def scan_drawn(self) -> int:
         """"You were drawn": every active member of a completed draw with a bound account."""
-        now = self._clock()
+        now = self._now()
         rows = (
             await self._session.execute(
                 select(TeamMember, Team, Task, Account, Department)
@@ -241,7 +259,7 @@ class NotificationScanner:
 
     async def scan_reviews(self) -> int:
         """"Task to review" (会审, Art. 12) for each bound admin of a department still pending."""
-        now = self._clock()
+        now = self._now()
         rows = (
             await self._session.execute(
                 select(TaskReview, Task, Department, Account)
