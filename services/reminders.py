@@ -456,6 +456,13 @@ class ReminderScanner:
                 overdue=tuple(overdue[dept]), due_this_week=tuple(soon[dept]))
         return DigestPayload(day=today, departments=tuple(per.values()))
 
+    async def overdue(self, department_code: str | None = None) -> list[DigestLine]:
+        """What is late now (``/overdue``): every department's, or one department's."""
+        digest = await self.digest()
+        return [line for dept in digest.departments
+                if department_code is None or dept.department == department_code
+                for line in dept.overdue]
+
     async def scan_digest(self) -> int:
         """Each supervisor, every working day at 08:30: one digest (city-wide supervisors see
         every department)."""

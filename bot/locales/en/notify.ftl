@@ -24,3 +24,7 @@ digest-department = { $department }: { $overdue } overdue, { $due } due this wee
 digest-overdue-line =   · overdue [{ $code }] team { $team }, due { $due }, { $days } working days late
 digest-due-line =   · due this week [{ $code }] team { $team }, { $due }
 digest-nothing = Nothing overdue or due this week.
+overdue-title = { $count } overdue:
+overdue-none = Nothing is overdue.
+overdue-not-allowed = Only supervisors, the organiser and department admins can see what is overdue.
+overdue-button = [{ $code }] team { $team }

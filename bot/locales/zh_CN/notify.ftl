@@ -24,3 +24,7 @@ digest-department = { $department }：逾期 { $overdue }，本周到期 { $due 
 digest-overdue-line =   · 逾期【{ $code }】第 { $team } 组，到期 { $due }，逾期 { $days } 个工作日
 digest-due-line =   · 本周到期【{ $code }】第 { $team } 组，{ $due }
 digest-nothing = 没有逾期或本周到期的事项。
+overdue-title = 逾期事项 { $count } 项：
+overdue-none = 目前没有逾期事项。
+overdue-not-allowed = 只有督查人员、组织部门和部门管理员可以查看逾期事项。
+overdue-button = 【{ $code }】第 { $team } 组
