@@ -96,6 +96,22 @@ class Settings(BaseSettings):
     )
     audit_checkpoint_interval_minutes: int = 60
 
+    # reminders and escalation (issue 12; docs/notifications.md)
+    quiet_hours: str = Field(default="21:00-08:00", pattern=r"^(\d\d:\d\d-\d\d:\d\d)?$",
+                             description="Beijing time; nothing is sent inside; empty: none")
+    reminder_time: str = Field(default="09:00", pattern=r"^\d\d:\d\d$",
+                               description="day-based reminders go out at this time")
+    reminder_review_pending_working_days: int = Field(default=2, ge=1)
+    reminder_draw_lead_working_days: int = Field(default=5, ge=1)
+    reminder_schedule_lead_working_days: int = Field(default=5, ge=1)
+    reminder_confirm_working_days: int = Field(default=1, ge=1)
+    reminder_confirm_escalate_working_days: int = Field(default=1, ge=1)
+    reminder_inspection_eve_time: str = Field(default="17:00", pattern=r"^\d\d:\d\d$")
+    reminder_results_soon_working_days: int = Field(default=3, ge=1)
+    reminder_plan_from: str = Field(default="11-15", description="MM-DD, Art. 11")
+    reminder_plan_approval_lead_working_days: int = Field(default=5, ge=1)
+    digest_time: str = Field(default="08:30", pattern=r"^\d\d:\d\d$")
+
     timezone: str = "Asia/Shanghai"
     default_language: str = "zh_CN"
 

@@ -13,6 +13,7 @@ Tests build the same container around their own session factory and pinned clock
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 
 from dishka import AsyncContainer, Provider, Scope, from_context, make_async_container, provide
@@ -32,6 +33,8 @@ from services.drand_relay import DrandRelays, RelayTransport
 from services.draws import DrawService
 from services.notifications import Deliver, NotificationScanner, OutboxSender, RateLimiter
 from services.plans import PlanService
+from services.reminder_times import ReminderPolicy
+from services.reminders import ReminderScanner
 from services.schedule import ScheduleService
 from services.tasks import TaskService
 from storage.db import create_engine, session_factory
@@ -177,9 +180,46 @@ class Services(Provider):
         return DirectoryImporter(session, clock, audit)
 
     @provide
-    def notification_scanner(self, session: AsyncSession, clock: Clock) -> NotificationScanner:
-        """The scans that queue reminders in the outbox."""
-        return NotificationScanner(session, clock)
+    def notification_scanner(self, session: AsyncSession, clock: Clock, policy: ReminderPolicy,
+                             reminders: ReminderScanner) -> NotificationScanner:
+        """The scans that queue notices and reminders in the outbox."""
+        return NotificationScanner(session, clock, policy, reminders)
+
+    @provide(scope=Scope.APP)
+    def reminder_policy(self, settings: Settings) -> ReminderPolicy:
+        """Every reminder interval, from the settings (issue 12)."""
+        return reminder_policy(settings)
+
+    @provide
+    def reminder_scanner(self, session: AsyncSession, clock: Clock, calendar: CalendarService,
+                         policy: ReminderPolicy) -> ReminderScanner:
+        """Reminders, escalation and the supervisor's digest (issue 12)."""
+        return ReminderScanner(session, clock, calendar, policy)
+
+
+def reminder_policy(settings: Settings) -> ReminderPolicy:
+    """The reminders' figures from the settings."""
+    quiet_start, quiet_end = ReminderPolicy.parse_quiet(settings.quiet_hours)
+
+    def hm(text: str) -> dt.time:
+        return dt.time(int(text[:2]), int(text[3:5]))
+
+    return ReminderPolicy(
+        review_pending_working_days=settings.reminder_review_pending_working_days,
+        draw_lead_working_days=settings.reminder_draw_lead_working_days,
+        schedule_lead_working_days=settings.reminder_schedule_lead_working_days,
+        confirm_working_days=settings.reminder_confirm_working_days,
+        confirm_escalate_working_days=settings.reminder_confirm_escalate_working_days,
+        inspection_eve_time=hm(settings.reminder_inspection_eve_time),
+        results_soon_working_days=settings.reminder_results_soon_working_days,
+        result_due_working_days=settings.result_due_working_days,
+        reminder_time=hm(settings.reminder_time), digest_time=hm(settings.digest_time),
+        quiet_start=quiet_start, quiet_end=quiet_end,
+        plan_reminders_from=settings.reminder_plan_from,
+        plan_submission_deadline=settings.plan_submission_deadline,
+        plan_approval_deadline=settings.plan_approval_deadline,
+        plan_approval_lead_working_days=settings.reminder_plan_approval_lead_working_days,
+    )
 
 
 def make_container(

@@ -20,7 +20,7 @@ from dishka import AsyncContainer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from handlers import render
+from handlers import notifications as render_notifications
 from services.clock import Clock
 from services.notifications import (
     Deliver,
@@ -46,7 +46,7 @@ def telegram_deliver(bot: Bot) -> Deliver:
 
     async def deliver(message: OutgoingMessage) -> None:
         try:
-            text, markup = render.notification(message)
+            text, markup = render_notifications.notification(message)
         except (KeyError, ValueError) as error:
             raise Undeliverable(f"cannot render {message.kind}: {error}") from error
         try:

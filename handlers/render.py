@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 from aiogram.types import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from services.accounts import AccountView, Role
 from services.assignments import Assignment, AssignmentSummary, ItemGuidance, Member
-from services.notifications import KIND_DRAWN, KIND_LEADER, KIND_REVIEW, OutgoingMessage
 from services.review_brief import ReviewBrief
 
 from handlers import labels
@@ -322,36 +320,3 @@ def review_card(
         builder.button(text=tr(label), callback_data=ReviewCb(
             task_id=task_id, department=department, review_round=review_round, action=action))
     return text, builder.as_markup()
-
-
-# -- notifications -------------------------------------------------------------------------------
-
-
-def notification(message: OutgoingMessage) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The text (and buttons) of one outbox row, in the recipient's language."""
-    tr = Translator(message.language)
-    p: dict[str, Any] = message.payload
-    if message.kind == KIND_REVIEW:
-        return review_card(
-            task_id=p["task_id"], code=p["task_code"], name=p["task_name"],
-            department=p["department"], department_name=p.get("department_name"),
-            window_start=p["window_start"],
-            window_end=p["window_end"], review_round=int(p.get("round") or 1), tr=tr,
-        )
-    leader = p.get("leader")
-    if message.kind == KIND_LEADER and leader:
-        return tr("notify-leader", code=p["task_code"], team=p["team_number"],
-                  leader=leader["name"],
-                  department=leader.get("department_name") or leader["department"]), None
-    if message.kind == KIND_DRAWN:
-        if p.get("is_leader"):
-            leader_line = tr("notify-leader-you")
-        elif leader:
-            leader_line = tr("notify-leader-known", name=leader["name"],
-                             department=leader.get("department_name") or leader["department"])
-        else:
-            leader_line = tr("notify-leader-pending")
-        return tr("notify-drawn", code=p["task_code"], name=p["task_name"],
-                  team=p["team_number"], leader=leader_line,
-                  start=p["window_start"], end=p["window_end"]), None
-    raise ValueError(f"no renderer for outbox kind {message.kind!r}")

@@ -19,7 +19,7 @@ import datetime as dt
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -37,10 +37,21 @@ from storage.models import (
 )
 
 from services.clock import Clock
+from services.notification_kinds import (
+    DrawnPayload,
+    NotificationKind,
+    Payload,
+    Person,
+    ReviewPayload,
+    dump_payload,
+    parse_payload,
+)
+from services.obsolete import obsolete_reason
+from services.reminder_times import ReminderPolicy, out_of_quiet_hours
 
-KIND_DRAWN = "drawn"
-KIND_LEADER = "leader"
-KIND_REVIEW = "review"
+KIND_DRAWN = NotificationKind.DRAWN
+KIND_LEADER = NotificationKind.LEADER
+KIND_REVIEW = NotificationKind.REVIEW
 # tasks past these states need no "you were drawn" notice any more
 QUIET_STATES = ("published", "archived")
 MAX_ATTEMPTS = 8
@@ -64,11 +75,11 @@ class OutgoingMessage:
     """One outbox row, ready to be rendered in the recipient's language and delivered."""
 
     id: int
-    kind: str
+    kind: NotificationKind
     account_id: int
     chat_id: int
     language: str | None
-    payload: dict[str, Any]
+    payload: Payload
 
 
 Deliver = Callable[[OutgoingMessage], Awaitable[None]]
@@ -81,18 +92,20 @@ class SendReport:
     sent: int = 0
     rescheduled: int = 0
     failed: int = 0
+    cancelled: int = 0
 
 
 # -- enqueueing ----------------------------------------------------------------------------------
 
 
 async def enqueue(
-    session: AsyncSession, *, account_id: int, kind: str, dedup_key: str,
-    payload: dict[str, Any], due_at: dt.datetime,
+    session: AsyncSession, *, account_id: int, kind: NotificationKind, dedup_key: str,
+    payload: Payload, due_at: dt.datetime,
 ) -> bool:
     """Insert one outbox row unless its ``dedup_key`` exists; True when it was new."""
     values = {
-        "account_id": account_id, "kind": kind, "dedup_key": dedup_key, "payload": payload,
+        "account_id": account_id, "kind": str(kind), "dedup_key": dedup_key,
+        "payload": dump_payload(payload), "cancel_reason": "",
         "due_at": due_at, "attempts": 0, "last_error": "",
     }
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
@@ -109,32 +122,81 @@ async def enqueue(
     return bool(result.rowcount)
 
 
-def _person(inspector: Inspector | None, department: Department | None) -> dict[str, Any] | None:
+def _person(inspector: Inspector | None, department: Department | None) -> Person | None:
     if inspector is None:
         return None
-    return {
-        "name": inspector.name,
-        "department": department.code if department else "",
-        "department_name": department.name_zh if department else "",
-    }
+    return Person(
+        name=inspector.name,
+        department=department.code if department else "",
+        department_name=department.name_zh if department else "",
+    )
+
+
+async def cancel_obsolete(session: AsyncSession, now: dt.datetime, limit: int = 2000) -> int:
+    """Cancel the waiting rows a later fact made pointless (``services.obsolete``); the count.
+    The sender checks again just before it sends, so a row missed here is never sent either."""
+    rows = (
+        await session.scalars(
+            select(Outbox)
+            .where(Outbox.sent_at.is_(None), Outbox.failed_at.is_(None),
+                   Outbox.cancelled_at.is_(None))
+            .order_by(Outbox.due_at, Outbox.id)
+            .limit(limit)
+        )
+    ).all()
+    count = 0
+    for row in rows:
+        reason = await _row_obsolete(session, row)
+        if reason is not None:
+            row.cancelled_at = now
+            row.cancel_reason = reason[:200]
+            count += 1
+    return count
+
+
+async def _row_obsolete(session: AsyncSession, row: Outbox) -> str | None:
+    try:
+        kind = NotificationKind(row.kind)
+        payload = parse_payload(kind, dict(row.payload))
+    except ValueError:
+        return None  # unreadable rows fail in the sender, visibly
+    return await obsolete_reason(session, kind, payload)
+
+
+class Scan(Protocol):
+    """More scans run with the notices (the reminders of ``services.reminders``)."""
+
+    async def scan(self) -> int:
+        """Enqueue what is new (not committed); how many rows."""
+        ...
 
 
 class NotificationScanner:
     """Finds facts worth telling someone and enqueues each once."""
 
-    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+    def __init__(self, session: AsyncSession, clock: Clock,
+                 policy: ReminderPolicy | None = None, reminders: Scan | None = None) -> None:
         self._session = session
         self._clock = clock
+        self._policy = policy or ReminderPolicy()
+        self._reminders = reminders
+
+    def _now(self) -> dt.datetime:
+        """Now, or the end of the quiet hours when now is inside them."""
+        return out_of_quiet_hours(self._clock(), self._policy)
 
     async def scan(self) -> int:
         """Every scan, committed; returns how many rows were new."""
         count = await self.scan_drawn() + await self.scan_reviews()
+        if self._reminders is not None:
+            count += await self._reminders.scan()
+        await cancel_obsolete(self._session, self._clock())
         await self._session.commit()
         return count
 
     async def scan_drawn(self) -> int:
         """"You were drawn": every active member of a completed draw with a bound account."""
-        now = self._clock()
+        now = self._now()
         rows = (
             await self._session.execute(
                 select(TeamMember, Team, Task, Account, Department)
@@ -172,15 +234,14 @@ class NotificationScanner:
                     if leader_row else None
                 )
                 leader = _person(leader_row, leader_dept)
-            payload = {
-                "task_id": task.id, "task_code": task.code, "task_name": task.name,
-                "team_number": team.number,
-                "department": department.code if department else "",
-                "window_start": task.window_start.isoformat(),
-                "window_end": task.window_end.isoformat(),
-                "leader": leader,
-                "is_leader": team.leader_inspector_id == member.inspector_id,
-            }
+            payload = DrawnPayload(
+                task_id=task.id, task_code=task.code, task_name=task.name,
+                team_number=team.number,
+                department=department.code if department else "",
+                window_start=task.window_start, window_end=task.window_end,
+                leader=leader, is_leader=team.leader_inspector_id == member.inspector_id,
+                member_id=member.id,
+            )
             key = f"{KIND_DRAWN}:{member.id}"
             if key not in existing:
                 count += await enqueue(
@@ -198,7 +259,7 @@ class NotificationScanner:
 
     async def scan_reviews(self) -> int:
         """"Task to review" (会审, Art. 12) for each bound admin of a department still pending."""
-        now = self._clock()
+        now = self._now()
         rows = (
             await self._session.execute(
                 select(TaskReview, Task, Department, Account)
@@ -218,13 +279,12 @@ class NotificationScanner:
         for review, task, department, account in rows:
             if "dept_admin" not in account.roles:
                 continue
-            payload = {
-                "task_id": task.id, "task_code": task.code, "task_name": task.name,
-                "department": department.code, "department_name": department.name_zh,
-                "round": review.round,
-                "window_start": task.window_start.isoformat(),
-                "window_end": task.window_end.isoformat(),
-            }
+            payload = ReviewPayload(
+                task_id=task.id, task_code=task.code, task_name=task.name,
+                department=department.code, department_name=department.name_zh,
+                round=review.round, review_id=review.id,
+                window_start=task.window_start, window_end=task.window_end,
+            )
             count += await enqueue(
                 self._session, account_id=account.id, kind=KIND_REVIEW,
                 dedup_key=f"{KIND_REVIEW}:{review.id}:{account.id}", payload=payload, due_at=now,
@@ -325,6 +385,7 @@ class OutboxSender:
                     .where(
                         Outbox.sent_at.is_(None),
                         Outbox.failed_at.is_(None),
+                        Outbox.cancelled_at.is_(None),
                         Outbox.due_at <= self._clock(),
                     )
                     .order_by(Outbox.due_at, Outbox.id)
@@ -334,25 +395,28 @@ class OutboxSender:
 
     async def send_due(self, limit: int = 500) -> SendReport:
         """One pass over the rows due now; stops early when Telegram asks to wait."""
-        sent = rescheduled = failed = 0
+        sent = rescheduled = failed = cancelled = 0
         for row_id in await self._due_ids(limit):
             outcome = await self._send_one(row_id)
             if outcome == "sent":
                 sent += 1
+            elif outcome == "cancelled":
+                cancelled += 1
             elif outcome == "failed":
                 failed += 1
             elif outcome in ("retry-after", "retry"):
                 rescheduled += 1
                 if outcome == "retry-after":
                     break  # the pause applies to the whole bot: the next pass resumes
-        return SendReport(sent=sent, rescheduled=rescheduled, failed=failed)
+        return SendReport(sent=sent, rescheduled=rescheduled, failed=failed,
+                          cancelled=cancelled)
 
     async def _send_one(self, row_id: int) -> str:
         async with self._sessions() as session:
             now = self._clock()
             query = select(Outbox).where(
                 Outbox.id == row_id, Outbox.sent_at.is_(None), Outbox.failed_at.is_(None),
-                Outbox.due_at <= now,
+                Outbox.cancelled_at.is_(None), Outbox.due_at <= now,
             )
             if session.bind is not None and session.bind.dialect.name == "postgresql":
                 # another worker holding the row sends it; this one moves on
@@ -366,10 +430,24 @@ class OutboxSender:
                 row.last_error = "account not bound"
                 await session.commit()
                 return "failed"
+            try:
+                kind = NotificationKind(row.kind)
+                payload = parse_payload(kind, dict(row.payload))
+            except ValueError as error:
+                row.failed_at = now
+                row.last_error = f"unreadable {row.kind}: {error}"[:500]
+                await session.commit()
+                return "failed"
+            reason = await obsolete_reason(session, kind, payload)
+            if reason is not None:
+                row.cancelled_at = now
+                row.cancel_reason = reason[:200]
+                await session.commit()
+                return "cancelled"
             message = OutgoingMessage(
-                id=row.id, kind=row.kind, account_id=account.id,
+                id=row.id, kind=kind, account_id=account.id,
                 chat_id=account.telegram_user_id, language=account.language,
-                payload=dict(row.payload),
+                payload=payload,
             )
             await self.limiter.acquire(message.chat_id)
             # the lease: the row is not due for LEASE while this worker sends it, so no other

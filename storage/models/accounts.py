@@ -61,10 +61,22 @@ class Outbox(Base):
     kind: Mapped[str] = mapped_column(String(48))
     dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    due_at: Mapped[dt.datetime]
+    due_at: Mapped[dt.datetime] = mapped_column(index=True)
     sent_at: Mapped[dt.datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(String(500), default="")
     # set when the message can never be delivered (blocked bot, unbound account): kept, not retried
     failed_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
+    # set when a later fact made the message pointless (review done, member withdrawn): never sent
+    cancelled_at: Mapped[dt.datetime | None]
+    cancel_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
+
+    @property
+    def status(self) -> str:
+        """pending | sent | failed | cancelled (``services.notifications.OutboxStatus``)."""
+        if self.cancelled_at is not None:
+            return "cancelled"
+        if self.sent_at is not None:
+            return "sent"
+        return "failed" if self.failed_at is not None else "pending"

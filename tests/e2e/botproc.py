@@ -73,6 +73,7 @@ def bot_process(
         "JOINTCHECK_DATABASE_URL": database_url,
         "JOINTCHECK_REDIS_URL": "",
         "JOINTCHECK_BOT_USERNAME": "",
+        "JOINTCHECK_QUIET_HOURS": "",  # the suite runs at any hour; a test may set them
         **extra_env,
     }
     env.pop("JOINTCHECK_REDIS_URL")

@@ -1,0 +1,30 @@
+## issue 8 item 6, issue 12: reminders, escalation, digest, progress
+notify-open-task-button = Open the task
+notify-open-schedule-button = Open the schedule
+notify-review-pending = Reminder: this task has waited { $days } working days for your review.
+notify-draw_due =
+    Reminder: task [{ $code }] { $name }: { $department } has not drawn its inspectors.
+    The inspection starts { $start }, less than { $days } working days from now.
+notify-schedule_due =
+    Reminder: team { $team } of task [{ $code }] has no schedule proposed yet.
+    The inspection starts { $start }, less than { $days } working days from now.
+notify-confirm_due = Reminder: please confirm the schedule of team { $team } of task [{ $code }].
+notify-confirm_late = Reminder: { $member } has not confirmed the schedule of team { $team } of task [{ $code }].
+notify-inspection_tomorrow = Inspection tomorrow: task [{ $code }] team { $team }, { $day } from { $time }, { $count } stops:
+notify-results_due = Reminder: the results of team { $team } of task [{ $code }] are due by { $due } ({ $days } working days left, Art. 16).
+notify-results_due-today = Reminder: the results of team { $team } of task [{ $code }] are due today ({ $due }, Art. 16).
+notify-results_overdue = Overdue: the results of team { $team } of task [{ $code }] were due { $due }, { $days } working days ago.
+notify-overdue_escalation =
+    Overdue: the results of team { $team } of task [{ $code }] { $name } are { $days } working days late (due { $due }).
+    Leader: { $leader } ({ $department })
+notify-plan_missing = Annual plan { $year }: { $count } departments have not submitted (deadline { $deadline }): { $departments }
+notify-plan_approval = Annual plan { $year } ({ $entries } entries) must be approved by { $deadline } (Art. 11).
+digest-title = Daily digest, { $day }
+digest-department = { $department }: { $overdue } overdue, { $due } due this week
+digest-overdue-line =   · overdue [{ $code }] team { $team }, due { $due }, { $days } working days late
+digest-due-line =   · due this week [{ $code }] team { $team }, { $due }
+digest-nothing = Nothing overdue or due this week.
+overdue-title = { $count } overdue:
+overdue-none = Nothing is overdue.
+overdue-not-allowed = Only supervisors, the organiser and department admins can see what is overdue.
+overdue-button = [{ $code }] team { $team }

@@ -1,0 +1,30 @@
+## issue 8 item 6, issue 12: reminders, escalation, digest, progress
+notify-open-task-button = 打开任务
+notify-open-schedule-button = 打开日程
+notify-review-pending = 【提醒】该任务已等待会审 { $days } 个工作日。
+notify-draw_due =
+    【提醒】任务【{ $code }】{ $name }：{ $department }尚未抽取检查人员。
+    检查 { $start } 开始，距今不足 { $days } 个工作日。
+notify-schedule_due =
+    【提醒】任务【{ $code }】第 { $team } 组尚未提出检查日程。
+    检查 { $start } 开始，距今不足 { $days } 个工作日。
+notify-confirm_due = 【提醒】请确认任务【{ $code }】第 { $team } 组的检查日程。
+notify-confirm_late = 【提醒】{ $member } 尚未确认任务【{ $code }】第 { $team } 组的检查日程。
+notify-inspection_tomorrow = 【明日检查】任务【{ $code }】第 { $team } 组 { $day } { $time } 出发，共 { $count } 家：
+notify-results_due = 【提醒】任务【{ $code }】第 { $team } 组的检查结果须于 { $due } 前提交（还有 { $days } 个工作日，第十六条）。
+notify-results_due-today = 【提醒】任务【{ $code }】第 { $team } 组的检查结果今天（{ $due }）到期（第十六条）。
+notify-results_overdue = 【逾期】任务【{ $code }】第 { $team } 组的检查结果已于 { $due } 到期，已逾期 { $days } 个工作日。
+notify-overdue_escalation =
+    【逾期督办】任务【{ $code }】{ $name } 第 { $team } 组的检查结果已逾期 { $days } 个工作日（到期 { $due }）。
+    组长：{ $leader }（{ $department }）
+notify-plan_missing = 【年度计划】{ $year } 年度计划：{ $count } 个部门尚未报送（截止 { $deadline }）：{ $departments }
+notify-plan_approval = 【年度计划】{ $year } 年度计划（{ $entries } 项）须于 { $deadline } 前批准（第十一条）。
+digest-title = 【每日督办】{ $day }
+digest-department = { $department }：逾期 { $overdue }，本周到期 { $due }
+digest-overdue-line =   · 逾期【{ $code }】第 { $team } 组，到期 { $due }，逾期 { $days } 个工作日
+digest-due-line =   · 本周到期【{ $code }】第 { $team } 组，{ $due }
+digest-nothing = 没有逾期或本周到期的事项。
+overdue-title = 逾期事项 { $count } 项：
+overdue-none = 目前没有逾期事项。
+overdue-not-allowed = 只有督查人员、组织部门和部门管理员可以查看逾期事项。
+overdue-button = 【{ $code }】第 { $team } 组

@@ -1,0 +1,131 @@
+"""Typed outbox rows: a row waits for its ``due_at``; a row a later fact made pointless (the
+review decided, the member withdrawn) is cancelled with its reason and never delivered."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from demo.accounts import Persona, bind_demo_accounts
+from services.accounts import AccountService
+from services.notification_kinds import NotificationKind, PlanApprovalPayload
+from services.notifications import (
+    NotificationScanner,
+    OutboxSender,
+    OutgoingMessage,
+    RateLimiter,
+    enqueue,
+)
+from storage.models import Account, Outbox, TaskReview, TeamMember
+from tests.conftest import FixedClock
+from tests.e2e.seed import World, seed_world
+
+
+async def _free_sleep(_seconds: float) -> None:
+    return None
+
+
+class Inbox:
+    """A deliver callable that keeps what it was given."""
+
+    def __init__(self) -> None:
+        self.messages: list[OutgoingMessage] = []
+
+    async def __call__(self, message: OutgoingMessage) -> None:
+        self.messages.append(message)
+
+
+def sender(sessions: async_sessionmaker[AsyncSession], clock: FixedClock,
+           inbox: Inbox) -> OutboxSender:
+    return OutboxSender(sessions, clock, inbox, RateLimiter(per_second=1000, sleep=_free_sleep,
+                                                            per_chat_per_second=1000))
+
+
+async def seeded(sessions: async_sessionmaker[AsyncSession], clock: FixedClock) -> World:
+    async with sessions() as session:
+        world = await seed_world(session)
+        await bind_demo_accounts(session, AccountService(session, clock), [
+            Persona(1001, "张三", "SCJG", inspector_id=world.leader),
+            Persona(1003, "李四", "HBJ", inspector_id=world.partner, language="en"),
+            Persona(1100, "陈主任", "SCJG", roles=("dept_admin",)),
+        ])
+    return world
+
+
+async def rows(sessions: async_sessionmaker[AsyncSession]) -> list[Outbox]:
+    async with sessions() as session:
+        return list((await session.scalars(select(Outbox).order_by(Outbox.id))).all())
+
+
+async def test_a_row_waits_until_its_due_time(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    await seeded(sessions, clock)
+    async with sessions() as session:
+        organiser = await session.scalar(select(Account.id).where(Account.name == "陈主任"))
+        assert organiser is not None
+        await enqueue(session, account_id=organiser, kind=NotificationKind.PLAN_APPROVAL,
+                      dedup_key="plan-approval:2027", due_at=clock() + dt.timedelta(hours=2),
+                      payload=PlanApprovalPayload(year=2027, deadline=dt.date(2026, 12, 31),
+                                                  entries=4))
+        await session.commit()
+    inbox = Inbox()
+    assert (await sender(sessions, clock, inbox).send_due()).sent == 0
+    clock.advance(hours=1, minutes=59)
+    assert (await sender(sessions, clock, inbox).send_due()).sent == 0
+    assert inbox.messages == []
+    clock.advance(minutes=1)
+    assert (await sender(sessions, clock, inbox).send_due()).sent == 1
+    (message,) = inbox.messages
+    assert message.kind is NotificationKind.PLAN_APPROVAL
+    assert message.payload == PlanApprovalPayload(year=2027, deadline=dt.date(2026, 12, 31),
+                                                  entries=4)
+    (row,) = await rows(sessions)
+    assert row.status == "sent"
+
+
+async def test_a_review_decided_before_sending_is_cancelled_never_sent(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    world = await seeded(sessions, clock)
+    async with sessions() as session:
+        await NotificationScanner(session, clock).scan()
+        # 陈主任 approves through /review before the sender got to the notice
+        await session.execute(update(TaskReview).where(TaskReview.task_id == world.review_task)
+                              .values(decision="approved"))
+        await session.commit()
+    inbox = Inbox()
+    report = await sender(sessions, clock, inbox).send_due()
+    assert (report.sent, report.cancelled) == (2, 1)
+    assert {m.chat_id for m in inbox.messages} == {1001, 1003}  # the drawn notices
+    (review_row,) = [r for r in await rows(sessions) if r.kind == "review"]
+    assert review_row.status == "cancelled"
+    assert review_row.cancel_reason == "review decided"
+    assert review_row.sent_at is None
+    clock.advance(hours=1)
+    assert (await sender(sessions, clock, inbox).send_due()).sent == 0
+
+
+async def test_a_member_withdrawn_before_the_notice_went_out_is_not_told(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    world = await seeded(sessions, clock)
+    async with sessions() as session:
+        await NotificationScanner(session, clock).scan()
+        await session.execute(update(TeamMember).where(TeamMember.inspector_id == world.partner)
+                              .values(active=False, withdrawn_reason="回避"))
+        await session.commit()
+        # the next scan sweeps the waiting row: cancelled at once, visible before any send
+        await NotificationScanner(session, clock).scan()
+    partner_row = next(r for r in await rows(sessions) if r.kind == "drawn"
+                       and r.payload["member_id"] is not None
+                       and r.account_id != 0 and r.payload["is_leader"] is False)
+    assert (partner_row.status, partner_row.cancel_reason) == ("cancelled", "member withdrawn")
+    inbox = Inbox()
+    await sender(sessions, clock, inbox).send_due()
+    assert 1003 not in {m.chat_id for m in inbox.messages}
+    assert 1001 in {m.chat_id for m in inbox.messages}
+    async with sessions() as session:
+        assert await NotificationScanner(session, clock).scan() == 0  # and never enqueued again
