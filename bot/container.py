@@ -33,6 +33,7 @@ from services.drand_relay import DrandRelays, RelayTransport
 from services.draws import DrawService
 from services.notifications import Deliver, NotificationScanner, OutboxSender, RateLimiter
 from services.plans import PlanService
+from services.progress import ProgressService
 from services.reminder_times import ReminderPolicy
 from services.reminders import ReminderScanner
 from services.schedule import ScheduleService
@@ -197,6 +198,17 @@ class Services(Provider):
         return ReminderScanner(session, clock, calendar, policy)
 
 
+class Progress(Provider):
+    """The Art. 22 figures (issue 12 item 3)."""
+
+    scope = Scope.REQUEST
+
+    @provide
+    def progress(self, session: AsyncSession) -> ProgressService:
+        """Figures per department, read-only."""
+        return ProgressService(session)
+
+
 def reminder_policy(settings: Settings) -> ReminderPolicy:
     """The reminders' figures from the settings."""
     quiet_start, quiet_end = ReminderPolicy.parse_quiet(settings.quiet_hours)
@@ -236,5 +248,5 @@ def make_container(
     if sessions is not None:
         context[async_sessionmaker[AsyncSession]] = sessions
         database = GivenDatabase()
-    return make_async_container(Infrastructure(), database, Sending(), Services(), *extra,
-                                context=context)
+    return make_async_container(Infrastructure(), database, Sending(), Services(), Progress(),
+                                *extra, context=context)

@@ -32,6 +32,7 @@ from handlers.i18n import Translator, normalise
 from services.accounts import TOKEN_PATTERN, AccountService
 from services.assignments import AssignmentService
 from services.clock import Clock
+from services.progress import ProgressService
 from services.reminders import ReminderScanner
 from services.schedule import ScheduleService
 from services.tasks import TaskService
@@ -176,6 +177,7 @@ class DatabaseMiddleware(BaseMiddleware):
         data["tasks"] = await request.get(TaskService)
         data["schedules"] = await request.get(ScheduleService)
         data["reminders"] = await request.get(ReminderScanner)
+        data["progress"] = await request.get(ProgressService)
         try:
             result = await handler(event, data)
         except Exception:

@@ -43,3 +43,20 @@ async def test_an_inspector_may_not_ask(h: Harness) -> None:
     await inspector.send("/overdue")
     assert h.api.texts() == [
         "Only supervisors, the organiser and department admins can see what is overdue."]
+
+
+async def test_progress_gives_the_art_22_figures_and_a_chart(h: Harness) -> None:
+    organiser = await h.bound(5202, role="organiser", name="吴组织")
+    h.api.allow("sendMessage", "sendPhoto")
+    await organiser.send("/progress")
+    (text,) = h.api.texts()
+    assert text.splitlines() == [
+        "【工作进度】（第二十二条）",
+        "生态环境局：任务 2，抽取对象 0，已检查 —，有结果 —（按时 —，逾期 —），移送未结 —",
+        "市场监督管理局：任务 2，抽取对象 2，已检查 —，有结果 —（按时 —，逾期 —），移送未结 —",
+        "“—”：检查记录和结果功能上线后统计。",
+    ]
+    (photo,) = h.api.sent("sendPhoto")
+    png = photo.request.photo.data  # type: ignore[attr-defined]
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert len(png) > 5000  # a drawn chart (a missing CJK glyph would fail: warnings are errors)
