@@ -31,9 +31,9 @@ SECTION_KEYS = {"o": "tasks-section-overview", "i": "tasks-section-items",
 COMMANDS_EVERYONE = ("start", "help")
 COMMANDS_BY_ROLE: dict[str, tuple[str, ...]] = {
     Role.INSPECTOR: ("tasks",),
-    Role.DEPT_ADMIN: ("review",),
-    Role.ORGANISER: (),
-    Role.SUPERVISOR: (),
+    Role.DEPT_ADMIN: ("review", "progress", "overdue"),
+    Role.ORGANISER: ("progress", "overdue"),
+    Role.SUPERVISOR: ("progress", "overdue"),
 }
 
 

@@ -36,3 +36,8 @@ progress-tasks = Tasks
 progress-drawn = Subjects drawn
 progress-visited = Visited
 progress-with-result = With a result
+
+bot-cmd-progress = Progress (Art. 22)
+bot-cmd-overdue = Late results
+bot-help-progress = /progress: each department's progress (tasks, subjects drawn, visited, results on time and late, referrals), with a chart.
+bot-help-overdue = /overdue: the teams whose results are late, with a button each.

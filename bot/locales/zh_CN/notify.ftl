@@ -36,3 +36,8 @@ progress-tasks = 任务
 progress-drawn = 抽取对象
 progress-visited = 已检查
 progress-with-result = 有结果
+
+bot-cmd-progress = 工作进度（第二十二条）
+bot-cmd-overdue = 逾期未录入结果
+bot-help-progress = /progress：各部门工作进度（任务、抽取对象、检查、结果按时与逾期、移送），附图表。
+bot-help-overdue = /overdue：逾期未录入检查结果的检查小组，每项一个按钮。
