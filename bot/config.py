@@ -96,6 +96,14 @@ class Settings(BaseSettings):
     )
     audit_checkpoint_interval_minutes: int = 60
 
+    division_code: str = Field(default="420700", pattern=r"^\d{6}$",
+                               description="the division code in public task codes (Ezhou)")
+    code_key_path: Path = Field(
+        default=VAR_DIR / "keys" / "codes-ed25519.pem",
+        description="Ed25519 private key signing inspection codes (亮码)")
+    code_valid_minutes: int = Field(default=240, gt=0, le=24 * 60,
+                                    description="how long an inspection code is valid")
+
     timezone: str = "Asia/Shanghai"
     default_language: str = "zh_CN"
 

@@ -32,6 +32,7 @@ from services.drand_relay import DrandRelays, RelayTransport
 from services.draws import DrawService
 from services.notifications import Deliver, NotificationScanner, OutboxSender, RateLimiter
 from services.plans import PlanService
+from services.publication import NoResultsYet, PublicationService, ResultsSource
 from services.schedule import ScheduleService
 from services.tasks import TaskService
 from storage.db import create_engine, session_factory
@@ -175,6 +176,17 @@ class Services(Provider):
                            audit: AuditTrail) -> DirectoryImporter:
         """Directory imports (Art. 8, 9), all-or-nothing."""
         return DirectoryImporter(session, clock, audit)
+
+    @provide(scope=Scope.APP)
+    def results_source(self) -> ResultsSource:
+        """Final results for publication; the results service replaces this at merge."""
+        return NoResultsYet()
+
+    @provide
+    def publication(self, session: AsyncSession, clock: Clock, settings: Settings,
+                    results: ResultsSource) -> PublicationService:
+        """The public pages' reads and the organiser's publication (一公开)."""
+        return PublicationService(session, clock, results, settings.division_code)
 
     @provide
     def notification_scanner(self, session: AsyncSession, clock: Clock) -> NotificationScanner:
