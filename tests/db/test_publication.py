@@ -136,6 +136,8 @@ async def test_public_pages_over_http_escape_and_carry_headers(
         bundle = await client.get(f"/public/draws/{bundle_link}")
     assert items.status_code == 200
     assert "法律依据" in items.text
+    assert plans.status_code == 200
+    assert "年度部门联合抽查计划" in plans.text
     assert task.status_code == 200
     assert "承诺值（SHA-256）" in task.text
     assert "Commitment (SHA-256)" in task_en.text
