@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from cli import accounts, db, demo, directories, draws, planning, publish, running, schedule
+from cli import (
+    accounts,
+    db,
+    demo,
+    directories,
+    draws,
+    planning,
+    publish,
+    running,
+    schedule,
+    web,
+)
 from sandbox import cli as sandbox_cli
 
 app = typer.Typer(
@@ -18,6 +29,7 @@ for module in (db, directories, planning, draws, accounts, running, schedule, sa
                demo):
     module.register(app)
 publish.register(app)
+web.register(app)
 
 
 def main() -> None:

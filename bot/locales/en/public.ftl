@@ -109,3 +109,4 @@ export-bad-suffix = The export file { $path } must end in .xlsx, .csv or .json.
 export-bad-mapping = The mapping file { $path } cannot be used: { $reason }
 export-bad-header = The header of { $path } does not match the mapping file.
 export-not-published = The results of task { $code } are not published yet: nothing to export.
+cli-web-serving = Public pages: { $url } (public address { $public })

@@ -109,3 +109,4 @@ export-bad-suffix = 导出文件 { $path } 的扩展名须为 .xlsx、.csv 或 .
 export-bad-mapping = 映射文件 { $path } 无法使用：{ $reason }
 export-bad-header = 文件 { $path } 的表头与映射文件不一致。
 export-not-published = 任务 { $code } 的检查结果尚未公示，无法导出。
+cli-web-serving = 公开页面：{ $url }（对外地址 { $public }）
