@@ -111,6 +111,13 @@ class Settings(BaseSettings):
     reminder_plan_from: str = Field(default="11-15", description="MM-DD, Art. 11")
     reminder_plan_approval_lead_working_days: int = Field(default=5, ge=1)
     digest_time: str = Field(default="08:30", pattern=r"^\d\d:\d\d$")
+    division_code: str = Field(default="420700", pattern=r"^\d{6}$",
+                               description="the division code in public task codes (Ezhou)")
+    code_key_path: Path = Field(
+        default=VAR_DIR / "keys" / "codes-ed25519.pem",
+        description="Ed25519 private key signing inspection codes (亮码)")
+    code_valid_minutes: int = Field(default=240, gt=0, le=24 * 60,
+                                    description="how long an inspection code is valid")
 
     timezone: str = "Asia/Shanghai"
     default_language: str = "zh_CN"

@@ -34,6 +34,7 @@ from services.draws import DrawService
 from services.notifications import Deliver, NotificationScanner, OutboxSender, RateLimiter
 from services.plans import PlanService
 from services.progress import ProgressService
+from services.publication import NoResultsYet, PublicationService, ResultsSource
 from services.reminder_times import ReminderPolicy
 from services.reminders import ReminderScanner
 from services.schedule import ScheduleService
@@ -179,6 +180,17 @@ class Services(Provider):
                            audit: AuditTrail) -> DirectoryImporter:
         """Directory imports (Art. 8, 9), all-or-nothing."""
         return DirectoryImporter(session, clock, audit)
+
+    @provide(scope=Scope.APP)
+    def results_source(self) -> ResultsSource:
+        """Final results for publication; the results service replaces this at merge."""
+        return NoResultsYet()
+
+    @provide
+    def publication(self, session: AsyncSession, clock: Clock, settings: Settings,
+                    results: ResultsSource) -> PublicationService:
+        """The public pages' reads and the organiser's publication (一公开)."""
+        return PublicationService(session, clock, results, settings.division_code)
 
     @provide
     def notification_scanner(self, session: AsyncSession, clock: Clock, policy: ReminderPolicy,

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from cli import accounts, db, demo, directories, draws, planning, running, schedule
+from cli import (
+    accounts,
+    db,
+    demo,
+    directories,
+    draws,
+    planning,
+    publish,
+    running,
+    schedule,
+    web,
+)
 from sandbox import cli as sandbox_cli
 
 app = typer.Typer(
@@ -17,6 +28,8 @@ app = typer.Typer(
 for module in (db, directories, planning, draws, accounts, running, schedule, sandbox_cli,
                demo):
     module.register(app)
+publish.register(app)
+web.register(app)
 
 
 def main() -> None:

@@ -36,6 +36,8 @@ from fastapi_offline import FastAPIOffline
 from pydantic import ValidationError
 from services.accounts import AccountService
 
+from web.public import PUBLIC_POLICY, is_public_path, public_router
+
 log = logging.getLogger("jointcheck.web")
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -113,7 +115,14 @@ def create_web_app(
         response = await call_next(request)
         if request.url.path in {"/docs", "/redoc"}:
             response.headers["Content-Security-Policy"] = DOCS_POLICY
+        elif is_public_path(request.url.path):
+            response.headers.setdefault("Content-Security-Policy", PUBLIC_POLICY)
+            response.headers["X-Content-Type-Options"] = "nosniff"
+            response.headers["Referrer-Policy"] = "no-referrer"
+            response.headers["X-Frame-Options"] = "DENY"
         return response
+
+    app.include_router(public_router())
 
     @app.get("/healthz", response_model=None)
     @inject

@@ -22,6 +22,13 @@ from storage.models.planning import (
     Task,
     TaskReview,
 )
+from storage.models.public import (
+    ApiToken,
+    CodeScan,
+    InspectionCode,
+    Publication,
+    VisitConfirmation,
+)
 from storage.models.schedule import (
     DepartmentOffice,
     ScheduleAnswer,
@@ -32,6 +39,11 @@ from storage.models.schedule import (
 )
 
 __all__ = [
+    "ApiToken",
+    "CodeScan",
+    "InspectionCode",
+    "Publication",
+    "VisitConfirmation",
     "DepartmentOffice",
     "ScheduleAnswer",
     "ScheduleDay",

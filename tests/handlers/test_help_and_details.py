@@ -18,7 +18,8 @@ async def test_help_for_an_inspector_does_not_offer_review(h: Harness) -> None:
     (text,) = h.api.texts()
     assert "/tasks：" in text
     assert "/review" not in text
-    assert "/progress" not in text and "/overdue" not in text
+    assert "/progress" not in text
+    assert "/overdue" not in text
 
 
 async def test_help_for_a_supervisor_offers_progress_and_overdue(h: Harness) -> None:
@@ -28,7 +29,8 @@ async def test_help_for_a_supervisor_offers_progress_and_overdue(h: Harness) -> 
     (text,) = h.api.texts()
     assert "/progress：各部门工作进度" in text
     assert "/overdue：逾期未录入检查结果的检查小组" in text
-    assert "/review" not in text and "/tasks" not in text
+    assert "/review" not in text
+    assert "/tasks" not in text
 
 
 async def test_help_for_a_department_admin_offers_review(h: Harness) -> None:
