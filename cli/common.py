@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
@@ -25,6 +26,8 @@ from bot.container import make_container
 from bot.i18n import Translator
 from handlers import labels
 from handlers.i18n import has
+from services.accounts import AccountService
+from services.actors import Actor
 from services.clock import SHANGHAI, utc_now
 from services.errors import DomainError
 
@@ -40,7 +43,9 @@ err_console = Console(stderr=True)
 plain_console = Console(soft_wrap=True, highlight=False)
 plain_err_console = Console(stderr=True, soft_wrap=True, highlight=False)
 
-CLI_ACTOR = "cli"
+CLI_ACTOR = "cli-operator"  # the explicit system actor when no operator account is named
+OPERATOR_ENV = "JOINTCHECK_OPERATOR"
+_operator: str | None = None  # ``--as``, set by the ``jointcheck`` callback per invocation
 LANG = typer.Option(None, "--lang", help="zh_CN (default) or en")
 
 
@@ -74,6 +79,22 @@ def command(lang: str | None) -> tuple[Settings, Translator]:
     """The settings (read once) and the translator of one command."""
     settings = get_settings()
     return settings, translator(lang, settings)
+
+
+def set_operator(reference: str | None) -> None:
+    """``jointcheck --as ACCOUNT``: the account every command of this invocation acts as."""
+    global _operator  # noqa: PLW0603 -- one process runs one invocation; reset on every call
+    _operator = reference
+
+
+def operator(tr: Translator, settings: Settings) -> Actor:
+    """Who this command acts as: the account of ``--as`` (else ``JOINTCHECK_OPERATOR``) with
+    its roles and department, or the explicit system actor ``cli-operator``. An unknown
+    account is refused, exit 1."""
+    reference = _operator or os.environ.get(OPERATOR_ENV, "").strip() or None
+    if reference is None:
+        return Actor.system(CLI_ACTOR)
+    return with_service(tr, settings, AccountService, lambda a: a.actor(reference))
 
 
 def refuse(tr: Translator, err: DomainError) -> NoReturn:
