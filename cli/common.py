@@ -104,7 +104,9 @@ def refuse(tr: Translator, err: DomainError) -> NoReturn:
         if isinstance(args.get(name), str):
             args[name] = tr(f"state-{args[name]}")
     decision = args.get("decision")
-    if (isinstance(decision, str) and err.key.startswith("review-")
+    if err.key == "review-already-decided" and isinstance(decision, str):
+        args["decision"] = tr(f"review-line-{decision}")  # what was decided, as a state
+    elif (isinstance(decision, str) and err.key.startswith("review-")
             and has(f"review-decision-{decision}")):  # a bad decision is shown as typed
         args["decision"] = tr(f"review-decision-{decision}")
     if err.key.startswith("task-") and isinstance(args.get("action"), str) \

@@ -345,7 +345,7 @@ def print_task(tr: Translator, v: TaskView) -> None:
         console.print(tr("cli-task-review-round", round=v.review_round))
         for line in v.reviews:
             console.print("  " + tr("cli-task-review-line", department=line.department,
-                                    decision=tr(f"review-decision-{line.decision}"),
+                                    decision=tr(f"review-line-{line.decision}"),
                                     comment=line.comment or "-"))
     if v.deadlines.get("check_started"):
         console.print(tr("task-deadline-check_started", date=v.deadlines["check_started"]))

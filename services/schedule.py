@@ -493,7 +493,8 @@ class ScheduleService:
         if latest is None:
             row = TeamSchedule(team_id=team.id, task_id=task.id, version=1, state=DRAFT,
                                start_latitude=point.lat, start_longitude=point.lon,
-                               start_label=label, max_visits_per_day=per_day, created_by=actor)
+                               start_label=label, max_visits_per_day=per_day,
+                               created_by=actor.label)
             self._session.add(row)
             await self._session.flush()
         else:
@@ -706,7 +707,8 @@ class ScheduleService:
         new = TeamSchedule(team_id=team.id, task_id=task.id, version=row.version + 1,
                            state=DRAFT, start_latitude=row.start_latitude,
                            start_longitude=row.start_longitude, start_label=row.start_label,
-                           max_visits_per_day=row.max_visits_per_day, created_by=actor)
+                           max_visits_per_day=row.max_visits_per_day,
+                           created_by=actor.label)
         self._session.add(new)
         await self._session.flush()
         for day in (await self._session.scalars(select(ScheduleDay).where(
