@@ -49,6 +49,13 @@ SAMPLE = {r: {"ratio": "0.05"} for r, _ in RISK_SHARES}
 BATCH = 100_000
 
 
+def _bench() -> Any:
+    """The bench acts as the named system actor ``bench`` (docs/permissions.md)."""
+    from services.actors import Actor
+
+    return Actor.system("bench")
+
+
 def peak_mb() -> float:
     """This process's peak resident memory in MB (Linux reports kB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -114,8 +121,8 @@ async def _seed_workflow(url: str) -> None:
         await plans.submit_entry(PlanEntryInput(
             year=2027, department="SCJG", title="全市食品经营抽查", items=("SC-01",),
             departments=("SCJG", "SThJ"), period_start=dt.date(2027, 3, 1),
-            period_end=dt.date(2027, 10, 31), target_ratio="0.05"), actor="bench")
-        await plans.approve(2027, actor="bench")
+            period_end=dt.date(2027, 10, 31), target_ratio="0.05"), actor=_bench())
+        await plans.approve(2027, actor=_bench())
     await engine.dispose()
 
 
@@ -196,10 +203,10 @@ async def _new_task(url: str) -> int:
             departments=("SCJG", "SThJ"), items=("SC-01",), window_start=dt.date(2027, 4, 1),
             window_end=dt.date(2027, 6, 30), team_count=10,
             members_per_team={"SCJG": 1, "SThJ": 1}, sample=SAMPLE,
-            code=f"BENCH-{int(count or 0) + 1:03d}"), actor="bench")
-        await tasks.submit(view.id, actor="bench")
+            code=f"BENCH-{int(count or 0) + 1:03d}"), actor=_bench())
+        await tasks.submit(view.id, actor=_bench())
         for dept in view.departments:
-            await tasks.review(view.id, dept, "approve", "", actor="bench")
+            await tasks.review(view.id, dept, "approve", "", actor=_bench())
     await engine.dispose()
     return view.id
 
@@ -246,10 +253,10 @@ def case_draw(url: str, bundle_path: str) -> dict[str, Any]:
             t0 = time.perf_counter()
             committed = await draws.commit_subjects(
                 task_id, operator_secret_source(hashlib.sha256(secret.encode()).hexdigest()),
-                "bench")
+                _bench())
             t1 = time.perf_counter()
             done = await draws.complete(committed.id, {"type": "operator-secret",
-                                                        "secret": secret}, "bench")
+                                                        "secret": secret}, _bench())
             t2 = time.perf_counter()
             data = await draws.bundle_bytes(done.id)
             await asyncio.to_thread(Path(bundle_path).write_bytes, data)

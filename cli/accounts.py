@@ -12,7 +12,7 @@ from rich.table import Table
 
 from bot.config import Settings, get_settings
 from bot.i18n import t
-from cli.common import CLI_ACTOR, console, err_console, now, run, scope
+from cli.common import console, err_console, now, operator, run, scope, translator
 from services.accounts import AccountService, deep_link
 from services.clock import SHANGHAI
 from services.errors import DomainError
@@ -70,6 +70,7 @@ def invite(
 ) -> None:
     """Issue one-time invitations (邀请): deep links and QR codes for a person or a department."""
     settings = get_settings()
+    actor = operator(translator(lang, settings), settings)
 
     async def body() -> int:
         username = await _bot_username(settings, bot_username)
@@ -81,7 +82,7 @@ def invite(
             try:
                 issued = await (await request.get(AccountService)).invite(
                     department_code=department, role=role, inspector_id=person, name=name,
-                    ttl=ttl, actor=CLI_ACTOR,
+                    ttl=ttl, actor=actor,
                 )
             except DomainError as error:
                 err_console.print(t(error.key, lang, **error.args_map))
@@ -152,11 +153,13 @@ def account_revoke(
     lang: str = typer.Option("zh_CN", "--lang"),
 ) -> None:
     """Unbind the account's Telegram user (解绑) and void its unused invitations."""
+    settings = get_settings()
+    actor = operator(translator(lang, settings), settings)
 
     async def body() -> int:
-        async with scope() as request:
+        async with scope(settings) as request:
             try:
-                account = await (await request.get(AccountService)).revoke(account_id, CLI_ACTOR)
+                account = await (await request.get(AccountService)).revoke(account_id, actor)
             except DomainError as error:
                 err_console.print(t(error.key, lang, **error.args_map))
                 return 1

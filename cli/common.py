@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
@@ -25,6 +26,8 @@ from bot.container import make_container
 from bot.i18n import Translator
 from handlers import labels
 from handlers.i18n import has
+from services.accounts import AccountService
+from services.actors import Actor
 from services.clock import SHANGHAI, utc_now
 from services.errors import DomainError
 
@@ -40,7 +43,9 @@ err_console = Console(stderr=True)
 plain_console = Console(soft_wrap=True, highlight=False)
 plain_err_console = Console(stderr=True, soft_wrap=True, highlight=False)
 
-CLI_ACTOR = "cli"
+CLI_ACTOR = "cli-operator"  # the explicit system actor when no operator account is named
+OPERATOR_ENV = "JOINTCHECK_OPERATOR"
+_operator: str | None = None  # ``--as``, set by the ``jointcheck`` callback per invocation
 LANG = typer.Option(None, "--lang", help="zh_CN (default) or en")
 
 
@@ -76,6 +81,22 @@ def command(lang: str | None) -> tuple[Settings, Translator]:
     return settings, translator(lang, settings)
 
 
+def set_operator(reference: str | None) -> None:
+    """``jointcheck --as ACCOUNT``: the account every command of this invocation acts as."""
+    global _operator  # noqa: PLW0603 -- one process runs one invocation; reset on every call
+    _operator = reference
+
+
+def operator(tr: Translator, settings: Settings) -> Actor:
+    """Who this command acts as: the account of ``--as`` (else ``JOINTCHECK_OPERATOR``) with
+    its roles and department, or the explicit system actor ``cli-operator``. An unknown
+    account is refused, exit 1."""
+    reference = _operator or os.environ.get(OPERATOR_ENV, "").strip() or None
+    if reference is None:
+        return Actor.system(CLI_ACTOR)
+    return with_service(tr, settings, AccountService, lambda a: a.actor(reference))
+
+
 def refuse(tr: Translator, err: DomainError) -> NoReturn:
     """Print why an action was refused, in the user's language, and exit 1."""
     args = dict(err.args_map)
@@ -83,7 +104,9 @@ def refuse(tr: Translator, err: DomainError) -> NoReturn:
         if isinstance(args.get(name), str):
             args[name] = tr(f"state-{args[name]}")
     decision = args.get("decision")
-    if (isinstance(decision, str) and err.key.startswith("review-")
+    if err.key == "review-already-decided" and isinstance(decision, str):
+        args["decision"] = tr(f"review-line-{decision}")  # what was decided, as a state
+    elif (isinstance(decision, str) and err.key.startswith("review-")
             and has(f"review-decision-{decision}")):  # a bad decision is shown as typed
         args["decision"] = tr(f"review-decision-{decision}")
     if err.key.startswith("task-") and isinstance(args.get("action"), str) \

@@ -22,13 +22,13 @@ from rich.markup import escape
 from bot.config import Settings
 from bot.i18n import Translator
 from cli.common import (
-    CLI_ACTOR,
     LANG,
     application,
     codes,
     command,
     execute,
     now,
+    operator,
     print_teams,
     refuse,
     scope,
@@ -55,7 +55,6 @@ from verifier import verify_draw
 
 T = TypeVar("T")
 draw_app = typer.Typer(help="摇号 / verifiable draws (Art. 13, 14)", no_args_is_help=True)
-ACTOR = typer.Option(CLI_ACTOR, "--actor", help="who does this, for the audit trail")
 KINDS = ("subjects", "inspectors", "experts", "matching")
 
 DRAND_OPT = typer.Option(None, "--drand", help="drand chain info JSON (a relay's /info, or "
@@ -201,10 +200,11 @@ def draw_commit(
     relay: Annotated[list[str] | None, RELAY_OPT] = None, round_number: int | None = ROUND_OPT,
     witnessed: str | None = WITNESSED_OPT, count: int = COUNT_OPT,
     secret_sha256: str | None = SECRET_SHA_OPT, secret_file: Path | None = SECRET_FILE_OPT,
-    actor: str = ACTOR, lang: str | None = LANG,
+    lang: str | None = LANG,
 ) -> None:
     """Freeze a draw's inputs and publish its commitment, before the entropy exists (承诺)."""
     settings, tr = command(lang)
+    actor = operator(tr, settings)
     if kind not in KINDS:
         refuse(tr, ValidationFailed("cli-draw-bad-kind", kind=kind, kinds=", ".join(KINDS)))
 
@@ -279,10 +279,11 @@ def draw_complete(
         "--drand-relay", help="fetch the declared drand round from the relays "
                               "(JOINTCHECK_DRAND_RELAYS)")] = False,
     relay: Annotated[list[str] | None, RELAY_OPT] = None,
-    actor: str = ACTOR, lang: str | None = LANG,
+    lang: str | None = LANG,
 ) -> None:
     """Give the entropy evidence and run the draw; writes what was drawn (摇号)."""
     settings, tr = command(lang)
+    actor = operator(tr, settings)
 
     async def body() -> DrawView:
         if drand_relay and drand_round:
@@ -397,10 +398,11 @@ def draw_withdraw(
     relay: Annotated[list[str] | None, RELAY_OPT] = None, round_number: int | None = ROUND_OPT,
     witnessed: str | None = WITNESSED_OPT, count: int = COUNT_OPT,
     secret_sha256: str | None = SECRET_SHA_OPT, secret_file: Path | None = SECRET_FILE_OPT,
-    actor: str = ACTOR, lang: str | None = LANG,
+    lang: str | None = LANG,
 ) -> None:
     """A drawn inspector withdraws: commit a replacement draw for that person only (替补)."""
     settings, tr = command(lang)
+    actor = operator(tr, settings)
 
     async def body() -> DrawView:
         async with application(settings) as app:

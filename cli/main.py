@@ -16,6 +16,7 @@ from cli import (
     schedule,
     web,
 )
+from cli.common import OPERATOR_ENV, set_operator
 from sandbox import cli as sandbox_cli
 
 app = typer.Typer(
@@ -24,6 +25,19 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
+
+
+
+@app.callback()
+def acting_as(
+    as_account: str | None = typer.Option(
+        None, "--as", envvar=OPERATOR_ENV, metavar="ACCOUNT",
+        help="以此账号（编号或姓名）操作，记入审计 / act as this account (id or name); "
+             "default: the system actor cli-operator"),
+) -> None:
+    """Who the commands act as (issue 8 item 5)."""
+    set_operator(as_account)
+
 
 for module in (db, directories, planning, draws, accounts, running, schedule, sandbox_cli,
                demo):

@@ -16,13 +16,13 @@ import typer
 
 from bot.config import Settings
 from cli.common import (
-    CLI_ACTOR,
     LANG,
     CliTranslator,
     codes,
     command,
     execute,
     in_session,
+    operator,
     print_teams,
     refuse,
     scope,
@@ -49,7 +49,6 @@ task_app = typer.Typer(help="联合抽查任务与会审 / joint tasks and revie
                        no_args_is_help=True)
 calendar_app = typer.Typer(help="工作日历 / working-day calendar (Art. 16)", no_args_is_help=True)
 
-ACTOR = typer.Option(CLI_ACTOR, "--actor", help="who does this, for the audit trail")
 
 
 # --------------------------------------------------------------------------- shared helpers
@@ -152,10 +151,11 @@ def plan_submit(
     industry: str | None = typer.Option(None, "--industry"),
     kind: str | None = typer.Option(None, "--kind"),
     risk: str | None = typer.Option(None, "--risk"),
-    actor: str = ACTOR, lang: str | None = LANG,
+    lang: str | None = LANG,
 ) -> None:
     """Submit an entry for next year's plan (by 30 November) (报送年度计划)."""
     settings, tr = command(lang)
+    actor = operator(tr, settings)
 
     async def body() -> PlanEntryView:
         data = PlanEntryInput(
@@ -213,10 +213,11 @@ def plan_merge(
     *,
     year: int = typer.Argument(...), entries: Annotated[list[int], typer.Argument()],
     lead: str | None = typer.Option(None, "--lead"), title: str | None = typer.Option(None),
-    actor: str = ACTOR, lang: str | None = LANG,
+    lang: str | None = LANG,
 ) -> None:
     """Merge entries into one joint entry before approval (合并计划)."""
     settings, tr = command(lang)
+    actor = operator(tr, settings)
 
     entry = with_plans(tr, settings,
                        lambda plans: plans.merge(year, entries, actor, lead, title))
@@ -230,10 +231,11 @@ def plan_approve(
     year: int = typer.Argument(...),
     late_reason: str = typer.Option("", "--late-reason",
                                     help="required after the approval deadline"),
-    actor: str = ACTOR, lang: str | None = LANG,
+    lang: str | None = LANG,
 ) -> None:
     """Approve the plan (by 31 December) (批准年度计划)."""
     settings, tr = command(lang)
+    actor = operator(tr, settings)
 
     plan = with_plans(tr, settings, lambda plans: plans.approve(year, actor, late_reason))
     console.print("[green]✓[/] " + tr("cli-plan-approved", year=year, entries=len(
@@ -267,10 +269,11 @@ def plan_change(
         list[str] | None, typer.Option("--set", help="key=value, e.g. period_end=2027-07-31")
     ] = None,
     reason: str = typer.Option(..., "--reason"),
-    actor: str = ACTOR, lang: str | None = LANG,
+    lang: str | None = LANG,
 ) -> None:
     """Propose a change to an approved plan; it takes effect once reviewed (计划调整)."""
     settings, tr = command(lang)
+    actor = operator(tr, settings)
 
     change = with_plans(tr, settings, lambda plans: plans.propose_change(
         year, entry, _changes(sets or []), reason, actor))
@@ -281,10 +284,11 @@ def plan_change(
 def plan_review_change(
     *,
     change: int = typer.Argument(...), decision: str = typer.Argument(..., help="approve|return"),
-    comment: str = typer.Option("", "--comment"), actor: str = ACTOR, lang: str | None = LANG,
+    comment: str = typer.Option("", "--comment"), lang: str | None = LANG,
 ) -> None:
     """Approve (and apply) or return a proposed plan change (审核计划调整)."""
     settings, tr = command(lang)
+    actor = operator(tr, settings)
 
     view = with_plans(tr, settings, lambda plans: plans.review_change(
         change, decision, comment, actor))  # type: ignore[arg-type]
@@ -341,7 +345,7 @@ def print_task(tr: Translator, v: TaskView) -> None:
         console.print(tr("cli-task-review-round", round=v.review_round))
         for line in v.reviews:
             console.print("  " + tr("cli-task-review-line", department=line.department,
-                                    decision=tr(f"review-decision-{line.decision}"),
+                                    decision=tr(f"review-line-{line.decision}"),
                                     comment=line.comment or "-"))
     if v.deadlines.get("check_started"):
         console.print(tr("task-deadline-check_started", date=v.deadlines["check_started"]))
@@ -372,10 +376,11 @@ def task_create(
     risk: str | None = typer.Option(None, "--risk"),
     experts: int = typer.Option(0, "--experts", help="experts per team (0: none)"),
     code: str | None = typer.Option(None, "--code"),
-    actor: str = ACTOR, lang: str | None = LANG,
+    lang: str | None = LANG,
 ) -> None:
     """Create a draft joint task from an approved plan entry (建立抽查任务)."""
     settings, tr = command(lang)
+    actor = operator(tr, settings)
 
     async def body() -> TaskView:
         spec = TaskSpec(
@@ -404,10 +409,10 @@ def _one(tr: Translator, settings: Settings, ref: str,
 
 @task_app.command("submit")
 def task_submit(
-    *, task: str = typer.Argument(..., help="task code or id"), actor: str = ACTOR,
-                lang: str | None = LANG) -> None:
+    *, task: str = typer.Argument(..., help="task code or id"), lang: str | None = LANG) -> None:
     """Push the task to every participating department for review (推送会审)."""
     settings, tr = command(lang)
+    actor = operator(tr, settings)
     view = _one(tr, settings, task, lambda s, i: s.submit(i, actor))
     console.print("[green]✓[/] " + tr("cli-task-submitted", code=view.code,
                                        round=view.review_round))
@@ -420,10 +425,11 @@ def task_review(
     task: str = typer.Argument(...), decision: str = typer.Argument(..., help="approve|return"),
     department: str = typer.Option(..., "--department"),
     comment: str = typer.Option("", "--comment", help="required when returning"),
-    actor: str = ACTOR, lang: str | None = LANG,
+    lang: str | None = LANG,
 ) -> None:
     """One department's review: approve, or return with a comment (会审)."""
     settings, tr = command(lang)
+    actor = operator(tr, settings)
     view = _one(tr, settings, task,
                 lambda s, i: s.review(i, department, decision, comment, actor))  # type: ignore[arg-type]
     console.print("[green]✓[/] " + tr("cli-task-reviewed", code=view.code,
@@ -434,10 +440,10 @@ def task_review(
 
 @task_app.command("reopen")
 def task_reopen(
-    *, task: str = typer.Argument(...), actor: str = ACTOR,
-                lang: str | None = LANG) -> None:
+    *, task: str = typer.Argument(...), lang: str | None = LANG) -> None:
     """A returned task back to draft, to revise and resubmit (退回后修改)."""
     settings, tr = command(lang)
+    actor = operator(tr, settings)
     view = _one(tr, settings, task, lambda s, i: s.reopen(i, actor))
     print_task(tr, view)
 
@@ -451,10 +457,11 @@ def task_revise(
     teams: int | None = typer.Option(None, "--teams"),
     members: str | None = typer.Option(None, "--members"),
     sample: str | None = typer.Option(None, "--sample"),
-    actor: str = ACTOR, lang: str | None = LANG,
+    lang: str | None = LANG,
 ) -> None:
     """Change a draft or returned task before (re)submitting it (修改任务)."""
     settings, tr = command(lang)
+    actor = operator(tr, settings)
 
     def changes() -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -537,10 +544,11 @@ def task_advance(
         None, "--on", "--finished-on",
         help="with start / finish: the day (default today; inside the window, not in the "
              "future; see docs/task-dates.md)"),
-    actor: str = ACTOR, lang: str | None = LANG,
+    lang: str | None = LANG,
 ) -> None:
     """A manual step: start, finish (results due in 20 working days), publish, archive."""
     settings, tr = command(lang)
+    actor = operator(tr, settings)
     if action not in MANUAL_ACTIONS and action not in ("submit", "approve", "return", "reopen",
                                                         "draw-subjects", "draw-inspectors",
                                                         "form-teams"):
@@ -611,10 +619,11 @@ def calendar_import(
     *,
     file: Annotated[Path, typer.Argument(help="holiday notice, CSV or JSON (docs/workflow.md)")],
     year: int | None = typer.Option(None, "--year"),
-    actor: str = ACTOR, lang: str | None = LANG,
+    lang: str | None = LANG,
 ) -> None:
     """Load the holiday notice of a year the calendar package does not know (导入放假安排)."""
     settings, tr = command(lang)
+    actor = operator(tr, settings)
 
     async def body() -> Any:
         notice = parse_notice(file, year)

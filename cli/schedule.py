@@ -10,8 +10,8 @@ from __future__ import annotations
 import typer
 from dishka import AsyncContainer
 
-from cli.common import LANG, command, in_scope
-from cli.planning import ACTOR, console
+from cli.common import LANG, command, in_scope, operator
+from cli.planning import console
 from services.schedule import ScheduleService, TeamScheduleLine
 from services.tasks import TaskService
 
@@ -50,10 +50,11 @@ def schedule_office(
     lat: float = typer.Option(..., "--lat", help="latitude, WGS-84"),
     lon: float = typer.Option(..., "--lon", help="longitude, WGS-84"),
     address: str = typer.Option("", "--address"),
-    actor: str = ACTOR, lang: str | None = LANG,
+    lang: str | None = LANG,
 ) -> None:
     """A department's office: where its teams' day routes start."""
     settings, tr = command(lang)
+    actor = operator(tr, settings)
 
     async def call(request: AsyncContainer) -> None:
         await (await request.get(ScheduleService)).set_office(department, lat, lon, address,
@@ -68,10 +69,11 @@ def schedule_office(
 def schedule_max_visits(
     *, task: str = typer.Argument(..., help="task code or id"),
     per_day: int = typer.Argument(..., help="on-site visits per team per day"),
-    actor: str = ACTOR, lang: str | None = LANG,
+    lang: str | None = LANG,
 ) -> None:
     """A task's cap of on-site visits per team per day (default from configuration)."""
     settings, tr = command(lang)
+    actor = operator(tr, settings)
 
     async def call(request: AsyncContainer) -> None:
         task_id = await (await request.get(TaskService)).resolve(task)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.accounts import AccountService, AccountView
+from services.actors import Actor
 from storage.models import Account, Department
 
 
@@ -59,7 +60,7 @@ async def bind_demo_accounts(
         if account is None:
             view = await service.ensure_account(
                 department_code=persona.department, roles=persona.roles,
-                inspector_id=persona.inspector_id, name=persona.name, actor="demo",
+                inspector_id=persona.inspector_id, name=persona.name, actor=Actor.system("demo"),
             )
             account = await session.get(Account, view.id)
             assert account is not None

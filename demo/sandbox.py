@@ -28,6 +28,7 @@ from demo.workflow import (
     DemoTaskSummary,
 )
 from services.accounts import AccountService, Role
+from services.actors import Actor
 from services.schedule import ScheduleService
 from services.tasks import TaskService, TaskSpec, TaskState
 from storage.models import Department, DepartmentOffice, Task
@@ -75,7 +76,7 @@ async def ensure_review_task(
     for department in DEPARTMENTS:
         if department != REVIEWING_DEPARTMENT:
             await tasks.review(view.id, department, "approve", "同意（演示）",
-                               f"demo-{department.lower()}-admin")
+                               Actor.system(f"demo-{department.lower()}-admin"))
     after = await tasks.get(view.id)
     assert after.state == TaskState.IN_REVIEW
     return code
@@ -89,7 +90,7 @@ async def ensure_offices(session: AsyncSession, schedules: ScheduleService) -> N
     """Office coordinates for every demo department that has none yet."""
     for department in (await session.scalars(select(Department))).all():
         if await session.get(DepartmentOffice, department.id) is None:
-            await schedules.set_office(department.code, *DEMO_OFFICE, actor="demo")
+            await schedules.set_office(department.code, *DEMO_OFFICE, actor=Actor.system("demo"))
 
 
 async def prepare_sandbox(

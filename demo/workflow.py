@@ -20,13 +20,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from demo.data import ITEMS_CATALOGUE
+from services.actors import Actor
 from services.clock import Clock, local_date
 from services.draws import DrawService, DrawView, operator_secret_source
 from services.plans import PlanEntryInput, PlanService
 from services.tasks import TaskService, TaskSpec, TaskState
 from storage.models import AnnualPlan, Inspector, PlanEntry, Subject, Task
 
-DEMO_ACTOR = "demo-organiser"
+DEMO_ACTOR = Actor.system("demo-organiser")  # the demo acts as named system actors
+GOVERNMENT = Actor.system("demo-government")
 LEAD = "SCJG"
 DEPARTMENTS = ("SCJG", "STHJ", "YJGL")
 ITEMS = ("SCJG-002", "STHJ-001", "YJGL-001")  # food business, discharge permits, hazardous chem.
@@ -121,11 +123,11 @@ async def _plan_entry(session: AsyncSession, clock: Clock, plans: PlanService,
             "departments": list(DEPARTMENTS), "period_start": entry.period_start.isoformat(),
             "period_end": entry.period_end.isoformat(), "target_ratio": "3%"},
             "演示：年度计划批准后新增联合抽查", DEMO_ACTOR)
-        done = await plans.review_change(change.id, "approve", "同意（演示）", "demo-government")
+        done = await plans.review_change(change.id, "approve", "同意（演示）", GOVERNMENT)
         assert done.applied_entry_id is not None
         return done.applied_entry_id
     view = await plans.submit_entry(entry, DEMO_ACTOR)
-    await plans.approve(year, "demo-government")
+    await plans.approve(year, GOVERNMENT)
     return view.id
 
 
@@ -151,14 +153,14 @@ async def create_demo_task(session: AsyncSession, clock: Clock, *, plans: PlanSe
         await tasks.submit(task_id, DEMO_ACTOR)
         for department in DEPARTMENTS:
             await tasks.review(task_id, department, "approve", "同意（演示）",
-                               f"demo-{department.lower()}-admin")
+                               Actor.system(f"demo-{department.lower()}-admin"))
     task_id = int(task_id)
     await _run_draws(draws, tasks, task_id)
     return await _summary(session, draws, tasks, task_id, year=year, created=created)
 
 
 async def _draw(draws: DrawService,
-                commit: Callable[[dict[str, Any]], Awaitable[DrawView]], actor: str) -> None:
+                commit: Callable[[dict[str, Any]], Awaitable[DrawView]], actor: Actor) -> None:
     """Commit with a fresh secret's hash, then reveal the secret to complete."""
     secret = secrets.token_hex(16)
     view = await commit(operator_secret_source(hashlib.sha256(secret.encode()).hexdigest()))
@@ -169,7 +171,7 @@ def _inspectors_commit(draws: DrawService, task_id: int, department: str
                        ) -> Callable[[dict[str, Any]], Awaitable[DrawView]]:
     def commit(source: dict[str, Any]) -> Awaitable[DrawView]:
         return draws.commit_inspectors(task_id, department, source,
-                                       f"demo-{department.lower()}-admin")
+                                       Actor.system(f"demo-{department.lower()}-admin"))
 
     return commit
 
@@ -185,7 +187,7 @@ async def _run_draws(draws: DrawService, tasks: TaskService, task_id: int) -> No
         if ("inspectors", department) not in done and (
                 await tasks.get(task_id)).state == TaskState.SUBJECTS_DRAWN:
             await _draw(draws, _inspectors_commit(draws, task_id, department),
-                        f"demo-{department.lower()}-admin")
+                        Actor.system(f"demo-{department.lower()}-admin"))
     if (await tasks.get(task_id)).state == TaskState.INSPECTORS_DRAWN:
         await _draw(draws, lambda src: draws.commit_matching(task_id, src, DEMO_ACTOR),
                     DEMO_ACTOR)

@@ -18,8 +18,9 @@ class TaskCb(CallbackData, prefix="t"):
 
 
 class ReviewCb(CallbackData, prefix="rv"):
-    """A department's review decision on a task (会审) in one review round: ``action``
-    a(pprove) | r(eturn). The round makes a button of an earlier round stale (issue 9 item 12)."""
+    """A department's review decision on a task (会审) in one review round: ``action`` is a
+    ``ReviewDecision`` (approve | return; buttons sent before issue 8 carry a | r and still
+    work). The round makes a button of an earlier round stale (issue 9 item 12)."""
 
     task_id: int
     department: str

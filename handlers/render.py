@@ -14,6 +14,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from services.accounts import AccountView, Role
 from services.assignments import Assignment, AssignmentSummary, ItemGuidance, Member
 from services.review_brief import ReviewBrief
+from services.vocabulary import ReviewDecision
 
 from handlers import labels
 from handlers.callbacks import ReviewCb, TaskCb, TaskListCb
@@ -316,7 +317,8 @@ def review_card(
                 if brief.changed else tr("review-card-unchanged"))
         text = "\n".join(lines)
     builder = InlineKeyboardBuilder()
-    for label, action in (("review-approve-button", "a"), ("review-return-button", "r")):
+    for label, action in (("review-approve-button", ReviewDecision.APPROVE.value),
+                          ("review-return-button", ReviewDecision.RETURN.value)):
         builder.button(text=tr(label), callback_data=ReviewCb(
             task_id=task_id, department=department, review_round=review_round, action=action))
     return text, builder.as_markup()

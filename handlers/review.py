@@ -9,13 +9,17 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 from services.accounts import AccountView, Role
 from services.errors import DomainError
-from services.tasks import TaskService, TaskView
+from services.tasks import TaskService, TaskState, TaskView
+from services.vocabulary import ReviewDecision
 
 from handlers import render
 from handlers.callbacks import ReviewCb
 from handlers.i18n import Translator
 
 MAX_CARDS = 10  # one message per task; more than this waits for the next /review
+# buttons sent before issue 8 carry ``a`` / ``r``: they keep working
+APPROVE_ACTIONS = {ReviewDecision.APPROVE.value, "a"}
+RETURN_ACTIONS = {ReviewDecision.RETURN.value, "r"}
 
 
 class ReviewStates(StatesGroup):
@@ -24,19 +28,12 @@ class ReviewStates(StatesGroup):
     comment = State()
 
 
-def _may_review(account: AccountView, department: str) -> bool:
-    return account.has(Role.DEPT_ADMIN) and account.department_code == department
-
-
 def _still_pending(view: TaskView, department: str) -> bool:
     """Whether ``department`` has yet to decide in the task's current review round."""
-    if str(view.state) != "in_review":
+    if view.state != TaskState.IN_REVIEW:
         return False
-    for review in view.reviews:
-        code, decision = review[0], review[1]
-        if code == department:
-            return decision in (None, "", "pending")
-    return False
+    return any(line.department == department and line.decision == ReviewDecision.PENDING
+               for line in view.reviews)
 
 
 async def pending_reviews(
@@ -66,10 +63,8 @@ async def _checked(
     tr: Translator,
 ) -> TaskView | None:
     """The task when this tap may decide it; otherwise answers the tap and returns None."""
-    if not _may_review(account, data.department):
-        await callback.answer(tr("review-not-admin"), show_alert=True)
-        return None
     try:
+        tasks.check_may_review(data.department, account.actor)
         view = await tasks.get(data.task_id)
     except DomainError as error:
         await callback.answer(tr(error.key, **error.args_map), show_alert=True)
@@ -95,7 +90,8 @@ async def approve(
         return
     try:
         view = await tasks.review(
-            callback_data.task_id, callback_data.department, "approve", "", account.actor
+            callback_data.task_id, callback_data.department, ReviewDecision.APPROVE, "",
+            account.actor,
         )
     except DomainError as error:
         await callback.answer(tr(error.key, **error.args_map), show_alert=True)
@@ -152,7 +148,8 @@ async def return_with_comment(
     await state.clear()
     try:
         view = await tasks.review(
-            data["task_id"], data["department"], "return", comment, account.actor
+            data["task_id"], data["department"], ReviewDecision.RETURN, comment,
+            account.actor,
         )
     except DomainError as error:
         await message.answer(tr(error.key, **error.args_map))
@@ -166,12 +163,19 @@ async def return_with_comment(
     await message.answer(tr("review-confirm-returned", code=view.code, comment=comment))
 
 
+async def old_button(callback: CallbackQuery, *, tr: Translator) -> None:
+    """A review button whose action no longer exists: say so, change nothing."""
+    await callback.answer(tr("review-button-old"), show_alert=True)
+
+
 def build_router() -> Router:
     """The review feature (department admins)."""
     router = Router(name=__name__)
     router.message.register(pending_reviews, Command("review"))
-    router.callback_query.register(approve, ReviewCb.filter(F.action == "a"))
-    router.callback_query.register(ask_return_comment, ReviewCb.filter(F.action == "r"))
+    router.callback_query.register(approve, ReviewCb.filter(F.action.in_(APPROVE_ACTIONS)))
+    router.callback_query.register(ask_return_comment,
+                                   ReviewCb.filter(F.action.in_(RETURN_ACTIONS)))
+    router.callback_query.register(old_button, ReviewCb.filter())
     router.message.register(
         return_with_comment, ReviewStates.comment, F.text, ~F.text.startswith("/")
     )

@@ -268,7 +268,7 @@ async def open_schedule(
     try:
         view = await schedules.current(team_id)
         if view is None:
-            view = await schedules.propose(team_id, account.inspector_id, account.actor)
+            view = await schedules.propose(team_id, account.actor)
         elif view.leader_inspector_id != account.inspector_id:
             await callback.answer(tr("schedule-not-leader"), show_alert=True)
             return
@@ -354,17 +354,17 @@ async def adjust(
     account: AccountView, tr: Translator,
 ) -> None:
     """The last tap of an adjustment: change the draft, show it again."""
-    cb, me, actor = callback_data, account.inspector_id, account.actor
+    cb, actor = callback_data, account.actor
     try:
         if cb.a == "dt":
-            view = await schedules.move_day(cb.s, me, actor, _day(cb.d), _day(cb.e))
+            view = await schedules.move_day(cb.s, actor, _day(cb.d), _day(cb.e))
         elif cb.a == "se":
-            view = await schedules.move_earlier(cb.s, me, actor, cb.n)
+            view = await schedules.move_earlier(cb.s, actor, cb.n)
         elif cb.a == "sm":
-            view = await schedules.move_subject(cb.s, me, actor, cb.n, _day(cb.e))
+            view = await schedules.move_subject(cb.s, actor, cb.n, _day(cb.e))
         else:  # "ts"
             view = await schedules.set_start_time(
-                cb.s, me, actor, _day(cb.d), dt.time(int(cb.e[:2]), int(cb.e[2:])))
+                cb.s, actor, _day(cb.d), dt.time(int(cb.e[:2]), int(cb.e[2:])))
     except (DomainError, ValueError) as error:
         text = _refusal(error, tr) if isinstance(error, DomainError) else tr("error-validation")
         await callback.answer(text, show_alert=True)
@@ -413,7 +413,7 @@ async def location_received(
     assert message.location is not None  # the filter let only locations through
     try:
         view = await schedules.propose(
-            data["team_id"], account.inspector_id, account.actor,
+            data["team_id"], account.actor,
             start=Point(message.location.latitude, message.location.longitude))
     except DomainError as error:
         await message.answer(_refusal(error, tr), reply_markup=ReplyKeyboardRemove())
@@ -431,7 +431,7 @@ async def send_schedule(
     """📤: send the draft; each member gets it with 确认 / 无法参加; this message becomes the
     leader's status, edited in place as members answer."""
     try:
-        view = await schedules.send(callback_data.s, account.inspector_id, account.actor)
+        view = await schedules.send(callback_data.s, account.actor)
     except DomainError as error:
         await callback.answer(_refusal(error, tr), show_alert=True)
         return
@@ -466,7 +466,7 @@ async def remind(
     """🔔: send the schedule again to the members who have not answered (a replacement drawn
     after sending gets it for the first time)."""
     try:
-        view = await schedules.to_remind(callback_data.s, account.inspector_id)
+        view = await schedules.to_remind(callback_data.s, account.actor)
     except DomainError as error:
         await callback.answer(_refusal(error, tr), show_alert=True)
         return
@@ -481,7 +481,7 @@ async def revise(
 ) -> None:
     """✏️: a new version to adjust and send; the old answers lapse."""
     try:
-        view = await schedules.revise(callback_data.s, account.inspector_id, account.actor)
+        view = await schedules.revise(callback_data.s, account.actor)
     except DomainError as error:
         await callback.answer(_refusal(error, tr), show_alert=True)
         return
@@ -533,7 +533,7 @@ async def confirm(
 ) -> None:
     """✅: confirm this version; the leader's status is edited; all confirmed → fixed."""
     try:
-        outcome = await schedules.answer(callback_data.s, account.inspector_id, account.actor,
+        outcome = await schedules.answer(callback_data.s, account.actor,
                                          confirm=True)
     except DomainError as error:
         await callback.answer(_refusal(error, tr), show_alert=True)
@@ -556,7 +556,7 @@ async def ask_reason(
 ) -> None:
     """❌: ask why (a stale or answered version is refused here already)."""
     try:
-        await schedules.may_answer(callback_data.s, account.inspector_id)
+        await schedules.may_answer(callback_data.s, account.actor)
     except DomainError as error:
         await callback.answer(_refusal(error, tr), show_alert=True)
         return
@@ -580,8 +580,7 @@ async def reason_received(
     """The reason: refuse with it; the leader hears it at once, with the revise button."""
     data = await state.get_data()
     try:
-        outcome = await schedules.answer(data["schedule_id"], account.inspector_id,
-                                         account.actor, confirm=False,
+        outcome = await schedules.answer(data["schedule_id"], account.actor, confirm=False,
                                          reason=message.text or "")
     except DomainError as error:
         if error.key not in ("schedule-reason-required", "schedule-reason-too-long"):

@@ -13,27 +13,18 @@ import re
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Account, Department, Inspector, Invitation
 
+from services.actors import Actor, Role
 from services.audit import AuditTrail
 from services.clock import Clock
 from services.errors import DomainError, NotFound, ValidationFailed
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 TOKEN_BYTES = 32  # 43 characters once base64url-encoded, under Telegram's 64
-
-
-class Role(StrEnum):
-    """What an account may do; ``inspector`` follows from a linked inspector record."""
-
-    INSPECTOR = "inspector"
-    DEPT_ADMIN = "dept_admin"
-    ORGANISER = "organiser"
-    SUPERVISOR = "supervisor"
 
 
 STORED_ROLES = (Role.DEPT_ADMIN, Role.ORGANISER, Role.SUPERVISOR)
@@ -83,11 +74,14 @@ class AccountView:
     telegram_user_id: int | None
     language: str | None
     active: bool
+    department_id: int | None = None
 
     @property
-    def actor(self) -> str:
-        """How this account is named in the audit trail."""
-        return f"account:{self.id}"
+    def actor(self) -> Actor:
+        """This account as the one who acts (its roles, department and inspector record)."""
+        return Actor(account_id=self.id, name=self.name, roles=frozenset(self.roles),
+                     department_code=self.department_code, department_id=self.department_id,
+                     inspector_id=self.inspector_id)
 
     def has(self, role: Role | str) -> bool:
         """Whether the account holds ``role`` (inspector when linked to an inspector record)."""
@@ -134,6 +128,7 @@ def _view(account: Account, department: Department | None) -> AccountView:
         telegram_user_id=account.telegram_user_id,
         language=account.language,
         active=account.active,
+        department_id=department.id if department else None,
     )
 
 
@@ -216,6 +211,20 @@ class AccountService:
         views = [_view(a, department) for a in rows]
         return [v for v in views if v.has(Role.DEPT_ADMIN)]
 
+    async def actor(self, reference: str) -> Actor:
+        """The active account named by ``reference`` (its id, or its exact name) as the one
+        who acts: the CLI's ``--as`` and ``JOINTCHECK_OPERATOR``."""
+        query = select(Account).where(Account.active.is_(True))
+        if reference.strip().isdigit():
+            query = query.where(Account.id == int(reference))
+        else:
+            query = query.where(Account.name == reference.strip())
+        found = (await self._session.scalars(query.limit(2))).all()
+        if len(found) != 1:
+            raise NotFound("operator-unknown", reference=reference, count=len(found))
+        account = found[0]
+        return _view(account, await self._department(account.department_id)).actor
+
     # -- accounts and invitations --------------------------------------------------------------
 
     async def ensure_account(
@@ -225,13 +234,17 @@ class AccountService:
         roles: Sequence[str] = (),
         inspector_id: int | None = None,
         name: str | None = None,
-        actor: str,
+        actor: Actor,
     ) -> AccountView:
         """The account of an inspector (created from the directory) or a new named account.
 
-        Roles given are added to the account's roles, never removed.
+        Roles given are added to the account's roles, never removed. The organiser, the
+        department's admin (not for organiser or supervisor roles) or the system.
         """
         wanted = _check_roles(roles)
+        actor.require_department(department_code, "account-create", organiser_too=True)
+        if any(r in (Role.ORGANISER, Role.SUPERVISOR) for r in wanted):
+            actor.require_organiser("account-create")
         department = await self._department_by_code(department_code)
         account: Account | None = None
         if inspector_id is not None:
@@ -277,7 +290,7 @@ class AccountService:
         )
 
     async def _issue(
-        self, account: AccountView, ttl: dt.timedelta, actor: str
+        self, account: AccountView, ttl: dt.timedelta, actor: Actor
     ) -> IssuedInvitation:
         now = self._clock()
         # a new invitation replaces any unused older one: only the latest QR code works
@@ -302,7 +315,7 @@ class AccountService:
         inspector_id: int | None = None,
         name: str | None = None,
         ttl: dt.timedelta = dt.timedelta(hours=72),
-        actor: str,
+        actor: Actor,
     ) -> list[IssuedInvitation]:
         """Invitations: for one person, or for every active unbound inspector of a department.
 
@@ -311,6 +324,7 @@ class AccountService:
         """
         roles = [role] if role else []
         _check_roles(roles)
+        actor.require_department(department_code, "invite", organiser_too=True)
         issued: list[IssuedInvitation] = []
         if inspector_id is not None or name:
             account = await self.ensure_account(
@@ -402,11 +416,15 @@ class AccountService:
         await self._session.commit()
         return _view(account, await self._department(account.department_id))
 
-    async def revoke(self, account_id: int, actor: str) -> AccountView:
-        """Unbind the account's Telegram user and void its unused invitations."""
+    async def revoke(self, account_id: int, actor: Actor) -> AccountView:
+        """Unbind the account's Telegram user and void its unused invitations (the organiser,
+        the account's department admin, or the system)."""
         account = await self._session.get(Account, account_id)
         if account is None:
             raise NotFound(what=f"account {account_id}")
+        department = await self._department(account.department_id)
+        actor.require_department(department.code if department else "-", "revoke",
+                                 organiser_too=True)
         if account.telegram_user_id is None:
             raise NotBound()
         now = self._clock()

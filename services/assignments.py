@@ -26,9 +26,10 @@ from storage.models import (
 )
 
 from services.errors import DomainError
+from services.tasks import TaskState
 
 # A task no longer shows among "my assignments" once archived (Art. 19 keeps it elsewhere).
-HIDDEN_STATES = frozenset({"archived"})
+HIDDEN_STATES = frozenset({TaskState.ARCHIVED})
 
 
 class NotAssigned(DomainError):

@@ -18,6 +18,7 @@ from sqlalchemy import Text, cast, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import AuditEvent
 
+from services.actors import Actor
 from services.clock import Clock
 
 GENESIS = "0" * 64
@@ -129,16 +130,18 @@ class AuditTrail:
         return last or GENESIS
 
     async def record(
-        self, actor: str, action: str, entity: str, entity_id: str | int = "",
+        self, actor: Actor | str, action: str, entity: str, entity_id: str | int = "",
         data: dict[str, Any] | None = None,
     ) -> str:
-        """Append one event; returns its hash."""
+        """Append one event; returns its hash. ``actor`` is who acted: an ``Actor`` (recorded
+        by its label) or, for the few events no person starts, a fixed name."""
         return (
             await self.record_many(actor, [AuditEntry(action, entity, str(entity_id), data or {})])
         )[-1]
 
-    async def record_many(self, actor: str, entries: Iterable[AuditEntry]) -> list[str]:
+    async def record_many(self, actor: Actor | str, entries: Iterable[AuditEntry]) -> list[str]:
         """Append several events in order, in one round trip per batch; returns their hashes."""
+        actor = actor.label if isinstance(actor, Actor) else actor
         prev = await self._head()
         at = self._clock().astimezone(dt.UTC)
         rows: list[dict[str, Any]] = []

@@ -27,6 +27,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import CalendarDay, CalendarYear
 
+from services.actors import Actor
 from services.audit import AuditTrail
 from services.clock import Clock
 from services.errors import ValidationFailed
@@ -371,8 +372,10 @@ class CalendarService:
         rules = await self.rules_for(dt.date(year, 1, 1), dt.date(year, 12, 31))
         return rules.year_status(year, source_row.source if source_row else "")
 
-    async def import_notice(self, notice: HolidayNotice, actor: str) -> CalendarImportReport:
-        """Store a year's notice, replacing an earlier import of that year; audited."""
+    async def import_notice(self, notice: HolidayNotice, actor: Actor) -> CalendarImportReport:
+        """Store a year's notice, replacing an earlier import of that year; audited (the
+        organiser or the system)."""
+        actor.require_organiser("calendar-import")
         validate_notice(notice)
         existing = await self._session.get(CalendarYear, notice.year)
         replaced = existing is not None
@@ -404,7 +407,7 @@ class CalendarService:
         await self._session.commit()
         return CalendarImportReport(notice.year, holidays, swapped, replaced)
 
-    async def import_file(self, path: Path, actor: str, year: int | None = None
+    async def import_file(self, path: Path, actor: Actor, year: int | None = None
                           ) -> CalendarImportReport:
         """``jointcheck calendar import FILE``: parse, validate and store a holiday notice."""
         return await self.import_notice(parse_notice(path, year), actor)

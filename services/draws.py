@@ -57,6 +57,7 @@ from storage.models import (
 )
 from verifier import verify_draw as engine
 
+from services.actors import Actor
 from services.audit import AuditTrail
 from services.clock import Clock, local_date
 from services.errors import DomainError, IllegalTransition, NotFound, ValidationFailed
@@ -426,7 +427,7 @@ class DrawService:
                                     kind=kind.value, needed=needed.value)
 
     async def _commit(self, task: Task, kind: DrawKind, body: dict[str, Any], *,
-                      entropy_source: Mapping[str, Any], actor: str, summary: dict[str, Any],
+                      entropy_source: Mapping[str, Any], actor: Actor, summary: dict[str, Any],
                       department_id: int | None = None, reason: str = "",
                       supersedes_id: int | None = None) -> DrawView:
         now = self._clock().astimezone(dt.UTC).replace(microsecond=0)
@@ -438,7 +439,7 @@ class DrawService:
         commitment = hashlib.sha256(text).hexdigest()
         draw = Draw(task_id=task.id, kind=kind.value, department_id=department_id,
                     status="committed", manifest_sha256=commitment, entropy_source=source,
-                    reason=reason, supersedes_id=supersedes_id, committed_by=actor,
+                    reason=reason, supersedes_id=supersedes_id, committed_by=actor.label,
                     committed_at=now, summary=summary)
         self._session.add(draw)
         await self._session.flush()
@@ -521,10 +522,17 @@ class DrawService:
         exclusions = [{"id": sid, "reason": why} for sid, why in sorted(excluded.items())]
         return pool, exclusions
 
+    async def _lead_or_organiser(self, task: Task, actor: Actor, kind: DrawKind) -> None:
+        """The organiser, the lead department's admin or the system draws for the task."""
+        codes = await department_codes_by_id(self._session)
+        actor.require_department(codes[task.lead_department_id], f"draw-{kind.value}",
+                                 organiser_too=True)
+
     async def commit_subjects(self, task_id: int, entropy_source: Mapping[str, Any],
-                              actor: str) -> DrawView:
+                              actor: Actor) -> DrawView:
         """Freeze the subject pool of the task (drawn once for all departments, Art. 12)."""
         task = await self._task(task_id, lock=True)
+        await self._lead_or_organiser(task, actor, DrawKind.SUBJECTS)
         await self._check_can_commit(task, DrawKind.SUBJECTS, TaskState.APPROVED)
         today = local_date(self._clock())
         since = months_before(today, self._repeat_months)
@@ -588,9 +596,11 @@ class DrawService:
         return pool, exclusions, required
 
     async def commit_inspectors(self, task_id: int, department_code: str,
-                                entropy_source: Mapping[str, Any], actor: str) -> DrawView:
-        """Freeze one department's inspector pool; it draws from its own directory (Art. 13)."""
+                                entropy_source: Mapping[str, Any], actor: Actor) -> DrawView:
+        """Freeze one department's inspector pool; it draws from its own directory (Art. 13):
+        that department's admin, the organiser or the system."""
         task = await self._task(task_id, lock=True)
+        actor.require_department(department_code, "draw-inspectors", organiser_too=True)
         if department_code not in task.department_codes:
             raise ValidationFailed("review-not-participant", code=task.code,
                                    department=department_code)
@@ -627,9 +637,10 @@ class DrawService:
                                   actor=actor, summary=summary, department_id=department.id)
 
     async def commit_experts(self, task_id: int, entropy_source: Mapping[str, Any],
-                             actor: str) -> DrawView:
+                             actor: Actor) -> DrawView:
         """Freeze the expert pool when the task asks for experts (Art. 9, 13)."""
         task = await self._task(task_id, lock=True)
+        await self._lead_or_organiser(task, actor, DrawKind.EXPERTS)
         if not task.needs_experts:
             raise DrawRefused("draw-no-experts-needed", code=task.code)
         await self._check_can_commit(task, DrawKind.EXPERTS, TaskState.SUBJECTS_DRAWN)
@@ -714,9 +725,10 @@ class DrawService:
         return {n: sorted(v) for n, v in teams.items()}
 
     async def commit_matching(self, task_id: int, entropy_source: Mapping[str, Any],
-                              actor: str) -> DrawView:
+                              actor: Actor) -> DrawView:
         """Freeze the matching of subjects to teams, with forbidden pairs as salted hashes."""
         task = await self._task(task_id, lock=True)
+        await self._lead_or_organiser(task, actor, DrawKind.MATCHING)
         await self._check_can_commit(task, DrawKind.MATCHING, TaskState.INSPECTORS_DRAWN)
         subjects = sorted(int(s) for s in (await self._session.scalars(
             select(TaskSubject.subject_id).where(TaskSubject.task_id == task.id))).all())
@@ -737,7 +749,7 @@ class DrawService:
                                   actor=actor, summary=summary)
 
     async def withdraw(self, task_id: int, inspector_id: int, reason: str,
-                       entropy_source: Mapping[str, Any], actor: str) -> DrawView:
+                       entropy_source: Mapping[str, Any], actor: Actor) -> DrawView:
         """A drawn inspector withdraws (illness, a late conflict): commit a replacement draw
         for that one person, from the same department; nothing else changes."""
         task = await self._task(task_id, lock=True)
@@ -754,6 +766,9 @@ class DrawService:
                                      TeamMember.active.is_(True)))
         if member is None or member.team_id is None or member.department_id is None:
             raise NotFound("draw-not-a-member", code=task.code, inspector=inspector_id)
+        codes = await department_codes_by_id(self._session)
+        actor.require_department(codes[member.department_id], "draw-replacement",
+                                 organiser_too=True)
         for open_draw in await self._open_draws(task.id, DrawKind.REPLACEMENT):
             if open_draw.status == "committed" and orjson.loads(
                     await self._manifest_text(open_draw.id)).get("withdrawn") == inspector_id:
@@ -800,12 +815,19 @@ class DrawService:
 
     # ----------------------------------------------------------------- complete
 
-    async def complete(self, draw_id: int, evidence: Mapping[str, Any], actor: str) -> DrawView:
-        """Run the engine on the committed manifest and the entropy evidence; write the result."""
+    async def complete(self, draw_id: int, evidence: Mapping[str, Any],
+                       actor: Actor) -> DrawView:
+        """Run the engine on the committed manifest and the entropy evidence; write the result.
+
+        The draw's department's admin (the lead department for a task-wide draw), the
+        organiser or the system."""
         draw = await self._draw(draw_id)
+        task = await self._task(draw.task_id, lock=True)
+        codes = await department_codes_by_id(self._session)
+        actor.require_department(codes[draw.department_id or task.lead_department_id],
+                                 f"draw-{draw.kind}", organiser_too=True)
         if draw.status != "committed":
             raise IllegalTransition("draw-already-completed", id=draw_id, status=draw.status)
-        task = await self._task(draw.task_id, lock=True)
         manifest = orjson.loads(await self._manifest_text(draw.id))
         try:
             result = engine.compute_result(manifest, dict(evidence),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from storage.errors import DomainError
 
-__all__ = ["DomainError", "IllegalTransition", "NotFound", "ValidationFailed"]
+__all__ = ["DomainError", "Forbidden", "IllegalTransition", "NotFound", "ValidationFailed"]
 
 
 class NotFound(DomainError):
@@ -23,3 +23,10 @@ class ValidationFailed(DomainError):
     """Input that a person or a file got wrong; nothing was changed."""
 
     key = "error-validation"
+
+
+class Forbidden(DomainError):
+    """The actor may not do this (another department's task, a task one is not in, an
+    organiser's step); nothing was changed. The rules: docs/permissions.md."""
+
+    key = "forbidden"

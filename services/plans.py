@@ -13,16 +13,18 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import AnnualPlan, Department, InspectionItem, PlanEntry, Subject
 from storage.models.planning import PlanChange
 
+from services.actors import Actor
 from services.audit import AuditTrail, jsonable
 from services.clock import Clock, local_date
 from services.errors import DomainError, IllegalTransition, NotFound, ValidationFailed
+from services.vocabulary import ReviewDecision
 
 RISK_CLASSES = ("A", "B", "C", "D")
 PEAK_SHARE = Decimal("0.5")  # "most of its subjects": strictly more than half
@@ -363,8 +365,11 @@ class PlanService:
         return {"flagged": flagged, "subjects": total, "in_peak": in_peak,
                 "share_permille": share_permille, "months": sorted(months)}
 
-    async def submit_entry(self, data: PlanEntryInput, actor: str) -> PlanEntryView:
-        """A department's entry for next year's plan; refused after the submission deadline."""
+    async def submit_entry(self, data: PlanEntryInput, actor: Actor) -> PlanEntryView:
+        """A department's entry for next year's plan; refused after the submission deadline.
+
+        The submitting department's admin (its own plan), the organiser or the system."""
+        actor.require_department(data.department, "plan-submit", organiser_too=True)
         closes = self.submission_closes(data.year)
         today = self._today()
         if today > closes:
@@ -451,10 +456,12 @@ class PlanService:
                 *(reasons[m.id] for m in members)))))
         return sorted(proposals, key=lambda p: p.entry_ids)
 
-    async def merge(self, year: int, entry_ids: Sequence[int], actor: str,
+    async def merge(self, year: int, entry_ids: Sequence[int], actor: Actor,
                     lead_department: str | None = None, title: str | None = None
                     ) -> PlanEntryView:
-        """Merge entries into one joint entry before approval; the originals are kept, marked."""
+        """Merge entries into one joint entry before approval; the originals are kept, marked
+        (the organiser or the system)."""
+        actor.require_organiser("plan-merge")
         plan_row = await self._plan_row(year)
         if plan_row.status != "open":
             raise IllegalTransition("plan-already-approved", year=year)
@@ -500,8 +507,10 @@ class PlanService:
         await self._session.commit()
         return view
 
-    async def approve(self, year: int, actor: str, late_reason: str = "") -> PlanView:
-        """Approve the plan (by 31 Dec of the year before); entries become approved."""
+    async def approve(self, year: int, actor: Actor, late_reason: str = "") -> PlanView:
+        """Approve the plan (by 31 Dec of the year before); entries become approved. The
+        organiser records the approval (or the system)."""
+        actor.require_organiser("plan-approve")
         plan = await self._plan_row(year)
         if plan.status != "open":
             raise IllegalTransition("plan-already-approved", year=year)
@@ -520,7 +529,7 @@ class PlanService:
             entry.status = "approved"
         plan.status = "approved"
         plan.approved_at = self._clock()
-        plan.approved_by = actor
+        plan.approved_by = actor.label
         await self._audit.record(actor, "plan.approve", "annual_plan", plan.id, {
             "year": year, "entries": sorted(e.id for e in entries),
             "deadline": due.isoformat(), "late_reason": late_reason.strip(),
@@ -529,8 +538,11 @@ class PlanService:
         return await self.get(year)
 
     async def propose_change(self, year: int, entry_id: int | None, changes: dict[str, Any],
-                             reason: str, actor: str) -> PlanChangeView:
-        """Propose a change to an approved plan; nothing changes until it is reviewed."""
+                             reason: str, actor: Actor) -> PlanChangeView:
+        """Propose a change to an approved plan; nothing changes until it is reviewed.
+
+        The entry's department's admin (for a new entry: the department it names), the
+        organiser or the system."""
         plan = await self._plan_row(year)
         if plan.status != "approved":
             raise IllegalTransition("plan-change-not-approved-yet", year=year)
@@ -543,16 +555,19 @@ class PlanService:
             entry = await self._session.get(PlanEntry, entry_id)
             if entry is None or entry.plan_id != plan.id:
                 raise NotFound("plan-entry-not-found", id=entry_id)
+            current = await self._entry_view(entry, year)
+            actor.require_department(current.department, "plan-change", organiser_too=True)
             if entry.status != "approved":
                 raise IllegalTransition("plan-entry-not-changeable", id=entry_id,
                                         status=entry.status)
-            candidate = _apply_changes(await self._entry_view(entry, year), changes)
+            candidate = _apply_changes(current, changes)
         else:
             candidate = _input_from_changes(year, changes)
+            actor.require_department(candidate.department, "plan-change", organiser_too=True)
         if not changes.get("withdraw"):
             await self._validate_entry(candidate)
         row = PlanChange(plan_id=plan.id, entry_id=entry_id, changes=jsonable(changes),
-                         reason=reason.strip(), status="pending", proposed_by=actor,
+                         reason=reason.strip(), status="pending", proposed_by=actor.label,
                          proposed_at=self._clock(), comment="")
         self._session.add(row)
         await self._session.flush()
@@ -561,9 +576,11 @@ class PlanService:
         await self._session.commit()
         return _change_view(row, year)
 
-    async def review_change(self, change_id: int, decision: Literal["approve", "return"],
-                            comment: str, actor: str) -> PlanChangeView:
-        """Approve (and apply) or return a proposed change; a return needs a comment."""
+    async def review_change(self, change_id: int, decision: ReviewDecision | str,
+                            comment: str, actor: Actor) -> PlanChangeView:
+        """Approve (and apply) or return a proposed change; a return needs a comment (the
+        organiser or the system)."""
+        actor.require_organiser("plan-change-review")
         row = await self._session.get(PlanChange, change_id)
         if row is None:
             raise NotFound("plan-change-not-found", id=change_id)
@@ -571,17 +588,18 @@ class PlanService:
         assert plan is not None
         if row.status != "pending":
             raise IllegalTransition("plan-change-not-pending", id=change_id, status=row.status)
-        if decision not in ("approve", "return"):
-            raise ValidationFailed("review-bad-decision", decision=decision)
-        if decision == "return" and not comment.strip():
+        decision = ReviewDecision.parse(decision)
+        if decision == ReviewDecision.PENDING:
+            raise ValidationFailed("review-bad-decision", decision=decision.value)
+        if decision == ReviewDecision.RETURN and not comment.strip():
             raise ValidationFailed("review-return-needs-comment")
         applied: int | None = None
-        if decision == "approve":
+        if decision == ReviewDecision.APPROVE:
             applied = await self._apply(row, plan.year, actor)
             row.status = "approved"
         else:
             row.status = "returned"
-        row.decided_by = actor
+        row.decided_by = actor.label
         row.decided_at = self._clock()
         row.comment = comment.strip()
         await self._audit.record(actor, f"plan.change.{row.status}", "plan_change", row.id, {
@@ -590,7 +608,7 @@ class PlanService:
         await self._session.commit()
         return _change_view(row, plan.year, applied)
 
-    async def _apply(self, change: PlanChange, year: int, actor: str) -> int:
+    async def _apply(self, change: PlanChange, year: int, actor: Actor) -> int:
         changes = change.changes
         if change.entry_id is None:
             data = _input_from_changes(year, changes)

@@ -17,6 +17,7 @@ from storage.models import AuditEvent, Department, InspectionItem, Task, TaskRev
 
 from services.errors import NotFound
 from services.plans import department_codes_by_id
+from services.vocabulary import ReviewDecision
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,8 @@ async def review_brief(session: AsyncSession, task_id: int, department: str) -> 
     current = max((r.round for r in rounds), default=0)
     returned = tuple(
         (names.get(codes[r.department_id], codes[r.department_id]), r.comment)
-        for r in rounds if r.round == current - 1 and r.decision == "returned"
+        for r in rounds
+        if r.round == current - 1 and ReviewDecision.parse(r.decision) == ReviewDecision.RETURN
     )
     item_names = dict((await session.execute(
         select(InspectionItem.code, InspectionItem.name).where(

@@ -40,10 +40,11 @@ from storage.models import (
     TeamSchedule,
 )
 
+from services.actors import Actor
 from services.audit import AuditTrail
 from services.calendar import CalendarService, WorkingDays
 from services.clock import Clock, local_date
-from services.errors import DomainError, NotFound, ValidationFailed
+from services.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from services.geo import Point
 from services.routes import order_stops, path_km, spread_over_days, travel_minutes
 
@@ -55,13 +56,13 @@ MAX_REASON_CHARS = 500
 DRAFT, SENT, FIXED, SUPERSEDED = "draft", "sent", "fixed", "superseded"
 
 
-class NotTeamLeader(DomainError):
+class NotTeamLeader(Forbidden):
     """Only the team's leader proposes, adjusts, sends or revises its schedule (Art. 13)."""
 
     key = "schedule-not-leader"
 
 
-class NotTeamMember(DomainError):
+class NotTeamMember(Forbidden):
     """Only the team's active members answer its schedule."""
 
     key = "schedule-not-member"
@@ -213,8 +214,10 @@ class ScheduleService:
     # -- settings ------------------------------------------------------------------------------
 
     async def set_office(self, department_code: str, latitude: float, longitude: float,
-                         address: str, actor: str) -> None:
-        """The department's office (WGS-84): the default start of its teams' day routes."""
+                         address: str, actor: Actor) -> None:
+        """The department's office (WGS-84): the default start of its teams' day routes (its
+        admin, the organiser or the system)."""
+        actor.require_department(department_code, "set-office", organiser_too=True)
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
             raise ValidationFailed("schedule-bad-coordinates", lat=latitude, lon=longitude)
         department = await self._session.scalar(
@@ -233,12 +236,17 @@ class ScheduleService:
                                   "longitude": longitude, "address": address})
         await self._session.commit()
 
-    async def set_max_visits(self, task_id: int, per_day: int, actor: str) -> None:
-        """The task's cap of on-site visits per team per day."""
+    async def set_max_visits(self, task_id: int, per_day: int, actor: Actor) -> None:
+        """The task's cap of on-site visits per team per day (the lead department's admin,
+        the organiser or the system)."""
         if not 1 <= per_day <= 20:
             raise ValidationFailed("schedule-max-per-day", value=per_day)
-        if await self._session.get(Task, task_id) is None:
+        task = await self._session.get(Task, task_id)
+        if task is None:
             raise NotFound("task-not-found", id=task_id)
+        lead = await self._session.get(Department, task.lead_department_id)
+        actor.require_department(lead.code if lead else "-", "set-max-visits",
+                                 organiser_too=True)
         setting = await self._session.get(TaskScheduleSetting, task_id)
         if setting is None:
             self._session.add(TaskScheduleSetting(task_id=task_id, max_visits_per_day=per_day))
@@ -414,7 +422,8 @@ class ScheduleService:
 
     # -- the leader ----------------------------------------------------------------------------
 
-    async def _leader_check(self, team: Team, actor_inspector_id: int | None) -> None:
+    async def _leader_check(self, team: Team, actor: Actor) -> None:
+        actor_inspector_id = actor.inspector_id
         if actor_inspector_id is None or team.leader_inspector_id != actor_inspector_id:
             raise NotTeamLeader(team=team.number)
         active = await self._session.scalar(
@@ -448,11 +457,11 @@ class ScheduleService:
                                    department=department.code if department else "")
         return Point(office.latitude, office.longitude), office.address or "office"
 
-    async def propose(self, team_id: int, actor_inspector_id: int | None, actor: str,
+    async def propose(self, team_id: int, actor: Actor,
                       start: Point | None = None, start_label: str = "") -> ScheduleView:
         """The leader's proposal: version 1, or the draft generated again (not once sent)."""
         team, task = await self._team(team_id)
-        await self._leader_check(team, actor_inspector_id)
+        await self._leader_check(team, actor)
         latest = await self._latest(team_id, lock=True)
         if latest is not None and latest.state != DRAFT:
             raise WrongScheduleState("schedule-use-revise", state=latest.state)
@@ -484,7 +493,8 @@ class ScheduleService:
         if latest is None:
             row = TeamSchedule(team_id=team.id, task_id=task.id, version=1, state=DRAFT,
                                start_latitude=point.lat, start_longitude=point.lon,
-                               start_label=label, max_visits_per_day=per_day, created_by=actor)
+                               start_label=label, max_visits_per_day=per_day,
+                               created_by=actor.label)
             self._session.add(row)
             await self._session.flush()
         else:
@@ -511,11 +521,11 @@ class ScheduleService:
         await self._session.commit()
         return view
 
-    async def _draft_for_leader(self, schedule_id: int, actor_inspector_id: int | None
+    async def _draft_for_leader(self, schedule_id: int, actor: Actor
                                 ) -> tuple[TeamSchedule, Team, Task]:
         row = await self._row(schedule_id, lock=True)
         team, task = await self._team(row.team_id)
-        await self._leader_check(team, actor_inspector_id)
+        await self._leader_check(team, actor)
         latest = await self._latest(team.id)
         if latest is not None and latest.id != row.id:
             raise StaleSchedule(version=row.version, current=latest.version)
@@ -553,7 +563,7 @@ class ScheduleService:
         for position, stop in enumerate([located[i] for i in order] + rest, start=1):
             stop.position = position
 
-    async def _adjusted(self, row: TeamSchedule, actor: str, change: dict[str, object]
+    async def _adjusted(self, row: TeamSchedule, actor: Actor, change: dict[str, object]
                         ) -> ScheduleView:
         await self._session.flush()
         await self._audit.record(actor, "schedule.adjusted", "team_schedule", row.id,
@@ -561,11 +571,11 @@ class ScheduleService:
         await self._session.commit()
         return await self._view(row)
 
-    async def move_subject(self, schedule_id: int, actor_inspector_id: int | None, actor: str,
+    async def move_subject(self, schedule_id: int, actor: Actor,
                            subject_id: int, day: dt.date) -> ScheduleView:
         """Move a subject to another day (a day of the plan or a new working day); both days
         are routed again."""
-        row, _team, task = await self._draft_for_leader(schedule_id, actor_inspector_id)
+        row, _team, task = await self._draft_for_leader(schedule_id, actor)
         stop = await self._session.scalar(select(ScheduleStop).where(
             ScheduleStop.schedule_id == row.id, ScheduleStop.subject_id == subject_id))
         if stop is None:
@@ -594,10 +604,10 @@ class ScheduleService:
         return await self._adjusted(row, actor, {"move": subject_id, "from": old_day.isoformat(),
                                                  "to": day.isoformat()})
 
-    async def move_day(self, schedule_id: int, actor_inspector_id: int | None, actor: str,
+    async def move_day(self, schedule_id: int, actor: Actor,
                        day: dt.date, to: dt.date) -> ScheduleView:
         """Put a whole day of the plan on another working day of the window."""
-        row, _team, task = await self._draft_for_leader(schedule_id, actor_inspector_id)
+        row, _team, task = await self._draft_for_leader(schedule_id, actor)
         current = await self._session.scalar(select(ScheduleDay).where(
             ScheduleDay.schedule_id == row.id, ScheduleDay.day == day))
         if current is None:
@@ -614,10 +624,10 @@ class ScheduleService:
             stop.day = to
         return await self._adjusted(row, actor, {"day": day.isoformat(), "to": to.isoformat()})
 
-    async def move_earlier(self, schedule_id: int, actor_inspector_id: int | None, actor: str,
+    async def move_earlier(self, schedule_id: int, actor: Actor,
                            subject_id: int) -> ScheduleView:
         """Visit a subject one place earlier in its day (the first goes last)."""
-        row, _team, _task = await self._draft_for_leader(schedule_id, actor_inspector_id)
+        row, _team, _task = await self._draft_for_leader(schedule_id, actor)
         stop = await self._session.scalar(select(ScheduleStop).where(
             ScheduleStop.schedule_id == row.id, ScheduleStop.subject_id == subject_id))
         if stop is None:
@@ -630,13 +640,13 @@ class ScheduleService:
             order[k - 1], order[k] = order[k], order[k - 1]
         return await self._reorder(row, actor, stop.day, order)
 
-    async def reorder(self, schedule_id: int, actor_inspector_id: int | None, actor: str,
+    async def reorder(self, schedule_id: int, actor: Actor,
                       day: dt.date, subject_ids: Sequence[int]) -> ScheduleView:
         """Set a day's visiting order by hand (the subjects of that day, each once)."""
-        row, _team, _task = await self._draft_for_leader(schedule_id, actor_inspector_id)
+        row, _team, _task = await self._draft_for_leader(schedule_id, actor)
         return await self._reorder(row, actor, day, subject_ids)
 
-    async def _reorder(self, row: TeamSchedule, actor: str, day: dt.date,
+    async def _reorder(self, row: TeamSchedule, actor: Actor, day: dt.date,
                        subject_ids: Sequence[int]) -> ScheduleView:
         stops = {s.subject_id: s for s in await self._stops_of(row.id, day)}
         if sorted(stops) != sorted(subject_ids) or len(set(subject_ids)) != len(subject_ids):
@@ -646,10 +656,10 @@ class ScheduleService:
         return await self._adjusted(row, actor, {"day": day.isoformat(),
                                                  "order": list(subject_ids)})
 
-    async def set_start_time(self, schedule_id: int, actor_inspector_id: int | None,
-                             actor: str, day: dt.date, starts_at: dt.time) -> ScheduleView:
+    async def set_start_time(self, schedule_id: int, actor: Actor, day: dt.date,
+                             starts_at: dt.time) -> ScheduleView:
         """The time the team sets out on a day (06:00–20:00)."""
-        row, _team, _task = await self._draft_for_leader(schedule_id, actor_inspector_id)
+        row, _team, _task = await self._draft_for_leader(schedule_id, actor)
         if not EARLIEST_START <= starts_at <= LATEST_START:
             raise ValidationFailed("schedule-bad-time", time=starts_at.strftime("%H:%M"))
         current = await self._session.scalar(select(ScheduleDay).where(
@@ -660,10 +670,10 @@ class ScheduleService:
         return await self._adjusted(row, actor, {"day": day.isoformat(),
                                                  "starts_at": starts_at.strftime("%H:%M")})
 
-    async def send(self, schedule_id: int, actor_inspector_id: int | None, actor: str
+    async def send(self, schedule_id: int, actor: Actor
                    ) -> ScheduleView:
         """Send the draft to the team: every active member other than the leader is asked."""
-        row, team, task = await self._draft_for_leader(schedule_id, actor_inspector_id)
+        row, team, task = await self._draft_for_leader(schedule_id, actor)
         for day in (await self._session.scalars(select(ScheduleDay.day).where(
                 ScheduleDay.schedule_id == row.id))).all():
             await self._check_day(task, day)  # a draft kept past one of its days
@@ -682,13 +692,13 @@ class ScheduleService:
         await self._session.commit()
         return view
 
-    async def revise(self, schedule_id: int, actor_inspector_id: int | None, actor: str
+    async def revise(self, schedule_id: int, actor: Actor
                      ) -> ScheduleView:
         """A new version (a draft copy) of a sent or fixed schedule; the old one's answers
         lapse and its buttons change nothing from now on."""
         row = await self._row(schedule_id, lock=True)
         team, task = await self._team(row.team_id)
-        await self._leader_check(team, actor_inspector_id)
+        await self._leader_check(team, actor)
         latest = await self._latest(team.id)
         if latest is not None and latest.id != row.id:
             raise StaleSchedule(version=row.version, current=latest.version)
@@ -697,7 +707,8 @@ class ScheduleService:
         new = TeamSchedule(team_id=team.id, task_id=task.id, version=row.version + 1,
                            state=DRAFT, start_latitude=row.start_latitude,
                            start_longitude=row.start_longitude, start_label=row.start_label,
-                           max_visits_per_day=row.max_visits_per_day, created_by=actor)
+                           max_visits_per_day=row.max_visits_per_day,
+                           created_by=actor.label)
         self._session.add(new)
         await self._session.flush()
         for day in (await self._session.scalars(select(ScheduleDay).where(
@@ -721,13 +732,13 @@ class ScheduleService:
         await self._session.commit()
         return await self._view(new)
 
-    async def to_remind(self, schedule_id: int, actor_inspector_id: int | None
+    async def to_remind(self, schedule_id: int, actor: Actor
                         ) -> ScheduleView:
         """The sent version whose members who have not answered the leader asks again (a
         replacement drawn after sending is among them)."""
         row = await self._row(schedule_id)
         team, _task = await self._team(row.team_id)
-        await self._leader_check(team, actor_inspector_id)
+        await self._leader_check(team, actor)
         latest = await self._latest(team.id)
         if latest is not None and latest.id != row.id:
             raise StaleSchedule(version=row.version, current=latest.version)
@@ -744,8 +755,9 @@ class ScheduleService:
 
     # -- the members ---------------------------------------------------------------------------
 
-    async def _answer_checks(self, schedule_id: int, actor_inspector_id: int | None, *,
+    async def _answer_checks(self, schedule_id: int, actor: Actor, *,
                              lock: bool = False) -> tuple[TeamSchedule, Team, Task]:
+        actor_inspector_id = actor.inspector_id
         row = await self._row(schedule_id, lock=lock)
         team, task = await self._team(row.team_id)
         members = {i.id for i, _ in await self._members(team)}
@@ -765,29 +777,29 @@ class ScheduleService:
             raise AlreadyAnswered(answer=existing.answer, version=row.version)
         return row, team, task
 
-    async def may_answer(self, schedule_id: int, actor_inspector_id: int | None
+    async def may_answer(self, schedule_id: int, actor: Actor
                          ) -> ScheduleView:
         """The version a member is about to answer; raises what ``answer`` would refuse."""
-        row, _team, _task = await self._answer_checks(schedule_id, actor_inspector_id)
+        row, _team, _task = await self._answer_checks(schedule_id, actor)
         return await self._view(row)
 
-    async def answer(self, schedule_id: int, actor_inspector_id: int | None, actor: str,
+    async def answer(self, schedule_id: int, actor: Actor,
                      confirm: bool, reason: str = "") -> AnswerOutcome:
         """A member confirms or refuses (with a reason) one version of the schedule."""
-        row, team, task = await self._answer_checks(schedule_id, actor_inspector_id, lock=True)
+        row, team, task = await self._answer_checks(schedule_id, actor, lock=True)
         reason = " ".join(reason.split())
         if not confirm and not reason:
             raise ValidationFailed("schedule-reason-required")
         if len(reason) > MAX_REASON_CHARS:
             raise ValidationFailed("schedule-reason-too-long", limit=MAX_REASON_CHARS)
         word = "confirmed" if confirm else "refused"
-        self._session.add(ScheduleAnswer(schedule_id=row.id, inspector_id=actor_inspector_id,
+        self._session.add(ScheduleAnswer(schedule_id=row.id, inspector_id=actor.inspector_id,
                                          answer=word, reason=reason,
                                          answered_at=self._clock()))
         await self._session.flush()
         await self._audit.record(actor, f"schedule.{word}", "team_schedule", row.id, {
             "task": task.code, "team": team.number, "version": row.version,
-            "inspector": actor_inspector_id, **({"reason": reason} if reason else {}),
+            "inspector": actor.inspector_id, **({"reason": reason} if reason else {}),
         })
         view = await self._view(row)
         fixed_now = False
@@ -798,7 +810,7 @@ class ScheduleService:
         await self._session.commit()
         return AnswerOutcome(view, word, fixed_now)
 
-    async def _fix(self, row: TeamSchedule, actor: str, view: ScheduleView) -> None:
+    async def _fix(self, row: TeamSchedule, actor: Actor, view: ScheduleView) -> None:
         row.state = FIXED
         row.fixed_at = self._clock()
         await self._session.flush()

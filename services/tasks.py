@@ -14,12 +14,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import AnnualPlan, PlanEntry, Task, TaskReview
 
+from services.actors import Actor
 from services.audit import AuditTrail, jsonable
 from services.calendar import CalendarService
 from services.clock import Clock, local_date
@@ -33,6 +34,7 @@ from services.plans import (
     parse_ratio,
 )
 from services.review_brief import ReviewBrief, review_brief
+from services.vocabulary import ReviewDecision
 
 
 class TaskState(StrEnum):
@@ -93,7 +95,7 @@ class ReviewLine(NamedTuple):
     """One department's decision in the current review round."""
 
     department: str
-    decision: str  # pending | approved | returned
+    decision: ReviewDecision
     comment: str
 
 
@@ -235,7 +237,8 @@ class TaskService:
         )).all() if review_round else []
         order = {code: n for n, code in enumerate(task.department_codes)}
         lines = sorted(
-            (ReviewLine(codes[r.department_id], r.decision, r.comment) for r in reviews),
+            (ReviewLine(codes[r.department_id], ReviewDecision.parse(r.decision), r.comment)
+             for r in reviews),
             key=lambda line: order.get(line.department, 99),
         )
         return TaskView(
@@ -279,14 +282,21 @@ class TaskService:
         out = []
         for task in tasks:
             view = await self._view(task)
-            if any(line.department == department.code and line.decision == "pending"
+            if any(line.department == department.code and line.decision == ReviewDecision.PENDING
                    for line in view.reviews):
                 out.append(view)
         return out
 
     # ----------------------------------------------------------------- steps
 
-    async def _step(self, task: Task, action: str, actor: str,
+    async def _lead_or_organiser(self, task: Task, actor: Actor, action: str,
+                                 step: str = "") -> None:
+        """The organiser, the lead department's admin, or the system may steer the task."""
+        codes = await department_codes_by_id(self._session)
+        actor.require_department(codes[task.lead_department_id], f"task-{action}",
+                                 organiser_too=True, code=task.code, step=step or action)
+
+    async def _step(self, task: Task, action: str, actor: Actor | str,
                     data: dict[str, Any] | None = None) -> None:
         step = STEPS.get(action)
         if step is None:
@@ -309,7 +319,7 @@ class TaskService:
         task = await self.row(task_id, lock=True)
         await self._step(task, action, actor, data)
 
-    async def advance(self, task_id: int, action: str, actor: str,
+    async def advance(self, task_id: int, action: str, actor: Actor,
                       finished_on: dt.date | None = None) -> TaskView:
         """A manual step: start, finish (the check finished: results due in 20 working days),
         publish, archive. Draw steps and review steps are refused here with the right command.
@@ -319,6 +329,7 @@ class TaskService:
         ``finish`` on or after the window's first day and the day the checks started.
         ``publish`` needs the results of the checks (issue 9 item 17)."""
         task = await self.row(task_id, lock=True)
+        await self._lead_or_organiser(task, actor, "advance", action)
         step = STEPS.get(action)
         if step is not None and step.by_draw:
             raise IllegalTransition("task-step-by-draw", code=task.code, action=action)
@@ -364,8 +375,10 @@ class TaskService:
 
     # ----------------------------------------------------------------- creation
 
-    async def create(self, spec: TaskSpec, actor: str) -> TaskView:
-        """A draft joint task from an approved plan entry (Art. 12)."""
+    async def create(self, spec: TaskSpec, actor: Actor) -> TaskView:
+        """A draft joint task from an approved plan entry (Art. 12): the organiser, the lead
+        department's admin or the system."""
+        actor.require_department(spec.lead_department, "task-create", organiser_too=True)
         entry = await self._session.get(PlanEntry, spec.plan_entry_id)
         if entry is None:
             raise NotFound("plan-entry-not-found", id=spec.plan_entry_id)
@@ -381,7 +394,7 @@ class TaskService:
         if await self._session.scalar(select(Task.id).where(Task.code == code)) is not None:
             raise ValidationFailed("task-code-taken", code=code)
         task = Task(code=code, plan_entry_id=entry.id, state=TaskState.DRAFT.value,
-                    created_by=actor, deadlines={}, created_at=self._clock(),
+                    created_by=actor.label, deadlines={}, created_at=self._clock(),
                     updated_at=self._clock(), **values)
         self._session.add(task)
         await self._session.flush()
@@ -465,9 +478,10 @@ class TaskService:
             "window_start": spec.window_start, "window_end": spec.window_end,
         }
 
-    async def revise(self, task_id: int, changes: Mapping[str, Any], actor: str) -> TaskView:
+    async def revise(self, task_id: int, changes: Mapping[str, Any], actor: Actor) -> TaskView:
         """Change a draft (or a returned task, which goes back to draft) before resubmitting."""
         task = await self.row(task_id, lock=True)
+        await self._lead_or_organiser(task, actor, "revise")
         if task.state not in (S.DRAFT, S.RETURNED):
             raise IllegalTransition("task-illegal-step", code=task.code, state=task.state,
                                     action="revise",
@@ -506,41 +520,48 @@ class TaskService:
         await self._session.commit()
         return await self._view(task)
 
-    async def reopen(self, task_id: int, actor: str) -> TaskView:
+    async def reopen(self, task_id: int, actor: Actor) -> TaskView:
         """A returned task goes back to draft, to be revised and resubmitted."""
         task = await self.row(task_id, lock=True)
+        await self._lead_or_organiser(task, actor, "reopen")
         await self._step(task, "reopen", actor)
         await self._session.commit()
         return await self._view(task)
 
     # ----------------------------------------------------------------- review (会审)
 
-    async def submit(self, task_id: int, actor: str) -> TaskView:
+    async def submit(self, task_id: int, actor: Actor) -> TaskView:
         """Push the task to every participating department for review: a new round."""
         task = await self.row(task_id, lock=True)
+        await self._lead_or_organiser(task, actor, "submit")
         new_round = await self._round(task.id) + 1
         await self._step(task, "submit", actor, {"round": new_round})
         found = await departments_by_code(self._session, task.department_codes)
         for code in task.department_codes:
             self._session.add(TaskReview(task_id=task.id, round=new_round,
-                                         department_id=found[code].id, decision="pending",
+                                         department_id=found[code].id,
+                                         decision=ReviewDecision.PENDING.value,
                                          comment=""))
         await self._session.commit()
         return await self._view(task)
 
     async def review(self, task_id: int, department_code: str,
-                     decision: Literal["approve", "return"], comment: str,
-                     actor: str) -> TaskView:
-        """One department approves, or returns with a comment; all approve → approved (Art. 12)."""
+                     decision: ReviewDecision | str, comment: str,
+                     actor: Actor) -> TaskView:
+        """One department approves, or returns with a comment; all approve → approved (Art. 12).
+
+        Only that department's admin (or the system) decides for it: the organiser does not."""
         task = await self.row(task_id, lock=True)
-        if decision not in ("approve", "return"):
-            raise ValidationFailed("review-bad-decision", decision=decision)
+        self.check_may_review(department_code, actor)
+        decision = ReviewDecision.parse(decision)
+        if decision == ReviewDecision.PENDING:
+            raise ValidationFailed("review-bad-decision", decision=decision.value)
         if task.state != S.IN_REVIEW:
             raise IllegalTransition("review-not-in-review", code=task.code, state=task.state)
         if department_code not in task.department_codes:
             raise ValidationFailed("review-not-participant", code=task.code,
                                    department=department_code)
-        if decision == "return" and not comment.strip():
+        if decision == ReviewDecision.RETURN and not comment.strip():
             raise ValidationFailed("review-return-needs-comment")
         found = await departments_by_code(self._session, [department_code])
         review_round = await self._round(task.id)
@@ -551,17 +572,19 @@ class TaskService:
         )
         if row is None:  # pragma: no cover - submit creates one row per department
             raise NotFound("review-not-found", code=task.code, department=department_code)
-        if row.decision != "pending":
+        if ReviewDecision.parse(row.decision) != ReviewDecision.PENDING:
             raise IllegalTransition("review-already-decided", code=task.code,
-                                    department=department_code, decision=row.decision)
-        row.decision = "approved" if decision == "approve" else "returned"
+                                    department=department_code,
+                                    decision=ReviewDecision.parse(row.decision).value)
+        row.decision = decision.value
         row.comment = comment.strip()
-        row.decided_by = actor
+        row.decided_by = actor.label
         row.decided_at = self._clock()
-        await self._audit.record(actor, f"task.review.{row.decision}", "task", task.id, {
+        # the audit trail's action names keep the words of the events already chained
+        await self._audit.record(actor, f"task.review.{_AUDIT_WORD[decision]}", "task", task.id, {
             "code": task.code, "round": review_round, "department": department_code,
             "comment": row.comment})
-        if decision == "return":
+        if decision == ReviewDecision.RETURN:
             await self._step(task, "return", actor,
                              {"round": review_round, "department": department_code})
         else:
@@ -569,12 +592,18 @@ class TaskService:
             pending = await self._session.scalar(
                 select(func.count()).select_from(TaskReview).where(
                     TaskReview.task_id == task.id, TaskReview.round == review_round,
-                    TaskReview.decision != "approved")
+                    TaskReview.decision != ReviewDecision.APPROVE.value)
             )
             if not pending:
                 await self._step(task, "approve", actor, {"round": review_round})
         await self._session.commit()
         return await self._view(task)
+
+    @staticmethod
+    def check_may_review(department_code: str, actor: Actor) -> None:
+        """Refuses (``Forbidden``) whoever may not decide for ``department_code``: only that
+        department's admin (or the system). The bot asks before it asks for a comment."""
+        actor.require_department(department_code, "review")
 
     async def review_history(self, task_id: int) -> list[tuple[int, ReviewLine]]:
         """Every round's decisions, oldest first."""
@@ -584,8 +613,8 @@ class TaskService:
             select(TaskReview).where(TaskReview.task_id == task.id)
             .order_by(TaskReview.round, TaskReview.id)
         )).all()
-        return [(r.round, ReviewLine(codes[r.department_id], r.decision, r.comment))
-                for r in rows]
+        return [(r.round, ReviewLine(codes[r.department_id], ReviewDecision.parse(r.decision),
+                                     r.comment)) for r in rows]
 
     async def review_brief(self, task_id: int, department_code: str) -> ReviewBrief:
         """What ``department_code``'s reviewer needs on the card (services/review_brief.py)."""
@@ -596,5 +625,9 @@ def review_summary(reviews: Sequence[ReviewLine]) -> dict[str, int]:
     """How many departments approved, returned, or have not decided."""
     out = {"approved": 0, "returned": 0, "pending": 0}
     for line in reviews:
-        out[line.decision] = out.get(line.decision, 0) + 1
+        out[_SUMMARY_WORD[line.decision]] += 1
     return out
+
+
+_AUDIT_WORD = {ReviewDecision.APPROVE: "approved", ReviewDecision.RETURN: "returned"}
+_SUMMARY_WORD = {ReviewDecision.PENDING: "pending", **_AUDIT_WORD}

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.accounts import AccountService
+from services.actors import Actor
 from services.calendar import RESULT_DUE_WORKING_DAYS, CalendarService
 from services.clock import Clock
 from services.draws import DrawService
@@ -45,3 +46,9 @@ def sandbox_services(session: AsyncSession, clock: Clock) -> dict[str, Any]:
 
     return {"tasks": task_service(session, clock), "accounts": account_service(session, clock),
             "schedules": ScheduleService(session, clock)}
+
+
+def as_inspector(inspector_id: int | None, account_id: int) -> Actor:
+    """An inspector's account as the one who acts (the schedule's leader or a member)."""
+    return Actor(account_id=account_id, name=f"inspector {inspector_id}",
+                 roles=frozenset({"inspector"}), inspector_id=inspector_id)

@@ -87,7 +87,7 @@ class TaskReview(Base):
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), index=True)
     round: Mapped[int] = mapped_column(default=1)
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
-    # pending | approved | returned
+    # services.vocabulary.ReviewDecision: pending | approve | return
     decision: Mapped[str] = mapped_column(String(16), default="pending")
     comment: Mapped[str] = mapped_column(Text, default="")
     decided_by: Mapped[str | None] = mapped_column(String(200))

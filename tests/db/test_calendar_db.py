@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.actors import Actor
 from services.calendar import CalendarService, HolidayNotice, NoticeDay
 from storage.models import AuditEvent, CalendarDay
 
@@ -23,7 +24,7 @@ async def test_imported_year_is_used_and_audited(session: AsyncSession, clock) -
     service = CalendarService(session, clock)
     before = await service.add_working_days(D(2027, 2, 3), 5)
     assert before.assumed_years == (2027,)
-    report = await service.import_notice(_notice_2027(), actor="admin")
+    report = await service.import_notice(_notice_2027(), actor=Actor.system("admin"))
     assert (report.year, report.holidays, report.swapped_working_days) == (2027, 8, 1)
     assert not (await service.day(D(2027, 2, 8))).is_working  # Monday inside the holiday
     assert (await service.day(D(2027, 2, 14))).is_working  # the swapped Sunday
@@ -38,9 +39,9 @@ async def test_imported_year_is_used_and_audited(session: AsyncSession, clock) -
 
 async def test_reimport_replaces_the_year(session: AsyncSession, clock) -> None:
     service = CalendarService(session, clock)
-    await service.import_notice(_notice_2027(), actor="admin")
+    await service.import_notice(_notice_2027(), actor=Actor.system("admin"))
     smaller = HolidayNotice(2027, "更正通知", (NoticeDay(D(2027, 2, 8), False, "春节"),))
-    report = await service.import_notice(smaller, actor="admin")
+    report = await service.import_notice(smaller, actor=Actor.system("admin"))
     assert report.replaced
     days = (await session.scalars(select(CalendarDay.day))).all()
     assert days == [D(2027, 2, 8)]

@@ -14,6 +14,7 @@ from services.schedule import ScheduleService
 from storage.db import create_engine, session_factory
 from tests.db.test_cli_planning import jc
 from tests.e2e.seed import World, seed_world
+from tests.services import as_inspector
 
 
 @pytest.fixture
@@ -60,9 +61,9 @@ def test_show_office_and_answers(world_db: tuple[str, World], clock: Any) -> Non
     assert code == 0, err
 
     async def plan(svc: ScheduleService) -> None:
-        view = await svc.propose(world.team, world.leader, "account:1")
-        await svc.send(view.id, world.leader, "account:1")
-        await svc.answer(view.id, world.partner, "account:3", confirm=False, reason="出差")
+        view = await svc.propose(world.team, as_inspector(world.leader, 1))
+        await svc.send(view.id, as_inspector(world.leader, 1))
+        await svc.answer(view.id, as_inspector(world.partner, 3), confirm=False, reason="出差")
 
     _in_db(db_url, clock, plan)
     code, out, err = jc("schedule", "show", "2026-LH-001", "--team", "1")

@@ -10,6 +10,7 @@ from cli.demo import banner
 from demo.data import INDUSTRIES, load_demo_data
 from demo.sandbox import REVIEWING_DEPARTMENT, prepare_sandbox
 from demo.workflow import ITEMS, SCOPE, create_demo_task, items_scope
+from services.actors import Actor
 from storage.models import Account, Subject, Task
 from tests.services import demo_task_services, sandbox_services, task_service
 
@@ -33,7 +34,7 @@ async def test_a_second_run_makes_no_duplicate_accounts_and_reports_the_review(
 
     task_id = await session.scalar(select(Task.id).where(Task.code == first.review_task_code))
     await task_service(session, clock).review(int(task_id), REVIEWING_DEPARTMENT, "approve", "",
-                                             "demo-admin")
+                                             Actor.system("demo-admin"))
     again = await prepare_sandbox(
         session, await create_demo_task(session, clock, **demo_task_services(session, clock)),
         **sandbox_services(session, clock))

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.actors import Actor
 from services.draws import (
     DrawRefused,
     DrawService,
@@ -52,6 +53,10 @@ DRAND = json.loads(
     (Path(__file__).resolve().parents[1] / "data" / "drand-quicknet.json").read_text("utf-8"))
 
 
+OP = Actor.system("o")
+ORGANISER = Actor.system("organiser")
+
+
 async def _setup(session: AsyncSession, clock: Any, **changes: Any) -> tuple[Directory, int]:
     directory = await build_directory(session)
     a = directory.subjects["A"]
@@ -69,16 +74,16 @@ async def _setup(session: AsyncSession, clock: Any, **changes: Any) -> tuple[Dir
 async def _draw(draws: DrawService, view_coro: Any, secret: str) -> Any:
     view = await view_coro
     return await draws.complete(view.id, {"type": "operator-secret", "secret": secret},
-                                actor="organiser")
+                                actor=ORGANISER)
 
 
 async def _all_draws(session: AsyncSession, clock: Any, draws: DrawService, task_id: int
                      ) -> None:
-    await _draw(draws, draws.commit_subjects(task_id, secret_source("s1"), "organiser"), "s1")
+    await _draw(draws, draws.commit_subjects(task_id, secret_source("s1"), ORGANISER), "s1")
     for n, dept in enumerate(("SCJG", "SThJ", "YJGL")):
         await _draw(draws, draws.commit_inspectors(task_id, dept, secret_source(f"i{n}"),
-                                                   f"{dept}-admin"), f"i{n}")
-    await _draw(draws, draws.commit_matching(task_id, secret_source("m"), "organiser"), "m")
+                                                   Actor.system(f"{dept}-admin")), f"i{n}")
+    await _draw(draws, draws.commit_matching(task_id, secret_source("m"), ORGANISER), "m")
 
 
 def test_allocation_rounding_rule() -> None:
@@ -136,7 +141,7 @@ async def test_every_subject_not_drawable_is_excluded_with_what_it_is(
     await session.commit()
     task_id = await approved_task(session, clock)
     committed = await draw_service(session, clock).commit_subjects(
-        task_id, secret_source("s"), "organiser")
+        task_id, secret_source("s"), ORGANISER)
     manifest = await draw_service(session, clock).manifest(committed.id)
     reasons = {e["id"]: e["reason"] for e in manifest["exclusions"]}
     assert [reasons.get(sid) for sid in b[:3]] == ["revoked", "inactive", "moved_out"]
@@ -149,7 +154,7 @@ async def test_subjects_draw_commits_before_entropy_and_writes_rows(
 ) -> None:
     directory, task_id = await _setup(session, clock)
     draws = draw_service(session, clock)
-    committed = await draws.commit_subjects(task_id, secret_source("open sesame"), "organiser")
+    committed = await draws.commit_subjects(task_id, secret_source("open sesame"), ORGANISER)
     assert committed.status == "committed"
     manifest = await draws.manifest(committed.id)
     assert verify_draw.commitment(manifest) == committed.commitment
@@ -179,7 +184,7 @@ async def test_subjects_draw_commits_before_entropy_and_writes_rows(
 
     clock.advance(minutes=10)
     done = await draws.complete(committed.id, {"type": "operator-secret",
-                                               "secret": "open sesame"}, actor="organiser")
+                                               "secret": "open sesame"}, actor=ORGANISER)
     assert done.status == "completed"
     assert done.result is not None
     rows = (await session.execute(select(TaskSubject.subject_id, TaskSubject.stratum)
@@ -200,7 +205,7 @@ async def test_subjects_draw_commits_before_entropy_and_writes_rows(
 async def test_bundle_reproduces_and_tampering_is_named(session: AsyncSession, clock) -> None:
     _directory, task_id = await _setup(session, clock)
     draws = draw_service(session, clock)
-    done = await _draw(draws, draws.commit_subjects(task_id, secret_source("x"), "o"), "x")
+    done = await _draw(draws, draws.commit_subjects(task_id, secret_source("x"), OP), "x")
     raw = await draws.bundle_bytes(done.id)
     # the spliced bytes are exactly the engine's canonical bundle
     assert raw == verify_draw.canonical_json(await draws.bundle(done.id))
@@ -220,15 +225,15 @@ async def test_bundle_reproduces_and_tampering_is_named(session: AsyncSession, c
 async def test_wrong_secret_changes_nothing(session: AsyncSession, clock) -> None:
     _directory, task_id = await _setup(session, clock)
     draws = draw_service(session, clock)
-    committed = await draws.commit_subjects(task_id, secret_source("right"), "o")
+    committed = await draws.commit_subjects(task_id, secret_source("right"), OP)
     with pytest.raises(DrawRefused) as err:
-        await draws.complete(committed.id, {"type": "operator-secret", "secret": "wrong"}, "o")
+        await draws.complete(committed.id, {"type": "operator-secret", "secret": "wrong"}, OP)
     assert err.value.key == "draw-error-secret-mismatch"  # the engine's own message
     await session.rollback()
     assert (await draws.get(committed.id)).status == "committed"
     assert (await session.scalars(select(TaskSubject))).all() == []
     with pytest.raises(DrawRefused) as again:
-        await draws.commit_subjects(task_id, secret_source("other"), "o")
+        await draws.commit_subjects(task_id, secret_source("other"), OP)
     assert again.value.key == "draw-already-committed"
 
 
@@ -236,9 +241,9 @@ async def test_witnessed_entropy(session: AsyncSession, clock) -> None:
     _directory, task_id = await _setup(session, clock)
     draws = draw_service(session, clock)
     committed = await draws.commit_subjects(
-        task_id, witnessed_source("福彩3D 2026-03-05 第2026058期", 3), "o")
+        task_id, witnessed_source("福彩3D 2026-03-05 第2026058期", 3), OP)
     done = await draws.complete(committed.id, {"type": "witnessed", "values": ["3", "7", "1"],
-                                               "witnesses": ["张三", "李四"]}, "o")
+                                               "witnesses": ["张三", "李四"]}, OP)
     assert verify_draw.verify_bundle(await draws.bundle(done.id)).ok
 
 
@@ -248,14 +253,14 @@ async def test_drand_round_declared_in_advance(session: AsyncSession, clock) -> 
     published = DRAND["chain"]["genesis_time"] + (DRAND["rounds"][0]["round"] - 1) * 3
     with pytest.raises(DrawRefused) as late:
         await draws.commit_subjects(
-            task_id, drand_source(DRAND, clock(), DRAND["rounds"][0]["round"]), "o")
+            task_id, drand_source(DRAND, clock(), DRAND["rounds"][0]["round"]), OP)
     assert late.value.key == "draw-drand-round-past"
     clock.now = dt.datetime.fromtimestamp(published - 120, dt.UTC)
     committed = await draws.commit_subjects(
-        task_id, drand_source(DRAND, clock(), DRAND["rounds"][0]["round"]), "o")
+        task_id, drand_source(DRAND, clock(), DRAND["rounds"][0]["round"]), OP)
     clock.now = dt.datetime.fromtimestamp(published + 60, dt.UTC)
     done = await draws.complete(committed.id, verify_draw.drand_evidence(DRAND["rounds"][0]),
-                                "o")
+                                OP)
     assert verify_draw.verify_bundle(await draws.bundle(done.id)).ok
     # the next round is picked automatically when none is given: one published after commit
     source = drand_source(DRAND, clock())
@@ -276,14 +281,14 @@ async def test_inspectors_teams_leaders_matching_and_conflicts(
         Inspector.id.in_(directory.inspectors["SCJG"][4:])).values(active=False))
     await session.commit()
     with pytest.raises(IllegalTransition):
-        await draws.commit_inspectors(task_id, "SCJG", secret_source("early"), "o")
-    await _draw(draws, draws.commit_subjects(task_id, secret_source("s1"), "o"), "s1")
+        await draws.commit_inspectors(task_id, "SCJG", secret_source("early"), OP)
+    await _draw(draws, draws.commit_subjects(task_id, secret_source("s1"), OP), "s1")
     tasks = task_service(session, clock)
     # every inspector of every department joins the pool until all three have drawn
-    await _draw(draws, draws.commit_inspectors(task_id, "SThJ", secret_source("a"), "o"), "a")
+    await _draw(draws, draws.commit_inspectors(task_id, "SThJ", secret_source("a"), OP), "a")
     assert (await tasks.get(task_id)).state == "subjects_drawn"
-    await _draw(draws, draws.commit_inspectors(task_id, "SCJG", secret_source("b"), "o"), "b")
-    await _draw(draws, draws.commit_inspectors(task_id, "YJGL", secret_source("c"), "o"), "c")
+    await _draw(draws, draws.commit_inspectors(task_id, "SCJG", secret_source("b"), OP), "b")
+    await _draw(draws, draws.commit_inspectors(task_id, "YJGL", secret_source("c"), OP), "c")
     assert (await tasks.get(task_id)).state == "inspectors_drawn"
     teams = await draws.teams(task_id)
     assert [t.number for t in teams] == [1, 2]
@@ -295,7 +300,7 @@ async def test_inspectors_teams_leaders_matching_and_conflicts(
         leader = [m for m in team.members if m.is_leader]
         assert len(leader) == 1
         assert leader[0].department == "SCJG"
-    matching = await _draw(draws, draws.commit_matching(task_id, secret_source("m"), "o"), "m")
+    matching = await _draw(draws, draws.commit_matching(task_id, secret_source("m"), OP), "m")
     assert matching.summary["conflicts"] == 3  # the three B subjects drawn
     assert (await tasks.get(task_id)).state == "teams_formed"
     teams = await draws.teams(task_id)
@@ -317,7 +322,7 @@ async def test_inspectors_teams_leaders_matching_and_conflicts(
 async def test_recent_pairings_are_never_matched_again(session: AsyncSession, clock) -> None:
     directory, task_id = await _setup(session, clock)
     draws = draw_service(session, clock)
-    await _draw(draws, draws.commit_subjects(task_id, secret_source("s1"), "o"), "s1")
+    await _draw(draws, draws.commit_subjects(task_id, secret_source("s1"), OP), "s1")
     drawn = (await session.scalars(select(TaskSubject.subject_id).where(
         TaskSubject.task_id == task_id))).all()
     # an earlier task (within 24 months) where every SCJG inspector visited every drawn subject
@@ -345,9 +350,9 @@ async def test_recent_pairings_are_never_matched_again(session: AsyncSession, cl
                             draw_id=old_draw.id))
     await session.commit()
     for n, dept in enumerate(("SCJG", "SThJ", "YJGL")):
-        await _draw(draws, draws.commit_inspectors(task_id, dept, secret_source(f"i{n}"), "o"),
+        await _draw(draws, draws.commit_inspectors(task_id, dept, secret_source(f"i{n}"), OP),
                     f"i{n}")
-    matching = await _draw(draws, draws.commit_matching(task_id, secret_source("m"), "o"), "m")
+    matching = await _draw(draws, draws.commit_matching(task_id, secret_source("m"), OP), "m")
     members = {m.inspector_id for t in await draws.teams(task_id) for m in t.members}
     if paired[0] in members:
         assert matching.summary["recent_pairings"] == 1
@@ -373,9 +378,9 @@ async def test_directory_cannot_supply_enough_certified_inspectors(
         qualified_items=["SC-01"]))
     await session.execute(update(Inspector).where(Inspector.id == yj[4]).values(active=False))
     await session.commit()
-    await _draw(draws, draws.commit_subjects(task_id, secret_source("s1"), "o"), "s1")
+    await _draw(draws, draws.commit_subjects(task_id, secret_source("s1"), OP), "s1")
     with pytest.raises(DrawRefused) as err:
-        await draws.commit_inspectors(task_id, "YJGL", secret_source("y"), "o")
+        await draws.commit_inspectors(task_id, "YJGL", secret_source("y"), OP)
     assert err.value.key == "draw-not-enough-inspectors"
     assert err.value.args_map["needed"] == 2
     assert err.value.args_map["available"] == 1
@@ -388,7 +393,7 @@ async def test_directory_cannot_supply_enough_certified_inspectors(
         members_per_team={"SCJG": 1, "SThJ": 0, "YJGL": 0}))
     await session.commit()
     with pytest.raises(DrawRefused) as per_team:
-        await draws.commit_inspectors(task_id, "SCJG", secret_source("z"), "o")
+        await draws.commit_inspectors(task_id, "SCJG", secret_source("z"), OP)
     assert per_team.value.key == "draw-too-few-certified-per-team"
 
 
@@ -400,14 +405,14 @@ async def test_withdrawal_replaces_only_that_person(session: AsyncSession, clock
     team1 = before[0]
     leaving = next(m for m in team1.members if m.department == "SThJ")
     with pytest.raises(ValidationFailed):
-        await draws.withdraw(task_id, leaving.inspector_id or 0, " ", secret_source("r"), "o")
+        await draws.withdraw(task_id, leaving.inspector_id or 0, " ", secret_source("r"), OP)
     committed = await draws.withdraw(task_id, leaving.inspector_id or 0, "病假",
-                                     secret_source("r"), "sthj-admin")
+                                     secret_source("r"), Actor.system("sthj-admin"))
     manifest = await draws.manifest(committed.id)
     drawn_everywhere = {m.inspector_id for t in before for m in t.members}
     assert not set(manifest["pool"]) & drawn_everywhere
     assert manifest["reason"] == "病假"
-    done = await draws.complete(committed.id, {"type": "operator-secret", "secret": "r"}, "o")
+    done = await draws.complete(committed.id, {"type": "operator-secret", "secret": "r"}, OP)
     after = await draws.teams(task_id)
     replacement = done.result["replacement"] if done.result else None
     assert replacement in directory.inspectors["SThJ"]
@@ -439,9 +444,9 @@ async def test_leader_withdrawal_redraws_the_leader(session: AsyncSession, clock
     leader = team.leader_inspector_id
     assert leader is not None
     committed = await draws.withdraw(task_id, leader, "回避：新申报的利害关系",
-                                     secret_source("L"), "scjg-admin")
+                                     secret_source("L"), Actor.system("scjg-admin"))
     assert (await draws.manifest(committed.id))["redraw_leader"] is True
-    done = await draws.complete(committed.id, {"type": "operator-secret", "secret": "L"}, "o")
+    done = await draws.complete(committed.id, {"type": "operator-secret", "secret": "L"}, OP)
     new_team = (await draws.teams(task_id))[1]
     assert new_team.leader_inspector_id not in (None, leader)
     leaders = [m for m in new_team.members if m.is_leader]
@@ -457,13 +462,13 @@ async def test_experts_are_drawn_when_the_task_asks(session: AsyncSession, clock
     task_id = await approved_task(session, clock, needs_experts=True, experts_per_team=1)
     draws = draw_service(session, clock)
     tasks = task_service(session, clock)
-    await _draw(draws, draws.commit_subjects(task_id, secret_source("s"), "o"), "s")
+    await _draw(draws, draws.commit_subjects(task_id, secret_source("s"), OP), "s")
     for n, dept in enumerate(("SCJG", "SThJ", "YJGL")):
-        await _draw(draws, draws.commit_inspectors(task_id, dept, secret_source(f"i{n}"), "o"),
+        await _draw(draws, draws.commit_inspectors(task_id, dept, secret_source(f"i{n}"), OP),
                     f"i{n}")
     # every department has drawn, but the experts have not: not yet inspectors_drawn
     assert (await tasks.get(task_id)).state == "subjects_drawn"
-    done = await _draw(draws, draws.commit_experts(task_id, secret_source("e"), "o"), "e")
+    done = await _draw(draws, draws.commit_experts(task_id, secret_source("e"), OP), "e")
     assert (await tasks.get(task_id)).state == "inspectors_drawn"
     teams = await draws.teams(task_id)
     experts = [[m.expert_id for m in t.members if m.expert_id] for t in teams]
@@ -471,5 +476,5 @@ async def test_experts_are_drawn_when_the_task_asks(session: AsyncSession, clock
     assert {e for ids in experts for e in ids} <= set(directory.experts)
     assert verify_draw.verify_bundle(await draws.bundle(done.id)).ok
     with pytest.raises(DrawRefused) as again:
-        await draws.commit_experts(task_id, secret_source("x"), "o")
+        await draws.commit_experts(task_id, secret_source("x"), OP)
     assert again.value.key in ("draw-already-committed",)

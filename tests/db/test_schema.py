@@ -9,8 +9,11 @@ from alembic import command
 from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from services.actors import Actor
 from storage.models import Base
 from tests.services import draw_service
+
+act = Actor.system  # a named system actor: every rule lets it act
 
 
 async def test_migrations_create_every_model_table(engine: AsyncEngine) -> None:
@@ -46,7 +49,7 @@ async def test_migration_0005_moves_manifests_out_and_back(
         await build_directory(session)
         task_id = await approved_task(session, clock)
         draws = draw_service(session, clock)
-        committed = await draws.commit_subjects(task_id, secret_source("s"), "organiser")
+        committed = await draws.commit_subjects(task_id, secret_source("s"), act("organiser"))
         draw_id = committed.id
     async with engine.connect() as conn:
         before = (await conn.execute(text(

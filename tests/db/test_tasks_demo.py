@@ -30,7 +30,7 @@ async def test_demo_task_is_reviewed_drawn_and_verifiable(session: AsyncSession,
         assert leaders[0].department == "SCJG"
         assert team.subject_ids
     view = await task_service(session, clock).get(summary.task_id)
-    assert [r.decision for r in view.reviews] == ["approved"] * 3
+    assert [r.decision for r in view.reviews] == ["approve"] * 3
     draws = draw_service(session, clock)
     for draw_id in summary.draw_ids:
         assert verify_draw.verify_bundle(await draws.bundle(draw_id)).ok

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.actors import Actor
 from storage.models import (
     CatalogueYear,
     Department,
@@ -127,9 +128,9 @@ async def approved_entry(session: AsyncSession, clock: object) -> int:
                        items=tuple(ITEMS), departments=tuple(DEPARTMENTS),
                        period_start=dt.date(2027, 3, 1), period_end=dt.date(2027, 10, 31),
                        target_ratio="0.05"),
-        actor="scjg-admin",
+        actor=Actor.system("scjg-admin"),
     )
-    await service.approve(2027, actor="gov")
+    await service.approve(2027, actor=Actor.system("gov"))
     return view.id
 
 
@@ -155,10 +156,10 @@ async def approved_task(session: AsyncSession, clock: object, **changes: object)
 
     entry_id = await approved_entry(session, clock)
     tasks = task_service(session, clock)  # type: ignore[arg-type]
-    view = await tasks.create(task_spec(entry_id, **changes), actor="organiser")  # type: ignore[arg-type]
-    await tasks.submit(view.id, actor="organiser")
+    view = await tasks.create(task_spec(entry_id, **changes), actor=Actor.system("organiser"))  # type: ignore[arg-type]
+    await tasks.submit(view.id, actor=Actor.system("organiser"))
     for dept in view.departments:
-        await tasks.review(view.id, dept, "approve", "", actor=f"{dept}-admin")
+        await tasks.review(view.id, dept, "approve", "", actor=Actor.system(f"{dept}-admin"))
     return view.id
 
 

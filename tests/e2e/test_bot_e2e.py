@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from demo.accounts import Persona, bind_demo_accounts
 from services.accounts import AccountService, IssuedInvitation
+from services.actors import Actor
 from services.clock import utc_now
 from storage.db import create_engine, session_factory
 from storage.models import AuditEvent, Department, Task, TaskReview
@@ -54,7 +55,7 @@ def invite(url: str, inspector_id: int, department: str = "SCJG",
 
     async def work(session: AsyncSession) -> IssuedInvitation:
         (issued,) = await AccountService(session, clock).invite(
-            department_code=department, inspector_id=inspector_id, actor="test"
+            department_code=department, inspector_id=inspector_id, actor=Actor.system("test")
         )
         return issued
 

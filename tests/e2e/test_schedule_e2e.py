@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from demo.accounts import Persona
+from services.actors import Actor
 from services.clock import local_date, utc_now
 from services.schedule import ScheduleService
 from storage.models import Task, TeamSchedule
@@ -38,7 +39,7 @@ def _prepare(url: str, seeded: World) -> None:
             window_start=start, window_end=start + dt.timedelta(days=30)))
         await session.commit()
         await ScheduleService(session, utc_now).set_office(
-            "SCJG", 30.3908, 114.8949, "鄂城区滨湖南路1号", actor="test")
+            "SCJG", 30.3908, 114.8949, "鄂城区滨湖南路1号", actor=Actor.system("test"))
 
     in_db(url, work)
 

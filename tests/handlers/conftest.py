@@ -28,6 +28,7 @@ from bot.app import build_dispatcher
 from bot.config import Settings
 from bot.container import make_container
 from services.accounts import AccountService, IssuedInvitation
+from services.actors import Actor
 from tests.e2e.seed import World, seed_world
 
 BOT_USER = User(id=42, is_bot=True, first_name="jointcheck", username="jointcheck_test_bot")
@@ -230,7 +231,7 @@ class Harness:
         async with self.sessions() as session:
             (issued,) = await AccountService(session, self.clock).invite(
                 department_code=department, inspector_id=inspector_id, role=role, name=name,
-                ttl=dt.timedelta(hours=ttl_hours), actor="test",
+                ttl=dt.timedelta(hours=ttl_hours), actor=Actor.system("test"),
             )
         return issued
 

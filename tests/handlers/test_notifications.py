@@ -104,7 +104,7 @@ async def test_the_sender_delivers_each_row_once_in_the_recipients_language(h: H
     assert by_chat[1100].text.startswith("【会审】2026-LH-002 ")
     (buttons,) = by_chat[1100].reply_markup.inline_keyboard
     assert buttons[0].callback_data == ReviewCb(
-        task_id=h.world.review_task, department="SCJG", review_round=1, action="a"
+        task_id=h.world.review_task, department="SCJG", review_round=1, action="approve"
     ).pack()
     assert all(r.sent_at == h.clock.now for r in await outbox(h))
 

@@ -63,7 +63,7 @@ async def test_a_tap_on_a_button_in_a_group_changes_nothing(h: Harness) -> None:
     chen = await h.bound(1100, department="SCJG", role="dept_admin", name="陈主任")
     h.api.allow("answerCallbackQuery")
     approve = ReviewCb(task_id=h.world.review_task, department="SCJG", review_round=1,
-                       action="a").pack()
+                       action="approve").pack()
     await chen.feed(Update(update_id=9301, callback_query=CallbackQuery(
         id="g1", from_user=chen.user, chat_instance="g", data=approve,
         message=Message(message_id=3, date=SENT_AT, chat=GROUP, from_user=BOT_USER, text="x"))))

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from handlers.callbacks import ReviewCb
+from services.actors import Actor
 from storage.models import Department, TaskReview
 from tests.handlers.conftest import Harness, Person
 from tests.services import task_service
@@ -59,15 +60,15 @@ async def test_review_lists_the_pending_task_with_two_buttons(h: Harness) -> Non
     (buttons,) = card.reply_markup.inline_keyboard
     assert [b.text for b in buttons] == ["✅ 通过", "↩️ 退回"]
     assert [b.callback_data for b in buttons] == [
-        rcb(h, "SCJG", "a"),
-        rcb(h, "SCJG", "r"),
+        rcb(h, "SCJG", "approve"),
+        rcb(h, "SCJG", "return"),
     ]
 
 
 async def test_approve_records_the_decision_and_removes_the_buttons(h: Harness) -> None:
     chen = await admin(h)
     h.api.allow("editMessageText", "answerCallbackQuery")
-    approve = rcb(h, "SCJG", "a")
+    approve = rcb(h, "SCJG", "approve")
     await chen.tap(approve, message_id=55, text=CARD_ZH)
 
     (edit,) = h.api.sent("editMessageText")
@@ -75,14 +76,14 @@ async def test_approve_records_the_decision_and_removes_the_buttons(h: Harness) 
     assert edit.reply_markup is None
     (answer,) = h.api.sent("answerCallbackQuery")
     assert answer.text == "已通过【2026-LH-002】的会审。"
-    assert (await decision(h, "SCJG"))[0] == "approved"
+    assert (await decision(h, "SCJG"))[0] == "approve"
     assert await task_state(h) == "in_review"  # 生态环境局 has not decided yet
 
 
 async def test_a_double_tap_has_one_effect(h: Harness) -> None:
     chen = await admin(h)
     h.api.allow("editMessageText", "answerCallbackQuery")
-    approve = rcb(h, "SCJG", "a")
+    approve = rcb(h, "SCJG", "approve")
     first = await chen.tap(approve, message_id=55, text=CARD_ZH)
     await chen.tap(approve, message_id=55, text=CARD_ZH)  # a second tap: a new update
     await chen.feed(first)  # and the first update delivered again
@@ -95,7 +96,7 @@ async def test_a_double_tap_has_one_effect(h: Harness) -> None:
 async def test_return_asks_for_a_comment_then_returns_the_task(h: Harness) -> None:
     chen = await admin(h)
     h.api.allow("sendMessage", "editMessageText", "answerCallbackQuery")
-    ret = rcb(h, "SCJG", "r")
+    ret = rcb(h, "SCJG", "return")
     await chen.tap(ret, message_id=56, text=CARD_ZH)
     await chen.tap(ret, message_id=56, text=CARD_ZH)  # tapped again while we wait
     await chen.send("   ")
@@ -112,14 +113,14 @@ async def test_return_asks_for_a_comment_then_returns_the_task(h: Harness) -> No
     assert edit.message_id == 56
     assert edit.text == CARD_ZH + "\n\n↩️ 已退回（陈主任）：抽查比例过高，请调整为5%"
     assert edit.reply_markup is None
-    assert (await decision(h, "SCJG"))[:2] == ("returned", "抽查比例过高，请调整为5%")
+    assert (await decision(h, "SCJG"))[:2] == ("return", "抽查比例过高，请调整为5%")
     assert await task_state(h) == "returned"
 
 
 async def test_cancel_leaves_the_review_pending(h: Harness) -> None:
     chen = await admin(h)
     h.api.allow("sendMessage", "answerCallbackQuery")
-    ret = rcb(h, "SCJG", "r")
+    ret = rcb(h, "SCJG", "return")
     await chen.tap(ret, message_id=56, text=CARD_ZH)
     await chen.send("/cancel")
     await chen.send("这句话不是意见")
@@ -131,13 +132,47 @@ async def test_only_the_departments_admin_may_review(h: Harness) -> None:
     inspector = await h.bound(1001, h.world.leader)
     other_admin = await h.bound(1200, department="HBJ", role="dept_admin", name="刘科长")
     h.api.allow("sendMessage", "answerCallbackQuery")
-    approve = rcb(h, "SCJG", "a")
+    approve = rcb(h, "SCJG", "approve")
     await inspector.send("/review")
     await inspector.tap(approve)
     await other_admin.tap(approve)
     assert h.api.texts() == ["只有该部门的管理员可以会审。"]
     answers = [a.text for a in h.api.sent("answerCallbackQuery")]
-    assert answers == ["只有该部门的管理员可以会审。"] * 2
+    assert answers == [FORBIDDEN_ZH] * 2  # the service's refusal (TaskService.review)
+    assert (await decision(h, "SCJG"))[0] == "pending"
+
+
+FORBIDDEN_ZH = "只有SCJG的部门管理员可以代表该部门会审；未做任何更改。"
+
+
+async def test_another_departments_admin_with_a_stale_button_is_refused(h: Harness) -> None:
+    """Issue 8 item 5: a round-one button pressed in round two by HBJ's admin is refused by
+    the rule (not by the round), in the person's language, and nothing changes."""
+    await _second_round(h)
+    liu = await h.bound(1200, department="HBJ", role="dept_admin", name="刘科长",
+                        language_code="en")
+    h.api.allow("answerCallbackQuery")
+    await liu.tap(rcb(h, "SCJG", "approve", review_round=1), message_id=55, text=CARD_ZH)
+    assert [a.text for a in h.api.sent("answerCallbackQuery")] == [
+        "Only an admin of SCJG can review for that department; nothing was changed."]
+    assert (await decision(h, "SCJG"))[0] == "pending"
+    assert await task_state(h) == "in_review"
+
+
+async def test_a_button_sent_before_the_new_spelling_still_approves(h: Harness) -> None:
+    """Buttons already in chats carry ``a`` / ``r``: they keep working."""
+    chen = await admin(h)
+    h.api.allow("answerCallbackQuery", "editMessageText")
+    await chen.tap(rcb(h, "SCJG", "a"), message_id=55, text=CARD_ZH)
+    assert (await decision(h, "SCJG"))[0] == "approve"
+
+
+async def test_a_button_with_an_unknown_action_says_it_is_old(h: Harness) -> None:
+    chen = await admin(h)
+    h.api.allow("answerCallbackQuery")
+    await chen.tap(rcb(h, "SCJG", "approved"), message_id=55, text=CARD_ZH)
+    assert [a.text for a in h.api.sent("answerCallbackQuery")] == [
+        "这个按钮已过时，请发送 /review 重新打开待审任务。"]
     assert (await decision(h, "SCJG"))[0] == "pending"
 
 
@@ -145,8 +180,8 @@ async def test_all_departments_approving_approves_the_task(h: Harness) -> None:
     chen = await admin(h)
     liu = await h.bound(1200, department="HBJ", role="dept_admin", name="刘科长")
     h.api.allow("sendMessage", "editMessageText", "answerCallbackQuery")
-    await chen.tap(rcb(h, "SCJG", "a"))
-    await liu.tap(rcb(h, "HBJ", "a"))
+    await chen.tap(rcb(h, "SCJG", "approve"))
+    await liu.tap(rcb(h, "HBJ", "approve"))
     assert await task_state(h) == "approved"
     await chen.send("/review")
     assert h.api.texts() == ["本部门目前没有待会审的任务。"]
@@ -157,7 +192,7 @@ async def test_two_taps_handled_at_the_same_time_still_have_one_effect(h: Harnes
 
     chen = await admin(h)
     h.api.allow("editMessageText", "answerCallbackQuery")
-    approve = rcb(h, "SCJG", "a")
+    approve = rcb(h, "SCJG", "approve")
     taps = [chen.tap_update(approve, message_id=55, text=CARD_ZH) for _ in range(2)]
     # polling hands each update to its own task, as here
     await asyncio.gather(*(chen.feed(update) for update in taps))
@@ -189,7 +224,7 @@ async def test_the_return_conversation_survives_in_redis_shared_by_instances(
     try:
         chen.dp = first  # the tap reaches one instance ...
         await chen.tap(
-            rcb(h, "SCJG", "r"),
+            rcb(h, "SCJG", "return"),
             message_id=57, text=CARD_ZH,
         )
         chen.dp = second  # ... the comment another
@@ -198,7 +233,7 @@ async def test_the_return_conversation_survives_in_redis_shared_by_instances(
         await first.storage.close()
         await second.storage.close()
     assert h.api.texts()[-1] == "已退回【2026-LH-002】，意见：请补充检查事项"
-    assert (await decision(h, "SCJG"))[:2] == ("returned", "请补充检查事项")
+    assert (await decision(h, "SCJG"))[:2] == ("return", "请补充检查事项")
 
 
 async def _second_round(h: Harness) -> None:
@@ -212,8 +247,9 @@ async def _second_round(h: Harness) -> None:
 
     async with h.sessions() as session:
         tasks = task_service(session, h.clock)
-        await tasks.review(h.world.review_task, "SCJG", "return", "检查时间太短", "chen")
-        await tasks.reopen(h.world.review_task, "organiser")
+        await tasks.review(h.world.review_task, "SCJG", "return", "检查时间太短",
+                           Actor.system("chen"))
+        await tasks.reopen(h.world.review_task, Actor.system("organiser"))
         await session.execute(update(Task).where(Task.id == h.world.review_task)
                               .values(window_end=dt.date(2026, 6, 26)))
         # what TaskService.revise records (the seeded task has no plan entry to revise against)
@@ -221,15 +257,15 @@ async def _second_round(h: Harness) -> None:
             "organiser", "task.revise", "task", h.world.review_task,
             {"code": "2026-LH-002", "window_end": "2026-06-26"})
         await session.commit()
-        await tasks.submit(h.world.review_task, "organiser")
+        await tasks.submit(h.world.review_task, Actor.system("organiser"))
 
 
 async def test_a_round_one_button_does_nothing_in_round_two(h: Harness) -> None:
     chen = await admin(h)
     await _second_round(h)
     h.api.allow("editMessageText", "answerCallbackQuery")
-    await chen.tap(rcb(h, "SCJG", "a", review_round=1), message_id=55, text=CARD_ZH)
-    await chen.tap(rcb(h, "SCJG", "r", review_round=1), message_id=55, text=CARD_ZH)
+    await chen.tap(rcb(h, "SCJG", "approve", review_round=1), message_id=55, text=CARD_ZH)
+    await chen.tap(rcb(h, "SCJG", "return", review_round=1), message_id=55, text=CARD_ZH)
     answers = h.api.sent("answerCallbackQuery")
     assert [a.text for a in answers] == [
         "第 1 轮会审已结束（现在是第 2 轮），这个按钮不再有效。请发送 /review 查看当前任务。"] * 2
@@ -251,6 +287,7 @@ async def test_the_round_two_card_names_the_round_the_return_and_what_changed(
     assert "检查时间：2026-05-06 至 2026-06-26" in card.text
     assert card.text.endswith("上一轮退回意见：市场监督管理局：检查时间太短\n此后修改了：结束日期")
     (buttons,) = card.reply_markup.inline_keyboard
-    assert [b.callback_data for b in buttons] == [rcb(h, "SCJG", "a", 2), rcb(h, "SCJG", "r", 2)]
-    await chen.tap(rcb(h, "SCJG", "a", 2), message_id=56, text=card.text)
-    assert (await decision(h, "SCJG"))[0] == "approved"
+    assert [b.callback_data for b in buttons] == [rcb(h, "SCJG", "approve", 2),
+                                                  rcb(h, "SCJG", "return", 2)]
+    await chen.tap(rcb(h, "SCJG", "approve", 2), message_id=56, text=card.text)
+    assert (await decision(h, "SCJG"))[0] == "approve"

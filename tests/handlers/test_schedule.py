@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from handlers.callbacks import TaskCb
 from handlers.schedule import ScheduleCb
+from services.actors import Actor
 from services.schedule import ScheduleService
 from storage.models import AuditEvent, ScheduleAnswer, TeamSchedule
 from tests.handlers.conftest import Harness, Person
@@ -27,7 +28,7 @@ DRAFT_ZH = (
 async def _office(h: Harness) -> None:
     async with h.sessions() as session:
         await ScheduleService(session, h.clock).set_office(
-            "SCJG", 30.3908, 114.8949, "鄂城区滨湖南路1号", actor="admin")
+            "SCJG", 30.3908, 114.8949, "鄂城区滨湖南路1号", actor=Actor.system("admin"))
 
 
 def _buttons(call: object) -> list[str]:

@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 
 from bot.config import Settings, get_settings
 from cli.main import app as cli
+from services.actors import Actor
 from services.tasks import TaskService
 from storage.db import create_engine, session_factory
 from storage.models import Task
@@ -80,8 +81,10 @@ async def test_the_bot_path_gets_the_configured_deadline(h: Harness) -> None:
     async def finish(message: Message, tasks: TaskService) -> None:
         # the service exactly as the update's scope hands it to every handler
         task_id = await tasks.resolve(DRAWN_TASK_CODE)
-        await tasks.advance(task_id, "start", "probe", finished_on=FINISHED)
-        view = await tasks.advance(task_id, "finish", "probe", finished_on=FINISHED)
+        await tasks.advance(task_id, "start", Actor.system("probe"),
+                          finished_on=FINISHED)
+        view = await tasks.advance(task_id, "finish", Actor.system("probe"),
+                                   finished_on=FINISHED)
         seen.append(view.deadlines["results_due"])
 
     h.dp.message.register(finish, F.text == "/probe-finish")
@@ -117,8 +120,10 @@ async def test_web_gets_the_configured_deadline(seeded: str) -> None:
     @inject
     async def finish(tasks: FromDishka[TaskService]) -> dict[str, object]:
         task_id = await tasks.resolve(DRAWN_TASK_CODE)
-        await tasks.advance(task_id, "start", "probe", finished_on=FINISHED)
-        view = await tasks.advance(task_id, "finish", "probe", finished_on=FINISHED)
+        await tasks.advance(task_id, "start", Actor.system("probe"),
+                          finished_on=FINISHED)
+        view = await tasks.advance(task_id, "finish", Actor.system("probe"),
+                                   finished_on=FINISHED)
         return {"results_due": view.deadlines["results_due"]}
 
     async with app.router.lifespan_context(app):

@@ -1,0 +1,26 @@
+# Permissions (issue 8 item 5): the services refuse whoever may not act; each says what was refused and who may
+forbidden = You may not do this; nothing was changed.
+forbidden-review = Only an admin of { $department } can review for that department; nothing was changed.
+forbidden-task-create = Only the organiser or an admin of the lead department ({ $department }) can create a joint task.
+forbidden-task-revise = Only the organiser or an admin of the lead department ({ $department }) can revise task [{ $code }].
+forbidden-task-reopen = Only the organiser or an admin of the lead department ({ $department }) can reopen task [{ $code }].
+forbidden-task-submit = Only the organiser or an admin of the lead department ({ $department }) can submit task [{ $code }] for review.
+forbidden-task-advance = Only the organiser or an admin of the lead department ({ $department }) can move task [{ $code }] on ({ $step }).
+forbidden-draw-subjects = Only the organiser or an admin of the lead department ({ $department }) can draw the subjects.
+forbidden-draw-inspectors = Only an admin of { $department } (or the organiser) can draw that department's inspectors.
+forbidden-draw-experts = Only the organiser or an admin of the lead department ({ $department }) can draw the experts.
+forbidden-draw-matching = Only the organiser or an admin of the lead department ({ $department }) can match teams to subjects.
+forbidden-draw-replacement = Only an admin of { $department } (or the organiser) can draw a replacement for that department.
+forbidden-plan-submit = Only an admin of { $department } (or the organiser) can submit that department's plan entry.
+forbidden-plan-merge = Only the organiser can merge plan entries.
+forbidden-plan-approve = Only the organiser can record the plan's approval.
+forbidden-plan-change = Only an admin of { $department } (or the organiser) can propose a change to that department's plan.
+forbidden-plan-change-review = Only the organiser can review plan changes.
+forbidden-set-office = Only an admin of { $department } (or the organiser) can set that department's office.
+forbidden-set-max-visits = Only the organiser or an admin of the lead department ({ $department }) can set the daily visit cap.
+forbidden-calendar-import = Only the organiser can import the holiday notice.
+forbidden-account-create = Only the organiser or an admin of { $department } can create that department's accounts; organiser and supervisor roles are granted by the organiser only.
+forbidden-invite = Only the organiser or an admin of { $department } can invite that department's people.
+forbidden-revoke = Only the organiser or an admin of { $department } can unbind that department's accounts.
+operator-unknown = No single active account "{ $reference }" (found { $count }); give the account id or the exact name (--as or JOINTCHECK_OPERATOR).
+review-button-old = This button is old; send /review to open the tasks waiting for you again.

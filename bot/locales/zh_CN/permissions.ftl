@@ -1,0 +1,26 @@
+# 权限（issue 8 item 5）：服务拒绝无权操作的人；每条说明被拒绝的操作和谁可以做
+forbidden = 您无权执行此操作，未做任何更改。
+forbidden-review = 只有{ $department }的部门管理员可以代表该部门会审；未做任何更改。
+forbidden-task-create = 只有组织部门或牵头部门（{ $department }）的管理员可以建立联合抽查任务。
+forbidden-task-revise = 只有组织部门或牵头部门（{ $department }）的管理员可以修改任务【{ $code }】。
+forbidden-task-reopen = 只有组织部门或牵头部门（{ $department }）的管理员可以重新打开任务【{ $code }】。
+forbidden-task-submit = 只有组织部门或牵头部门（{ $department }）的管理员可以提交任务【{ $code }】会审。
+forbidden-task-advance = 只有组织部门或牵头部门（{ $department }）的管理员可以推进任务【{ $code }】（{ $step }）。
+forbidden-draw-subjects = 只有组织部门或牵头部门（{ $department }）的管理员可以抽取检查对象。
+forbidden-draw-inspectors = 只有{ $department }的部门管理员（或组织部门）可以为该部门抽取执法检查人员。
+forbidden-draw-experts = 只有组织部门或牵头部门（{ $department }）的管理员可以抽取专家。
+forbidden-draw-matching = 只有组织部门或牵头部门（{ $department }）的管理员可以匹配检查组与检查对象。
+forbidden-draw-replacement = 只有{ $department }的部门管理员（或组织部门）可以为该部门抽取替补人员。
+forbidden-plan-submit = 只有{ $department }的部门管理员（或组织部门）可以报送该部门的年度计划条目。
+forbidden-plan-merge = 只有组织部门可以合并年度计划条目。
+forbidden-plan-approve = 只有组织部门可以登记年度计划的批准。
+forbidden-plan-change = 只有{ $department }的部门管理员（或组织部门）可以提出该部门计划的调整。
+forbidden-plan-change-review = 只有组织部门可以审核计划调整。
+forbidden-set-office = 只有{ $department }的部门管理员（或组织部门）可以设置该部门的办公地点。
+forbidden-set-max-visits = 只有组织部门或牵头部门（{ $department }）的管理员可以设置每日检查上限。
+forbidden-calendar-import = 只有组织部门可以导入节假日安排。
+forbidden-account-create = 只有组织部门或{ $department }的部门管理员可以建立该部门的账号；组织部门和监督人员的角色只能由组织部门授予。
+forbidden-invite = 只有组织部门或{ $department }的部门管理员可以邀请该部门的人员。
+forbidden-revoke = 只有组织部门或{ $department }的部门管理员可以解除该部门账号的绑定。
+operator-unknown = 没有唯一的有效账号“{ $reference }”（找到 { $count } 个）；请用账号编号或准确的姓名（--as 或 JOINTCHECK_OPERATOR）。
+review-button-old = 这个按钮已过时，请发送 /review 重新打开待审任务。
