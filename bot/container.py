@@ -23,6 +23,7 @@ from bot.drand_http import HttpxRelayTransport
 from bot.telegram import build_bot
 from bot.worker import OutboxBot, telegram_deliver
 from services.accounts import AccountService
+from services.archive import ArchiveService
 from services.assignments import AssignmentService
 from services.audit import AuditTrail
 from services.calendar import CalendarService
@@ -203,6 +204,12 @@ class Services(Provider):
     def referrals(self, session: AsyncSession, clock: Clock) -> ReferralService:
         """告知 and 移送 of findings (Art. 17)."""
         return ReferralService(session, clock)
+
+    @provide
+    def archive(self, clock: Clock, tasks: TaskService, records: RecordService,
+                results: ResultService, referrals: ReferralService) -> ArchiveService:
+        """A task's records, results, forms and evidence for the archive (Art. 19)."""
+        return ArchiveService(clock, tasks, records, results, referrals)
 
     @provide
     def notification_scanner(self, session: AsyncSession, clock: Clock) -> NotificationScanner:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from cli import accounts, db, demo, directories, draws, planning, running, schedule
+from cli import records as records_cli
 from sandbox import cli as sandbox_cli
 
 app = typer.Typer(
@@ -17,6 +18,7 @@ app = typer.Typer(
 for module in (db, directories, planning, draws, accounts, running, schedule, sandbox_cli,
                demo):
     module.register(app)
+records_cli.register(app)
 
 
 def main() -> None:

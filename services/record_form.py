@@ -121,8 +121,9 @@ def render_record_form(header: SubjectHeader, records: Sequence[RecordView],
         if result.correction_due_on:
             line(f"改正期限：{result.correction_due_on.isoformat()}", 9, 5)
         late = "（逾期录入）" if result.late else ""
-        line(f"检查日期：{result.check_date.isoformat()}  结果录入：{result.entered_on.isoformat()}"
-             f"  期限：{result.due_on.isoformat()}{late}", 9, 5)
+        line(f"检查日期：{result.check_date.isoformat()}  "
+             f"结果录入：{result.entered_on.isoformat()}  "
+             f"期限：{result.due_on.isoformat()}{late}", 9, 5)
     for record in records:
         if record.location is not None:
             loc = record.location

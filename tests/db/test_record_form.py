@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -50,14 +50,9 @@ async def test_the_form_carries_subject_items_inspectors_and_evidence_hashes(
     data = render_record_form(header, chosen, outcome.result,
                               await records.evidence_files([view.id]))
     assert data.startswith(b"%PDF-")
-    path = tmp_path / "form.pdf"
-    path.write_bytes(data)
-    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
-                           check=True).stdout
+    fonts, text, page = await asyncio.to_thread(_inspect, data, tmp_path)
     assert "NotoSansCJK" in fonts
     assert " yes " in fonts.splitlines()[2]  # embedded
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
     flat = "".join(text.split())
     for expected in ("随机抽查情况记录表", "鄂州市江南餐饮有限公司", "91420700MA4KXXXX1A",
                      "食品经营许可和备案情况的检查", "实际经营地址与许可地址不一致",
@@ -65,9 +60,20 @@ async def test_the_form_carries_subject_items_inspectors_and_evidence_hashes(
                      "改正期限：2026-04-15"):
         assert expected in flat, expected
     assert hashlib.sha256(photo).hexdigest() in flat
-    ARTIFACTS.mkdir(exist_ok=True)
+    assert len(page) > 10_000  # a page with text on it, not a blank one
+    (ARTIFACTS / f"record-form-{session.bind.dialect.name}.png").write_bytes(page)
+
+
+def _inspect(data: bytes, tmp_path: Path) -> tuple[str, str, bytes]:
+    """pdffonts, pdftotext and the first page as PNG (pdftoppm)."""
+    path = tmp_path / "form.pdf"
+    path.write_bytes(data)
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
+                           check=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(path),
                     str(tmp_path / "page")], check=True)
     (page,) = tmp_path.glob("page*.png")
-    assert page.stat().st_size > 10_000  # a page with text on it, not a blank one
-    shutil.copyfile(page, ARTIFACTS / f"record-form-{session.bind.dialect.name}.png")
+    ARTIFACTS.mkdir(exist_ok=True)
+    return fonts, text, page.read_bytes()

@@ -61,3 +61,10 @@ referral-inform-own-department = A department does not refer to itself ({ $code 
 referral-judicial-needs-details = A transfer to judicial organs needs the receiving organ, the date and the document number.
 referral-already-acknowledged = This referral was acknowledged already.
 referral-not-found = There is no referral { $id }.
+
+cli-records-exported = Exported: { $records } check records, { $results } results, { $referrals } referrals, { $forms } record forms, { $evidence } evidence files; manifest: { $manifest }
+cli-referrals-none = No referral or transfer in task { $task }.
+cli-referral-line = #{ $id } { $kind }: { $subject }, { $origin } → { $target }, { $state }; finding: { $finding }; document { $document }, transferred on { $on }; by { $by }, acknowledged by { $ack }
+referral-state-sent = waiting for acknowledgement
+referral-state-acknowledged = acknowledged
+referral-state-transferred = transferred

@@ -61,3 +61,10 @@ referral-inform-own-department = 不能告知本部门（{ $code }）；移送�
 referral-judicial-needs-details = 移送司法机关需要填写接收机关、移送日期和文书编号。
 referral-already-acknowledged = 这条告知已经签收过了。
 referral-not-found = 找不到告知记录 { $id }。
+
+cli-records-exported = 已导出：检查记录 { $records } 条，结果 { $results } 条，告知/移送 { $referrals } 条，记录表 { $forms } 份，证据文件 { $evidence } 个；校验清单：{ $manifest }
+cli-referrals-none = 任务 { $task } 没有告知或移送记录。
+cli-referral-line = #{ $id } { $kind }：{ $subject }，{ $origin } → { $target }，{ $state }；问题：{ $finding }；文书编号 { $document }，移送日期 { $on }；经办 { $by }，签收 { $ack }
+referral-state-sent = 待签收
+referral-state-acknowledged = 已签收
+referral-state-transferred = 已移送
