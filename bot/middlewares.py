@@ -32,6 +32,7 @@ from handlers.i18n import Translator, normalise
 from services.accounts import TOKEN_PATTERN, AccountService
 from services.assignments import AssignmentService
 from services.clock import Clock
+from services.referrals import ReferralService
 from services.schedule import ScheduleService
 from services.tasks import TaskService
 from services.updates import UpdateLedger
@@ -174,6 +175,7 @@ class DatabaseMiddleware(BaseMiddleware):
         data["assignments"] = await request.get(AssignmentService)
         data["tasks"] = await request.get(TaskService)
         data["schedules"] = await request.get(ScheduleService)
+        data["referrals"] = await request.get(ReferralService)
         try:
             result = await handler(event, data)
         except Exception:

@@ -12,12 +12,13 @@ def build_routers(settings: BaseSettings) -> list[Router]:
     /start, /help and /cancel come first so that they work in the middle of a conversation;
     the fallback (unknown text) comes last.
     """
-    from handlers import review, schedule, start, tasks
+    from handlers import referrals, review, schedule, start, tasks
 
     return [
         start.build_router(),
         tasks.build_router(),
         review.build_router(),
         schedule.build_router(),
+        referrals.build_router(),
         start.build_fallback_router(),
     ]

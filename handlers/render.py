@@ -15,6 +15,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from services.accounts import AccountView, Role
 from services.assignments import Assignment, AssignmentSummary, ItemGuidance, Member
 from services.notifications import KIND_DRAWN, KIND_LEADER, KIND_REVIEW, OutgoingMessage
+from services.referrals import KIND_REFERRAL
 from services.review_brief import ReviewBrief
 
 from handlers import labels
@@ -354,4 +355,8 @@ def notification(message: OutgoingMessage) -> tuple[str, InlineKeyboardMarkup | 
         return tr("notify-drawn", code=p["task_code"], name=p["task_name"],
                   team=p["team_number"], leader=leader_line,
                   start=p["window_start"], end=p["window_end"]), None
+    if message.kind == KIND_REFERRAL:
+        from handlers.referrals import referral_notice
+
+        return referral_notice(p, tr)
     raise ValueError(f"no renderer for outbox kind {message.kind!r}")

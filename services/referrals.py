@@ -192,6 +192,14 @@ class ReferralService:
         self._session.add(row)
         await self._session.flush()
         notified = 0
+        task = await self._session.get(Task, task_id)
+        subject = await self._session.get(Subject, subject_id)
+        inspector = await self._session.get(Inspector, inspector_id)
+        # everything the notice shows, so the sender renders it without the database
+        payload = {"referral_id": row.id, "kind": request.kind,
+                   "task_code": task.code if task else "", "subject": subject.name if subject
+                   else "", "from": origin.code, "from_name": origin.name_zh,
+                   "finding": finding, "by": inspector.name if inspector else ""}
         if target is not None:
             admins = (await self._session.scalars(select(Account).where(
                 Account.department_id == target.id, Account.active.is_(True),
@@ -202,7 +210,7 @@ class ReferralService:
                 notified += await enqueue(
                     self._session, account_id=admin.id, kind=KIND_REFERRAL,
                     dedup_key=f"referral:{row.id}:{admin.id}",
-                    payload={"referral_id": row.id}, due_at=self._clock())
+                    payload=payload, due_at=self._clock())
         await self._audit.record(actor, f"referral.{request.kind}", "referral", row.id, {
             "task_id": task_id, "subject_id": subject_id, "record_id": record_id,
             "result_id": result_id, "from": origin.code,

@@ -437,7 +437,8 @@ async def test_referrals_notify_the_department_and_are_acknowledged(
     assert (sent.state, sent.to_department, sent.notified_accounts) == ("sent", "HBJ", 1)
     (notice,) = (await session.scalars(select(Outbox).where(Outbox.kind == "referral"))).all()
     assert notice.account_id == hbj_admin
-    assert notice.payload == {"referral_id": sent.id}
+    assert notice.payload["referral_id"] == sent.id
+    assert notice.payload["finding"] == "后厨废水直排雨水管"
     with pytest.raises(ReferralNotAdmin):
         await referrals.acknowledge(sent.id, scjg_admin, "account:x")
     taken = await referrals.acknowledge(sent.id, hbj_admin, f"account:{hbj_admin}")

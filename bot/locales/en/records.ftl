@@ -68,3 +68,11 @@ cli-referral-line = #{ $id } { $kind }: { $subject }, { $origin } → { $target 
 referral-state-sent = waiting for acknowledgement
 referral-state-acknowledged = acknowledged
 referral-state-transferred = transferred
+
+referral-kind-inform = Referral
+referral-kind-case_unit = To the case unit
+referral-kind-judicial = Transfer to judicial organs
+referral-notice = [{ $kind }] Task { $code }: { $origin } ({ $by }) found at { $subject }: { $finding } (no. { $id })
+referral-acknowledge-button = Acknowledge
+referral-acknowledged = Referral { $id } acknowledged.
+referral-acknowledged-by = Acknowledged by { $name }.

@@ -68,3 +68,11 @@ cli-referral-line = #{ $id } { $kind }：{ $subject }，{ $origin } → { $targe
 referral-state-sent = 待签收
 referral-state-acknowledged = 已签收
 referral-state-transferred = 已移送
+
+referral-kind-inform = 告知
+referral-kind-case_unit = 移送办案机构
+referral-kind-judicial = 移送司法机关
+referral-notice = 【{ $kind }】任务 { $code }：{ $origin }（{ $by }）检查 { $subject } 时发现：{ $finding }（编号 { $id }）
+referral-acknowledge-button = 签收
+referral-acknowledged = 已签收告知 { $id }。
+referral-acknowledged-by = 已由 { $name } 签收。
