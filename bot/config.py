@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     s3_prefix: str = ""
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, gt=0,
                                   description="the largest evidence file accepted (20 MB)")
+    record_location_flag_m: float = Field(
+        default=300.0, gt=0,
+        description="a record's location farther than this from the subject is flagged")
 
     # the bot
     bot_token: SecretStr | None = None

@@ -19,11 +19,12 @@ from collections.abc import AsyncIterator
 from dishka import AsyncContainer, Provider, Scope, from_context, make_async_container, provide
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.config import Settings
+from bot.config import Settings, file_store_config
 from bot.drand_http import HttpxRelayTransport
 from bot.telegram import build_bot
 from bot.worker import OutboxBot, telegram_deliver
 from services.accounts import AccountService
+from services.archive import ArchiveService
 from services.assignments import AssignmentService
 from services.audit import AuditTrail
 from services.calendar import CalendarService
@@ -34,12 +35,17 @@ from services.draws import DrawService
 from services.notifications import Deliver, NotificationScanner, OutboxSender, RateLimiter
 from services.plans import PlanService
 from services.progress import ProgressService
-from services.publication import NoResultsYet, PublicationService, ResultsSource
+from services.publication import PublicationService, ResultsSource
+from services.records import RecordService
+from services.referrals import ReferralService
 from services.reminder_times import ReminderPolicy
 from services.reminders import ReminderScanner
+from services.result_source import RecordedResults
+from services.results import ResultService
 from services.schedule import ScheduleService
 from services.tasks import TaskService
 from storage.db import create_engine, session_factory
+from storage.files import FileStore, build_file_store
 
 
 class Infrastructure(Provider):
@@ -55,6 +61,11 @@ class Infrastructure(Provider):
         """One session per update, command or HTTP request; the services commit."""
         async with sessions() as session:
             yield session
+
+    @provide(scope=Scope.APP)
+    def file_store(self, settings: Settings) -> FileStore:
+        """Evidence, PDFs and exports: the local directory or the S3 bucket of the settings."""
+        return build_file_store(file_store_config(settings))
 
     @provide(scope=Scope.APP)
     def relay_transport(self) -> RelayTransport:
@@ -181,10 +192,10 @@ class Services(Provider):
         """Directory imports (Art. 8, 9), all-or-nothing."""
         return DirectoryImporter(session, clock, audit)
 
-    @provide(scope=Scope.APP)
-    def results_source(self) -> ResultsSource:
-        """Final results for publication; the results service replaces this at merge."""
-        return NoResultsYet()
+    @provide
+    def results_source(self, results: ResultService, records: RecordService) -> ResultsSource:
+        """Final results for publication: the leaders' results and the submitted records."""
+        return RecordedResults(results, records)
 
     @provide
     def publication(self, session: AsyncSession, clock: Clock, settings: Settings,
@@ -208,6 +219,31 @@ class Services(Provider):
                          policy: ReminderPolicy) -> ReminderScanner:
         """Reminders, escalation and the supervisor's digest (issue 12)."""
         return ReminderScanner(session, clock, calendar, policy)
+
+    @provide
+    def records(self, session: AsyncSession, clock: Clock, settings: Settings,
+                files: FileStore) -> RecordService:
+        """Check records and their evidence (Art. 15, 19), with the upload limit and the
+        distance past which a location is flagged."""
+        return RecordService(session, clock, files, max_upload_bytes=settings.max_upload_bytes,
+                             location_flag_m=settings.record_location_flag_m)
+
+    @provide
+    def results(self, session: AsyncSession, clock: Clock, calendar: CalendarService,
+                tasks: TaskService, records: RecordService) -> ResultService:
+        """The team's final results and the 20-working-day deadline (Art. 13, 16)."""
+        return ResultService(session, clock, calendar, tasks, records)
+
+    @provide
+    def referrals(self, session: AsyncSession, clock: Clock) -> ReferralService:
+        """告知 and 移送 of findings (Art. 17)."""
+        return ReferralService(session, clock)
+
+    @provide
+    def archive(self, clock: Clock, tasks: TaskService, records: RecordService,
+                results: ResultService, referrals: ReferralService) -> ArchiveService:
+        """A task's records, results, forms and evidence for the archive (Art. 19)."""
+        return ArchiveService(clock, tasks, records, results, referrals)
 
 
 class Progress(Provider):

@@ -33,6 +33,7 @@ from services.accounts import TOKEN_PATTERN, AccountService
 from services.assignments import AssignmentService
 from services.clock import Clock
 from services.progress import ProgressService
+from services.referrals import ReferralService
 from services.reminders import ReminderScanner
 from services.schedule import ScheduleService
 from services.tasks import TaskService
@@ -178,6 +179,7 @@ class DatabaseMiddleware(BaseMiddleware):
         data["schedules"] = await request.get(ScheduleService)
         data["reminders"] = await request.get(ReminderScanner)
         data["progress"] = await request.get(ProgressService)
+        data["referrals"] = await request.get(ReferralService)
         try:
             result = await handler(event, data)
         except Exception:

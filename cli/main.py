@@ -16,6 +16,7 @@ from cli import (
     schedule,
     web,
 )
+from cli import records as records_cli
 from cli.common import OPERATOR_ENV, set_operator
 from sandbox import cli as sandbox_cli
 
@@ -44,6 +45,7 @@ for module in (db, directories, planning, draws, accounts, running, schedule, sa
     module.register(app)
 publish.register(app)
 web.register(app)
+records_cli.register(app)
 
 
 def main() -> None:

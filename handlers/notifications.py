@@ -22,6 +22,7 @@ from services.notification_kinds import (
     Payload,
     PlanApprovalPayload,
     PlanMissingPayload,
+    ReferralPayload,
     ResultsPayload,
     ReviewPayload,
     ScheduleDuePayload,
@@ -30,6 +31,7 @@ from services.notifications import OutgoingMessage
 
 from handlers.callbacks import TaskCb
 from handlers.i18n import Translator
+from handlers.referrals import referral_notice
 from handlers.render import day, review_card
 from handlers.schedule import ScheduleCb
 
@@ -195,3 +197,8 @@ def _digest(p: DigestPayload, tr: Translator) -> Rendered:
     if not p.departments:
         lines.append(tr("digest-nothing"))
     return "\n".join(lines), None
+
+
+@renders(K.REFERRAL)
+def _referral(p: ReferralPayload, tr: Translator) -> Rendered:
+    return referral_notice(p, tr)

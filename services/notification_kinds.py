@@ -33,6 +33,7 @@ class NotificationKind(StrEnum):
     PLAN_MISSING = "plan_missing"        # departments that have not submitted the annual plan
     PLAN_APPROVAL = "plan_approval"      # the annual plan's approval deadline (Art. 11)
     DIGEST = "digest"                    # the supervisor's daily digest
+    REFERRAL = "referral"                # a finding referred to your department (告知, Art. 17)
 
 
 class Payload(BaseModel):
@@ -177,6 +178,19 @@ class DigestPayload(Payload):
     departments: tuple[DigestDepartment, ...] = ()
 
 
+class ReferralPayload(Payload):
+    """A finding referred to the receiving department's admins, with what the notice shows."""
+
+    referral_id: int
+    kind: str
+    task_code: str
+    subject: str
+    origin: str
+    origin_name: str = ""
+    finding: str
+    by: str = ""
+
+
 PAYLOADS: dict[NotificationKind, type[Payload]] = {
     NotificationKind.DRAWN: DrawnPayload,
     NotificationKind.LEADER: DrawnPayload,
@@ -193,6 +207,7 @@ PAYLOADS: dict[NotificationKind, type[Payload]] = {
     NotificationKind.PLAN_MISSING: PlanMissingPayload,
     NotificationKind.PLAN_APPROVAL: PlanApprovalPayload,
     NotificationKind.DIGEST: DigestPayload,
+    NotificationKind.REFERRAL: ReferralPayload,
 }
 
 

@@ -15,9 +15,12 @@ from storage.models import (
     AnnualPlan,
     Department,
     Draw,
+    FinalResult,
+    Referral,
     ScheduleAnswer,
     Task,
     TaskReview,
+    TaskSubject,
     TeamMember,
     TeamSchedule,
 )
@@ -30,6 +33,7 @@ from services.notification_kinds import (
     NotificationKind,
     Payload,
     PlanApprovalPayload,
+    ReferralPayload,
     ResultsPayload,
     ReviewPayload,
     ScheduleDuePayload,
@@ -129,12 +133,24 @@ async def _inspection_day(session: AsyncSession, payload: Payload) -> str | None
 
 
 async def results_in(session: AsyncSession, task_id: int, team_id: int) -> bool:
-    """Whether the team's results are in. Until the check-record/result tables land (another
-    branch), a task whose results are published (or archived) counts as having them; this is
-    the one place to change when the real results can be read."""
-    del team_id  # the records branch gives each team its own result
+    """Whether the team's results are in: every subject matched to the team has its final
+    result (Art. 13), or the task is past results (published, archived) or gone."""
     task = await session.get(Task, task_id)
-    return task is None or task.state in CLOSED_STATES
+    if task is None or task.state in CLOSED_STATES:
+        return True
+    missing = await session.scalar(
+        select(func.count()).select_from(TaskSubject).where(
+            TaskSubject.task_id == task_id, TaskSubject.team_id == team_id,
+            ~select(FinalResult.id).where(
+                FinalResult.task_id == task_id,
+                FinalResult.subject_id == TaskSubject.subject_id).exists()))
+    return not missing
+
+
+async def _referral(session: AsyncSession, payload: Payload) -> str | None:
+    assert isinstance(payload, ReferralPayload)
+    row = await session.get(Referral, payload.referral_id)
+    return "referral acknowledged" if row is None or row.acknowledged_at else None
 
 
 async def _results(session: AsyncSession, payload: Payload) -> str | None:
@@ -162,6 +178,7 @@ CHECKS: dict[NotificationKind, Check] = {
     K.RESULTS_OVERDUE: _results,
     K.OVERDUE_ESCALATION: _results,
     K.PLAN_APPROVAL: _plan_approval,
+    K.REFERRAL: _referral,
 }
 
 

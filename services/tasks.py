@@ -1,7 +1,9 @@
 """抽查任务: the joint task, its review by every department (会审) and its states (Art. 3, 12, 24).
 
 draft → in_review → approved (or returned → draft) → subjects_drawn → inspectors_drawn →
-teams_formed → in_progress → results_due → published → archived. Each step is an *action* with
+teams_formed → in_progress → results_due → results_entered → published → archived.
+``results_entered`` is reached only by ``ResultService`` when every subject of every team has
+its final result (Art. 13, 16); publication is refused before that. Each step is an *action* with
 the states it may start from; anything else is refused with the list of what is possible now,
 and every step lands in the audit trail. The draw steps are taken by ``DrawService`` when a
 draw completes, never by hand.
@@ -49,6 +51,7 @@ class TaskState(StrEnum):
     TEAMS_FORMED = "teams_formed"
     IN_PROGRESS = "in_progress"
     RESULTS_DUE = "results_due"
+    RESULTS_ENTERED = "results_entered"
     PUBLISHED = "published"
     ARCHIVED = "archived"
 
@@ -64,6 +67,7 @@ class Step:
     sources: frozenset[TaskState]
     target: TaskState
     by_draw: bool = False  # taken only by a completed draw
+    by_results: bool = False  # taken only when the last final result is entered
 
 
 STEPS: dict[str, Step] = {
@@ -78,7 +82,9 @@ STEPS: dict[str, Step] = {
         Step("form-teams", frozenset({S.INSPECTORS_DRAWN}), S.TEAMS_FORMED, by_draw=True),
         Step("start", frozenset({S.TEAMS_FORMED}), S.IN_PROGRESS),
         Step("finish", frozenset({S.IN_PROGRESS}), S.RESULTS_DUE),
-        Step("publish", frozenset({S.RESULTS_DUE}), S.PUBLISHED),
+        Step("enter-results", frozenset({S.TEAMS_FORMED, S.IN_PROGRESS, S.RESULTS_DUE}),
+             S.RESULTS_ENTERED, by_results=True),
+        Step("publish", frozenset({S.RESULTS_ENTERED}), S.PUBLISHED),
         Step("archive", frozenset({S.PUBLISHED}), S.ARCHIVED),
     )
 }
@@ -319,6 +325,14 @@ class TaskService:
         task = await self.row(task_id, lock=True)
         await self._step(task, action, actor, data)
 
+    async def record_results_entered(self, task_id: int, actor: Actor | str,
+                                     data: dict[str, Any]) -> None:
+        """Taken by ``ResultService`` when the last final result is in; the caller commits.
+        Refused from any state but teams_formed, in_progress and results_due."""
+        task = await self.row(task_id, lock=True)
+        task.deadlines = {**task.deadlines, "results_entered": data.get("on")}
+        await self._step(task, "enter-results", actor, data)
+
     async def advance(self, task_id: int, action: str, actor: Actor,
                       finished_on: dt.date | None = None) -> TaskView:
         """A manual step: start, finish (the check finished: results due in 20 working days),
@@ -333,6 +347,8 @@ class TaskService:
         step = STEPS.get(action)
         if step is not None and step.by_draw:
             raise IllegalTransition("task-step-by-draw", code=task.code, action=action)
+        if step is not None and step.by_results:
+            raise IllegalTransition("task-step-by-results", code=task.code, action=action)
         if step is not None and action not in MANUAL_ACTIONS:
             raise IllegalTransition("task-step-by-review", code=task.code, action=action)
         data: dict[str, Any] = {}
@@ -366,9 +382,9 @@ class TaskService:
             }
             data = {"check_finished": day.isoformat(), "results_due":
                     due.due_on.isoformat(), "assumed_years": list(due.assumed_years)}
-        if action == "publish" and task.state in STEPS["publish"].sources:
-            # results (检查结果) are not recorded anywhere yet: nothing can be published
-            raise IllegalTransition("task-publish-no-results", code=task.code)
+        if action == "publish" and task.state == S.RESULTS_DUE:
+            # some subject still has no final result (检查结果): nothing can be published
+            raise IllegalTransition("task-publish-results-missing", code=task.code)
         await self._step(task, action, actor, data)
         await self._session.commit()
         return await self._view(task)

@@ -76,3 +76,12 @@ __all__ = [
     "Team",
     "TeamMember",
 ]
+from storage.models.records import (  # noqa: E402 -- appended so that branches merge simply
+    CheckRecord,
+    Evidence,
+    FinalResult,
+    RecordAmendment,
+    Referral,
+)
+
+__all__ += ["CheckRecord", "Evidence", "FinalResult", "RecordAmendment", "Referral"]

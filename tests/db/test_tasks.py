@@ -152,6 +152,8 @@ async def _attempt(service: TaskService, task_id: int, action: str) -> None:
     """Try ``action`` the way a person or a draw would."""
     if STEPS[action].by_draw:
         await service.record_draw_step(task_id, action, "o", {})
+    elif STEPS[action].by_results:
+        await service.record_results_entered(task_id, act("o"), {"on": "2026-04-30"})
     elif action in MANUAL_ACTIONS:
         await service.advance(task_id, action, actor=act("o"))
     elif action == "submit":
@@ -173,7 +175,8 @@ async def test_every_illegal_step_is_refused(session: AsyncSession, clock, state
             continue
         with pytest.raises(IllegalTransition) as err:
             await _attempt(service, task_id, action)
-        assert err.value.key in ("task-illegal-step", "review-not-in-review"), (state, action)
+        assert err.value.key in ("task-illegal-step", "review-not-in-review",
+                                 "task-publish-results-missing"), (state, action)
         await session.rollback()
         assert (await service.get(task_id)).state == state
 
@@ -202,9 +205,9 @@ async def test_manual_steps_and_results_deadline(session: AsyncSession, clock) -
     # 2027 is not in chinese_calendar yet: weekends only, and the task says so
     assert view.deadlines["results_due"] == "2027-05-28"
     assert view.deadlines["results_due_assumed_years"] == [2027]
-    with pytest.raises(IllegalTransition) as unpublished:  # no results are recorded yet
+    with pytest.raises(IllegalTransition) as unpublished:  # no final result is entered yet
         await service.advance(task_id, "publish", actor=act("o"))
-    assert unpublished.value.key == "task-publish-no-results"
+    assert unpublished.value.key == "task-publish-results-missing"
     await session.rollback()
     assert (await service.get(task_id)).state == "results_due"
     steps = (await session.scalars(select(AuditEvent.data).where(
