@@ -37,8 +37,9 @@ from services.errors import DomainError, IllegalTransition, NotFound, Validation
 DIVISION_CODE = "420700"  # Ezhou (FIELDWORK §6)
 # states in which a task is public: approved by every department, drawn, checked, published
 PUBLIC_STATES = ("approved", "subjects_drawn", "inspectors_drawn", "teams_formed",
-                 "in_progress", "results_due", "published", "archived")
-PUBLISHABLE_STATES = ("results_due",)
+                 "in_progress", "results_due", "results_entered", "published", "archived")
+# every subject's final result is checked again at publication, whatever the state says
+PUBLISHABLE_STATES = ("results_due", "results_entered")
 CORRECTABLE_STATES = ("published", "archived")
 MISSING_SHOWN = 10
 SEARCH_LIMIT = 50
