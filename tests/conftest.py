@@ -164,3 +164,17 @@ class FixedClock:
 def clock() -> FixedClock:
     """Pinned at 2026-03-02 09:00 in Shanghai (a Monday), so no test depends on today."""
     return FixedClock(dt.datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI).astimezone(dt.UTC))
+
+
+@pytest.fixture(autouse=True)
+def _private_var(tmp_path_factory: pytest.TempPathFactory,
+                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test keeps its keys, checkpoints and files in its own folder, never in the
+    checkout's ``var/``: a checkpoint one test signs must not be what another verifies
+    against. A test that sets one of these itself (or chdirs) still wins."""
+    var = tmp_path_factory.mktemp("var")
+    for name, path in (("AUDIT_KEY_PATH", var / "keys" / "audit-ed25519.pem"),
+                       ("AUDIT_CHECKPOINT_PATH", var / "audit" / "checkpoints.jsonl"),
+                       ("CODE_KEY_PATH", var / "keys" / "codes-ed25519.pem"),
+                       ("FILES_DIR", var / "files")):
+        monkeypatch.setenv(f"JOINTCHECK_{name}", str(path))

@@ -19,6 +19,7 @@ from bot.i18n import Translator
 from cli.directories import render_error
 from cli.main import app
 from demo.data import load_demo_data
+from services.actors import Actor
 from services.directories.exporter import export_directory
 from services.directories.importer import DirectoryImporter, ImportRequest
 from services.errors import ValidationFailed
@@ -330,7 +331,7 @@ async def test_an_imported_recent_inspection_excludes_the_subject_from_the_draw(
     assert report.ok, report.errors
     task_id = await approved_task(session, clock)
     draws = draw_service(session, clock)
-    committed = await draws.commit_subjects(task_id, secret_source("s"), "organiser")
+    committed = await draws.commit_subjects(task_id, secret_source("s"), Actor.system("organiser"))
     manifest = await draws.manifest(committed.id)
     assert manifest["exclusions"] == [{"id": a[0], "reason": "inspected-within-12-months:SC-01"}]
     assert a[1] in manifest["pool"]["A"]

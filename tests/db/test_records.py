@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.actors import Actor
 from services.calendar import CalendarService
 from services.errors import IllegalTransition, ValidationFailed
 from services.records import (
@@ -391,15 +392,15 @@ async def test_publish_is_refused_until_every_result_is_entered(
                           .values(state="results_due"))
     await session.commit()
     with pytest.raises(IllegalTransition) as refused:
-        await tasks.advance(world.drawn_task, "publish", actor="o")
+        await tasks.advance(world.drawn_task, "publish", actor=Actor.system("o"))
     assert refused.value.key == "task-publish-results-missing"
     with pytest.raises(IllegalTransition) as by_hand:
-        await tasks.advance(world.drawn_task, "enter-results", actor="o")
+        await tasks.advance(world.drawn_task, "enter-results", actor=Actor.system("o"))
     assert by_hand.value.key == "task-step-by-results"
     entry = ResultEntry(("1",), "未发现问题", ("none",))
     for subject in world.subjects:
         await results.enter(world.leader, world.drawn_task, subject, entry, "a")
-    view = await tasks.advance(world.drawn_task, "publish", actor="o")
+    view = await tasks.advance(world.drawn_task, "publish", actor=Actor.system("o"))
     assert view.state == "published"
     with pytest.raises(IllegalTransition):  # the results are closed once published
         await results.enter(world.leader, world.drawn_task, world.subjects[0], entry, "a",

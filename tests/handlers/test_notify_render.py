@@ -43,7 +43,7 @@ def test_a_review_reminder_says_how_long_and_keeps_the_review_buttons() -> None:
     assert markup is not None
     approve = markup.inline_keyboard[0][0]
     assert approve.callback_data == ReviewCb(task_id=7, department="SCJG", review_round=2,
-                                             action="a").pack()
+                                             action="approve").pack()
 
 
 def test_inspection_tomorrow_lists_the_stops_and_opens_the_schedule() -> None:
