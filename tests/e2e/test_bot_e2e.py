@@ -255,7 +255,7 @@ def test_review_approve_with_a_double_tap_and_return_with_a_comment(
     )
     assert sorted(answers) == sorted(["已通过【2026-LH-002】的会审。", "已处理"])
     assert count_audit(db_url, "task.review.approved") == 1
-    assert review_row(db_url, "SCJG")[0] == "approved"
+    assert review_row(db_url, "SCJG")[0] == "approve"
 
     other = text_in(emu, 5200, lambda t: t.startswith("【会审】2026-LH-002"))
     _approve, give_back = other["reply_markup"]["inline_keyboard"][0]
@@ -263,7 +263,7 @@ def test_review_approve_with_a_double_tap_and_return_with_a_comment(
     text_in(emu, 5200, lambda t: t.startswith("请输入退回【2026-LH-002】的意见"))
     emu.send(5200, "抽查时间与汛期重叠，请调整")
     text_in(emu, 5200, lambda t: t == "已退回【2026-LH-002】，意见：抽查时间与汛期重叠，请调整")
-    assert review_row(db_url, "HBJ") == ("returned", "抽查时间与汛期重叠，请调整")
+    assert review_row(db_url, "HBJ") == ("return", "抽查时间与汛期重叠，请调整")
 
 
 def test_a_429_is_waited_out_and_the_message_still_arrives(
