@@ -98,6 +98,10 @@ class Settings(BaseSettings):
         description="where signed audit checkpoints are appended, outside the database",
     )
     audit_checkpoint_interval_minutes: int = 60
+    outbox_lease_seconds: float = Field(
+        default=120, ge=1,
+        description="a row claimed by a sender that died is sent again after this long",
+    )
 
     # reminders and escalation (issue 12; docs/notifications.md)
     quiet_hours: str = Field(default="21:00-08:00", pattern=r"^(\d\d:\d\d-\d\d:\d\d)?$",

@@ -106,9 +106,10 @@ class Sending(Provider):
 
     @provide
     def sender(self, sessions: async_sessionmaker[AsyncSession], clock: Clock,
-               deliver: Deliver, limiter: RateLimiter) -> OutboxSender:
+               deliver: Deliver, limiter: RateLimiter, settings: Settings) -> OutboxSender:
         """The outbox sender, within Telegram's limits and honouring ``retry_after``."""
-        return OutboxSender(sessions, clock, deliver, limiter)
+        return OutboxSender(sessions, clock, deliver, limiter,
+                            lease=dt.timedelta(seconds=settings.outbox_lease_seconds))
 
 
 class ConfiguredDatabase(Provider):

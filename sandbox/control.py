@@ -387,6 +387,11 @@ def build_router(state: EmulatorState, api: BotApi) -> APIRouter:
         """The current flood-limit settings."""
         return state.flood.as_json()
 
+    @router.get("/flood/violations")
+    async def get_flood_violations() -> Json:
+        """How many messages each limit refused with a 429 since the limits were last reset."""
+        return dict(state.limiter.violations)
+
     @router.post("/flood")
     async def set_flood(body: FloodIn) -> Json:
         """Switch or tune the flood limits (counters start afresh)."""

@@ -97,9 +97,12 @@ class FloodLimiter:
         self._chat: dict[int, _Bucket] = {}
         self._bot: deque[float] = deque()
         self._group: dict[int, deque[float]] = {}
+        # how many messages each limit refused (a sender that keeps to the limits causes none)
+        self.violations: dict[str, int] = {"per_chat": 0, "per_bot": 0, "per_group": 0}
 
     def reset(self) -> None:
         """Forget what was sent (after a settings change or a reset)."""
+        self.violations = dict.fromkeys(self.violations, 0)
         self._chat.clear()
         self._group.clear()
         self._bot.clear()
@@ -139,6 +142,9 @@ class FloodLimiter:
             waits.append(self._window(group, s.per_group_per_minute, 60.0, now))
         wait = max(waits)
         if wait > 0:
+            for name, refused in zip(("per_chat", "per_bot", "per_group"), waits, strict=False):
+                if refused > 0:
+                    self.violations[name] += 1
             return max(1, math.ceil(wait))
         chat.tokens -= 1
         self._bot.append(now)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -93,6 +93,7 @@ class SendReport:
     rescheduled: int = 0
     failed: int = 0
     cancelled: int = 0
+    looked_at: int = 0  # rows the pass found due (the limit: more may be waiting)
 
 
 # -- enqueueing ----------------------------------------------------------------------------------
@@ -332,6 +333,8 @@ class RateLimiter:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         # 25 rather than 30: a margin for the replies the handlers send meanwhile
+        self.per_second = per_second
+        self.per_chat_per_second = per_chat_per_second
         self._monotonic = monotonic
         self._sleep = sleep
         # a small burst: in any one second at most burst + rate messages leave (5 + 25 = 30)
@@ -344,6 +347,16 @@ class RateLimiter:
         if chat_id not in self._chats:
             self._chats[chat_id] = TokenBucket(self._per_chat, 1, self._monotonic)
         return self._chats[chat_id]
+
+    def chat_wait(self, chat_id: int) -> float:
+        """Seconds before the chat's own limit lets a message to ``chat_id`` go."""
+        return self._chat(chat_id).wait_time()
+
+    async def wait_for_any(self, chat_ids: Iterable[int]) -> None:
+        """Sleep until the first of these chats may have a message again."""
+        delay = min((self.chat_wait(chat_id) for chat_id in chat_ids), default=0.0)
+        if delay > 0:
+            await self._sleep(delay)
 
     def wait_time(self, chat_id: int) -> float:
         """Seconds before a message to ``chat_id`` may go."""
@@ -371,17 +384,21 @@ class OutboxSender:
         clock: Clock,
         deliver: Deliver,
         limiter: RateLimiter | None = None,
+        lease: dt.timedelta = LEASE,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._deliver = deliver
         self.limiter = limiter or RateLimiter()
+        self.lease = lease
 
-    async def _due_ids(self, limit: int) -> Sequence[int]:
+    async def _due_rows(self, limit: int) -> Sequence[tuple[int, int | None]]:
+        """The rows due now, oldest first, each with its recipient's chat."""
         async with self._sessions() as session:
-            return (
-                await session.scalars(
-                    select(Outbox.id)
+            rows = (
+                await session.execute(
+                    select(Outbox.id, Account.telegram_user_id)
+                    .outerjoin(Account, Account.id == Outbox.account_id)
                     .where(
                         Outbox.sent_at.is_(None),
                         Outbox.failed_at.is_(None),
@@ -392,24 +409,44 @@ class OutboxSender:
                     .limit(limit)
                 )
             ).all()
+            return [(row_id, chat_id) for row_id, chat_id in rows]
 
     async def send_due(self, limit: int = 500) -> SendReport:
-        """One pass over the rows due now; stops early when Telegram asks to wait."""
+        """One pass over the rows due now; stops early when Telegram asks to wait.
+
+        A row whose chat had a message less than a second ago waits for a later round of the
+        pass while the rows to other chats go, so one busy chat never holds up the bot; when
+        only such rows are left and the batch was full, the pass ends so that the next one
+        fetches the rows behind them."""
         sent = rescheduled = failed = cancelled = 0
-        for row_id in await self._due_ids(limit):
-            outcome = await self._send_one(row_id)
-            if outcome == "sent":
-                sent += 1
-            elif outcome == "cancelled":
-                cancelled += 1
-            elif outcome == "failed":
-                failed += 1
-            elif outcome in ("retry-after", "retry"):
-                rescheduled += 1
-                if outcome == "retry-after":
-                    break  # the pause applies to the whole bot: the next pass resumes
+        waiting = list(await self._due_rows(limit))
+        looked_at = len(waiting)
+        while waiting:
+            later: list[tuple[int, int | None]] = []
+            for row_id, chat_id in waiting:
+                if chat_id is not None and self.limiter.chat_wait(chat_id) > 0:
+                    later.append((row_id, chat_id))
+                    continue
+                outcome = await self._send_one(row_id)
+                if outcome == "sent":
+                    sent += 1
+                elif outcome == "cancelled":
+                    cancelled += 1
+                elif outcome == "failed":
+                    failed += 1
+                elif outcome in ("retry-after", "retry"):
+                    rescheduled += 1
+                    if outcome == "retry-after":
+                        # the pause applies to the whole bot: the next pass resumes
+                        return SendReport(sent=sent, rescheduled=rescheduled, failed=failed,
+                                          cancelled=cancelled, looked_at=looked_at)
+            if len(later) == len(waiting):  # every row left waits for its chat
+                if looked_at >= limit and sent + failed + cancelled + rescheduled:
+                    break
+                await self.limiter.wait_for_any(chat for _row, chat in later if chat)
+            waiting = later
         return SendReport(sent=sent, rescheduled=rescheduled, failed=failed,
-                          cancelled=cancelled)
+                          cancelled=cancelled, looked_at=looked_at)
 
     async def _send_one(self, row_id: int) -> str:
         async with self._sessions() as session:
@@ -450,13 +487,13 @@ class OutboxSender:
                 payload=payload,
             )
             await self.limiter.acquire(message.chat_id)
-            # the lease: the row is not due for LEASE while this worker sends it, so no other
+            # the lease: the row is not due for the lease while this worker sends it, so no other
             # worker (nor a second sender on SQLite, which has no row locks) takes it; the
             # conditional update makes the claim exactly once. A crash mid-send only delays it.
             claimed: Any = await session.execute(
                 update(Outbox)
                 .where(Outbox.id == row.id, Outbox.sent_at.is_(None), Outbox.due_at <= now)
-                .values(due_at=now + LEASE, attempts=Outbox.attempts + 1)
+                .values(due_at=now + self.lease, attempts=Outbox.attempts + 1)
                 .execution_options(synchronize_session=False)
             )
             if claimed.rowcount != 1:
@@ -497,9 +534,10 @@ class OutboxSender:
 class Notifier:
     """The worker's loop: wake on a signal (or every ``interval`` s) and send what is due."""
 
-    def __init__(self, sender: OutboxSender, interval: float = 5.0) -> None:
+    def __init__(self, sender: OutboxSender, interval: float = 5.0, batch: int = 500) -> None:
         self.sender = sender
         self.interval = interval
+        self.batch = batch
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
@@ -509,7 +547,10 @@ class Notifier:
     async def run(self, stop: asyncio.Event) -> None:
         """Send due rows until ``stop`` is set."""
         while not stop.is_set():
-            await self.sender.send_due()
+            report = await self.sender.send_due(self.batch)
+            done = report.sent + report.failed + report.cancelled
+            if report.looked_at >= self.batch and done and not report.rescheduled:
+                continue  # a full pass: more rows are due, no reason to wait
             self._wake.clear()
             waiters = [
                 asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())

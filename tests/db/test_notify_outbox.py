@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from demo.accounts import Persona, bind_demo_accounts
 from services.accounts import AccountService
-from services.notification_kinds import NotificationKind, PlanApprovalPayload
+from services.notification_kinds import (
+    NotificationKind,
+    PlanApprovalPayload,
+    PlanMissingPayload,
+)
 from services.notifications import (
     NotificationScanner,
     OutboxSender,
@@ -129,3 +134,42 @@ async def test_a_member_withdrawn_before_the_notice_went_out_is_not_told(
     assert 1001 in {m.chat_id for m in inbox.messages}
     async with sessions() as session:
         assert await NotificationScanner(session, clock).scan() == 0  # and never enqueued again
+
+
+class SteppedTime:
+    """Monotonic time that moves only when the sender sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+async def test_a_busy_chat_does_not_hold_up_the_messages_to_other_chats(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    await seeded(sessions, clock)
+    async with sessions() as session:
+        people = dict((await session.execute(select(Account.telegram_user_id, Account.id)
+                                             .where(Account.telegram_user_id.is_not(None)))).all())
+        # three reminders to 1001 first, then one each to 1003 and 1100, all due now
+        for n, chat in enumerate((1001, 1001, 1001, 1003, 1100)):
+            await enqueue(session, account_id=people[chat], kind=NotificationKind.PLAN_MISSING,
+                          dedup_key=f"plan-missing:{n}", due_at=clock(),
+                          payload=PlanMissingPayload(year=2027, deadline=dt.date(2026, 11, 30),
+                                                     departments=(f"D{n}",)))
+        await session.commit()
+    time = SteppedTime()
+    inbox = Inbox()
+    the_sender = OutboxSender(sessions, clock, inbox, RateLimiter(
+        per_second=1000, per_chat_per_second=1, monotonic=time, sleep=time.sleep))
+    assert (await the_sender.send_due()).sent == 5
+    # 1003 and 1100 do not wait behind 1001's second message; 1001 gets one a second
+    assert [m.chat_id for m in inbox.messages] == [1001, 1003, 1100, 1001, 1001]
+    assert [m.payload.departments for m in inbox.messages if m.chat_id == 1001] == [
+        ("D0",), ("D1",), ("D2",)]
+    assert time.now - 1000.0 == pytest.approx(2.0, abs=0.01)

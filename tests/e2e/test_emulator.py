@@ -426,6 +426,26 @@ async def test_per_chat_flood_answers_429_with_retry_after() -> None:
             await emu.ok("sendMessage", chat_id=user, text=f"关闭限流{i}")
 
 
+async def test_the_emulator_counts_each_refused_message_by_the_limit_it_broke() -> None:
+    async with in_process(flood=True) as emu:
+        user = await emu.user()
+        for i in range(emu.state.flood.chat_burst):
+            await emu.ok("sendMessage", chat_id=user, text=f"第{i}条")
+        counts = (await emu.http.get("/control/flood/violations")).json()
+        assert counts == {"per_chat": 0, "per_bot": 0, "per_group": 0}
+        for _ in range(2):
+            assert (await emu.bot("sendMessage", chat_id=user, text="太快了")).status_code == 429
+        counts = (await emu.http.get("/control/flood/violations")).json()
+        assert counts == {"per_chat": 2, "per_bot": 0, "per_group": 0}
+        await emu.http.post("/control/flood", json={"per_bot_per_second": 1})
+        other = await emu.user(502, "李四")
+        await emu.ok("sendMessage", chat_id=other, text="一")
+        assert (await emu.bot("sendMessage", chat_id=user, text="二")).status_code == 429
+        # a settings change starts the counters afresh, so only the last refusal counts
+        counts = (await emu.http.get("/control/flood/violations")).json()
+        assert counts == {"per_chat": 0, "per_bot": 1, "per_group": 0}
+
+
 async def test_per_bot_and_per_group_limits() -> None:
     async with in_process(flood=True) as emu:
         await emu.http.post("/control/flood", json={"per_chat_per_second": 1000,
