@@ -60,7 +60,8 @@ async def progress(message: Message, *, account: AccountView, progress: Progress
                     visited=_figure(r.visited), results=_figure(r.with_result),
                     on_time=_figure(r.on_time), late=_figure(r.late),
                     referrals=_figure(r.referrals_open)) for r in rows)
-    lines.append(tr("progress-pending-records"))
+    if any(r.visited is None for r in rows):
+        lines.append(tr("progress-pending-records"))
     await message.answer("\n".join(lines))
     if rows:
         await message.answer_photo(BufferedInputFile(progress_png(rows, tr), "progress.png"))

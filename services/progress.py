@@ -1,8 +1,9 @@
 """Progress figures of Art. 22 per department (issue 12 item 3): tasks, subjects drawn, visited,
 with a result, results on time and late, referrals open.
 
-The check records, results and referrals are another branch's tables; until they land those
-figures are ``None`` (shown "—"), and ``DepartmentProgress`` is the shape they will fill.
+A subject counts for the department whose directory holds it (drawn, with a result, on time,
+late); *visited* counts the task subjects a department's inspectors submitted a check record
+for; *referrals open* the referrals sent to the department and not yet acknowledged.
 """
 
 from __future__ import annotations
@@ -11,12 +12,20 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from storage.models import Department, Subject, Task, TaskSubject
+from storage.models import (
+    CheckRecord,
+    Department,
+    FinalResult,
+    Referral,
+    Subject,
+    Task,
+    TaskSubject,
+)
 
 
 @dataclass(frozen=True)
 class DepartmentProgress:
-    """One department's figures; ``None``: not recorded yet (needs the records branch)."""
+    """One department's figures; ``None``: not known (shown "—")."""
 
     code: str
     name: str
@@ -47,11 +56,30 @@ class ProgressService:
             select(Subject.department_id, func.count(TaskSubject.id))
             .join(Subject, Subject.id == TaskSubject.subject_id)
             .group_by(Subject.department_id))).all())
+        checked = (select(CheckRecord.department_id, CheckRecord.task_id, CheckRecord.subject_id)
+                   .where(CheckRecord.state == "submitted").distinct().subquery())
+        visited = dict((await self._session.execute(
+            select(checked.c.department_id, func.count())
+            .group_by(checked.c.department_id))).all())
+        results = (await self._session.execute(
+            select(Subject.department_id, FinalResult.late, func.count(FinalResult.id))
+            .join(Subject, Subject.id == FinalResult.subject_id)
+            .group_by(Subject.department_id, FinalResult.late))).all()
+        on_time = {dept: int(n) for dept, late, n in results if not late}
+        late = {dept: int(n) for dept, was_late, n in results if was_late}
+        open_referrals = dict((await self._session.execute(
+            select(Referral.to_department_id, func.count(Referral.id))
+            .where(Referral.state == "sent", Referral.to_department_id.is_not(None))
+            .group_by(Referral.to_department_id))).all())
         return [
             DepartmentProgress(
                 code=d.code, name=d.name_zh,
                 tasks=sum(d.code in (t.department_codes or ()) for t in tasks),
                 subjects_drawn=int(drawn.get(d.id, 0)),
+                visited=int(visited.get(d.id, 0)),
+                with_result=on_time.get(d.id, 0) + late.get(d.id, 0),
+                on_time=on_time.get(d.id, 0), late=late.get(d.id, 0),
+                referrals_open=int(open_referrals.get(d.id, 0)),
             )
             for d in departments if department_code is None or d.code == department_code
         ]

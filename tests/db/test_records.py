@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services.actors import Actor
 from services.calendar import CalendarService
 from services.errors import IllegalTransition, ValidationFailed
+from services.progress import ProgressService
 from services.records import (
     CosignRefused,
     EvidenceOutsideRecord,
@@ -326,6 +327,12 @@ async def test_final_result_completes_the_task_and_marks_late_entries(
     await session.refresh(task)
     assert task.state == "results_entered"
     assert await actions(session, "task.") == ["task.enter-results"]
+    # the Art. 22 figures (/progress) count them: SCJG's inspectors checked one subject,
+    # its directory's two subjects have a result, one of them late
+    figures = {p.code: p for p in await ProgressService(session).by_department()}
+    scjg = figures["SCJG"]
+    assert (scjg.visited, scjg.with_result, scjg.on_time, scjg.late) == (1, 2, 1, 1)
+    assert figures["HBJ"].visited == 0
     with pytest.raises(ValidationFailed) as reason:
         await results.enter(world.leader, world.drawn_task, world.subjects[0], entry, "a")
     assert reason.value.key == "result-revise-needs-reason"

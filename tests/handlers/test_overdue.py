@@ -52,9 +52,8 @@ async def test_progress_gives_the_art_22_figures_and_a_chart(h: Harness) -> None
     (text,) = h.api.texts()
     assert text.splitlines() == [
         "【工作进度】（第二十二条）",
-        "生态环境局：任务 2，抽取对象 0，已检查 —，有结果 —（按时 —，逾期 —），移送未结 —",
-        "市场监督管理局：任务 2，抽取对象 2，已检查 —，有结果 —（按时 —，逾期 —），移送未结 —",
-        "“—”：检查记录和结果功能上线后统计。",
+        "生态环境局：任务 2，抽取对象 0，已检查 0，有结果 0（按时 0，逾期 0），移送未结 0",
+        "市场监督管理局：任务 2，抽取对象 2，已检查 0，有结果 0（按时 0，逾期 0），移送未结 0",
     ]
     (photo,) = h.api.sent("sendPhoto")
     png = photo.request.photo.data  # type: ignore[attr-defined]
