@@ -58,7 +58,7 @@ class ProgressService:
             .group_by(Subject.department_id))).all())
         checked = (select(CheckRecord.department_id, CheckRecord.task_id, CheckRecord.subject_id)
                    .where(CheckRecord.state == "submitted").distinct().subquery())
-        visited = dict((await self._session.execute(
+        visited: dict[int, int] = dict((await self._session.execute(
             select(checked.c.department_id, func.count())
             .group_by(checked.c.department_id))).all())
         results = (await self._session.execute(
