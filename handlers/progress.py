@@ -19,15 +19,24 @@ from handlers.render import day
 MAX_LINES = 30
 
 
+def _scope(account: AccountView) -> tuple[bool, str | None]:
+    """Whether a person may see the figures, and whose: their department's (an admin, a
+    supervisor of one department) or the city's (``None``: the organiser, a supervisor
+    without a department)."""
+    allowed = (account.has(Role.SUPERVISOR) or account.has(Role.ORGANISER)
+               or account.has(Role.DEPT_ADMIN))
+    city_wide = account.has(Role.ORGANISER) or not account.department_code
+    return allowed, None if city_wide else account.department_code
+
+
 async def overdue(message: Message, *, account: AccountView, reminders: ReminderScanner,
                   tr: Translator) -> None:
     """Late results: a supervisor or admin sees their department's, the organiser all."""
-    if not (account.has(Role.SUPERVISOR) or account.has(Role.ORGANISER)
-            or account.has(Role.DEPT_ADMIN)):
+    allowed, scope = _scope(account)
+    if not allowed:
         await message.answer(tr("overdue-not-allowed"))
         return
-    city_wide = account.has(Role.ORGANISER) or not account.department_code
-    lines = await reminders.overdue(None if city_wide else account.department_code)
+    lines = await reminders.overdue(scope)
     if not lines:
         await message.answer(tr("overdue-none"))
         return
@@ -49,12 +58,11 @@ def _figure(value: int | None) -> str:
 async def progress(message: Message, *, account: AccountView, progress: ProgressService,
                    tr: Translator) -> None:
     """Art. 22 figures per department (one's own for an admin), and the chart."""
-    if not (account.has(Role.SUPERVISOR) or account.has(Role.ORGANISER)
-            or account.has(Role.DEPT_ADMIN)):
+    allowed, scope = _scope(account)
+    if not allowed:
         await message.answer(tr("overdue-not-allowed"))
         return
-    city_wide = account.has(Role.ORGANISER) or not account.department_code
-    rows = await progress.by_department(None if city_wide else account.department_code)
+    rows = await progress.by_department(scope)
     lines = [tr("progress-title")]
     lines.extend(tr("progress-line", department=r.name, tasks=r.tasks, drawn=r.subjects_drawn,
                     visited=_figure(r.visited), results=_figure(r.with_result),
