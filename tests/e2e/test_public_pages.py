@@ -12,12 +12,9 @@ from pathlib import Path
 import pytest
 import uvicorn
 from playwright.async_api import async_playwright
-from sqlalchemy import select
 
 from bot.config import Settings
 from bot.container import make_container
-from demo.data import load_demo_data
-from demo.workflow import create_demo_task
 from services.publication import (
     ItemResult,
     PublicationService,
@@ -26,10 +23,10 @@ from services.publication import (
 )
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade_async
-from storage.models import Subject, Task, TaskSubject
+from storage.models import Subject
 from tests.conftest import FixedClock
+from tests.db.test_publication import demo_task
 from tests.e2e.test_sandbox_page import ARTIFACTS, LAUNCH_ARGS, chromium_path
-from tests.services import demo_task_services
 from web.app import create_web_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -66,16 +63,8 @@ async def site(tmp_path: Path) -> AsyncIterator[tuple[str, str, str, str]]:
     sessions = session_factory(engine)
     clock = FixedClock(dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC))
     async with sessions() as session:
-        await load_demo_data(session, clock, subjects=300, seed=7)
-        summary = await create_demo_task(session, clock, **demo_task_services(session, clock))
-        task = await session.get(Task, summary.task_id)
-        assert task is not None
-        task.state = "results_due"
-        await session.commit()
-        ids = list((await session.scalars(select(TaskSubject.subject_id).where(
-            TaskSubject.task_id == summary.task_id).order_by(TaskSubject.subject_id))).all())
-        await PublicationService(session, clock, Results(ids)).publish(summary.task_code,
-                                                                       "organiser")
+        _task_id, task_code, ids = await demo_task(session, clock)
+        await PublicationService(session, clock, Results(ids)).publish(task_code, "organiser")
         first = await session.get(Subject, ids[0])
         assert first is not None
         name, uscc = first.name, first.identifier
@@ -89,7 +78,7 @@ async def site(tmp_path: Path) -> AsyncIterator[tuple[str, str, str, str]]:
             break
         await asyncio.sleep(0.05)  # noqa: ASYNC110
     try:
-        yield f"http://127.0.0.1:{port}", summary.task_code, name, uscc
+        yield f"http://127.0.0.1:{port}", task_code, name, uscc
     finally:
         server.should_exit = True
         await serving
