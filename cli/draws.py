@@ -51,6 +51,7 @@ from services.draws import (
 )
 from services.errors import DomainError, ValidationFailed
 from services.tasks import TaskService
+from services.vocabulary import DrawStatus
 from verifier import verify_draw
 
 T = TypeVar("T")
@@ -186,7 +187,7 @@ def print_draw(tr: Translator, d: DrawView) -> None:
         else:
             text = json.dumps(drawn, ensure_ascii=False)
         console.print(tr("cli-draw-drawn", drawn=text))
-    if d.status == "committed":
+    if d.status == DrawStatus.COMMITTED:
         console.print(tr("cli-draw-next-complete", id=d.id))
 
 

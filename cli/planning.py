@@ -39,6 +39,7 @@ from services.draws import DrawService
 from services.errors import ValidationFailed
 from services.plans import PlanEntryInput, PlanEntryView, PlanService
 from services.tasks import MANUAL_ACTIONS, TaskService, TaskSpec, TaskView
+from services.vocabulary import PlanEntryStatus
 
 T = TypeVar("T")
 __all__ = ["CliTranslator", "codes", "console", "err_console", "in_session", "shanghai",
@@ -239,7 +240,7 @@ def plan_approve(
 
     plan = with_plans(tr, settings, lambda plans: plans.approve(year, actor, late_reason))
     console.print("[green]✓[/] " + tr("cli-plan-approved", year=year, entries=len(
-        [e for e in plan.entries if e.status == "approved"])))
+        [e for e in plan.entries if e.status == PlanEntryStatus.APPROVED])))
 
 
 def _changes(sets: list[str]) -> dict[str, Any]:

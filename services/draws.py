@@ -63,6 +63,7 @@ from services.clock import Clock, local_date
 from services.errors import DomainError, IllegalTransition, NotFound, ValidationFailed
 from services.plans import SubjectScope, department_codes_by_id, departments_by_code
 from services.tasks import TaskService, TaskState
+from services.vocabulary import DrawStatus
 
 REPEAT_WINDOW_MONTHS = 12  # not inspected again for the same item within 12 months
 PAIRING_WINDOW_MONTHS = 24  # no inspector-subject pairing repeated within 24 months
@@ -438,7 +439,7 @@ class DrawService:
         text = _canonical(manifest)
         commitment = hashlib.sha256(text).hexdigest()
         draw = Draw(task_id=task.id, kind=kind.value, department_id=department_id,
-                    status="committed", manifest_sha256=commitment, entropy_source=source,
+                    status=DrawStatus.COMMITTED, manifest_sha256=commitment, entropy_source=source,
                     reason=reason, supersedes_id=supersedes_id, committed_by=actor.label,
                     committed_at=now, summary=summary)
         self._session.add(draw)
@@ -770,7 +771,7 @@ class DrawService:
         actor.require_department(codes[member.department_id], "draw-replacement",
                                  organiser_too=True)
         for open_draw in await self._open_draws(task.id, DrawKind.REPLACEMENT):
-            if open_draw.status == "committed" and orjson.loads(
+            if open_draw.status == DrawStatus.COMMITTED and orjson.loads(
                     await self._manifest_text(open_draw.id)).get("withdrawn") == inspector_id:
                 raise DrawRefused("draw-already-committed", code=task.code,
                                   kind=DrawKind.REPLACEMENT.value, department=str(inspector_id))
@@ -837,7 +838,7 @@ class DrawService:
             raise DrawRefused(exc.key, **exc.details) from exc
         except engine.DrawError as exc:
             # the inputs cannot give a result whatever the entropy: record the failure
-            draw.status = "failed"
+            draw.status = DrawStatus.FAILED
             draw.entropy_evidence = dict(evidence)
             draw.completed_at = self._clock()
             await self._audit.record(actor, "draw.fail", "draw", draw.id, {
@@ -848,7 +849,7 @@ class DrawService:
         result_text = _canonical(result).decode("utf-8")
         draw.result = result_text
         draw.entropy_evidence = dict(evidence)
-        draw.status = "completed"
+        draw.status = DrawStatus.COMPLETED
         draw.completed_at = self._clock()
         kind = DrawKind(draw.kind)
         drawn: dict[str, Any]
@@ -919,7 +920,7 @@ class DrawService:
     async def _all_team_draws_done(self, task: Task) -> bool:
         done = (await self._session.execute(
             select(Draw.kind, Draw.department_id).where(
-                Draw.task_id == task.id, Draw.status == "completed",
+                Draw.task_id == task.id, Draw.status == DrawStatus.COMPLETED,
                 Draw.kind.in_((DrawKind.INSPECTORS.value, DrawKind.EXPERTS.value))))).all()
         departments = await departments_by_code(self._session, task.department_codes)
         needed = {departments[c].id for c, m in task.members_per_team.items() if int(m) > 0}

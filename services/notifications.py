@@ -48,6 +48,7 @@ from services.notification_kinds import (
 )
 from services.obsolete import obsolete_reason
 from services.reminder_times import ReminderPolicy, out_of_quiet_hours
+from services.vocabulary import DrawStatus
 
 KIND_DRAWN = NotificationKind.DRAWN
 KIND_LEADER = NotificationKind.LEADER
@@ -207,7 +208,7 @@ class NotificationScanner:
                 .join(Account, Account.inspector_id == TeamMember.inspector_id)
                 .outerjoin(Department, Department.id == TeamMember.department_id)
                 .where(
-                    Draw.status == "completed",
+                    Draw.status == DrawStatus.COMPLETED,
                     TeamMember.active.is_(True),
                     Account.active.is_(True),
                     Account.telegram_user_id.is_not(None),

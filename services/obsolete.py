@@ -38,6 +38,8 @@ from services.notification_kinds import (
     ReviewPayload,
     ScheduleDuePayload,
 )
+from services.tasks import TaskState
+from services.vocabulary import DrawStatus, PlanStatus, ReviewDecision
 
 K = NotificationKind
 Check = Callable[[AsyncSession, Payload], Awaitable[str | None]]
@@ -65,11 +67,11 @@ async def _drawn(session: AsyncSession, payload: Payload) -> str | None:
 async def _review(session: AsyncSession, payload: Payload) -> str | None:
     assert isinstance(payload, ReviewPayload)
     task = await session.get(Task, payload.task_id)
-    if task is None or task.state != "in_review":
+    if task is None or task.state != TaskState.IN_REVIEW:
         return "review over"
     if payload.review_id is not None:
         review = await session.get(TaskReview, payload.review_id)
-        if review is None or review.decision != "pending":
+        if review is None or review.decision != ReviewDecision.PENDING:
             return "review decided"
     return None
 
@@ -80,7 +82,7 @@ async def _draw_due(session: AsyncSession, payload: Payload) -> str | None:
         select(func.count(Draw.id))
         .join(Department, Department.id == Draw.department_id)
         .where(Draw.task_id == payload.task_id, Draw.kind == "inspectors",
-               Draw.status == "completed", Department.code == payload.department)
+               Draw.status == DrawStatus.COMPLETED, Department.code == payload.department)
     )
     return "inspectors drawn" if drawn else await _task_closed(session, payload.task_id)
 
@@ -161,7 +163,7 @@ async def _results(session: AsyncSession, payload: Payload) -> str | None:
 async def _plan_approval(session: AsyncSession, payload: Payload) -> str | None:
     assert isinstance(payload, PlanApprovalPayload)
     status = await session.scalar(select(AnnualPlan.status).where(AnnualPlan.year == payload.year))
-    return "plan approved" if status == "approved" else None
+    return "plan approved" if status == PlanStatus.APPROVED else None
 
 
 CHECKS: dict[NotificationKind, Check] = {

@@ -24,7 +24,7 @@ from services.actors import Actor
 from services.audit import AuditTrail, jsonable
 from services.clock import Clock, local_date
 from services.errors import DomainError, IllegalTransition, NotFound, ValidationFailed
-from services.vocabulary import ReviewDecision
+from services.vocabulary import ChangeStatus, PlanEntryStatus, PlanStatus, ReviewDecision
 
 RISK_CLASSES = ("A", "B", "C", "D")
 PEAK_SHARE = Decimal("0.5")  # "most of its subjects": strictly more than half
@@ -306,7 +306,7 @@ class PlanService:
         if plan is None:
             if not create:
                 raise NotFound("plan-not-found", year=year)
-            plan = AnnualPlan(year=year, status="open")
+            plan = AnnualPlan(year=year, status=PlanStatus.OPEN)
             self._session.add(plan)
             await self._session.flush()
         return plan
@@ -387,7 +387,8 @@ class PlanService:
             item_codes=list(dict.fromkeys(data.items)), department_codes=departments,
             subject_scope=scope.to_dict(), period_start=data.period_start,
             period_end=data.period_end, target_ratio=float(ratio) if ratio is not None else None,
-            status="submitted", flags={"peak_season": peak}, submitted_at=self._clock(),
+            status=PlanEntryStatus.SUBMITTED, flags={"peak_season": peak},
+            submitted_at=self._clock(),
         )
         self._session.add(entry)
         await self._session.flush()
@@ -419,7 +420,8 @@ class PlanService:
         """Entries of different departments with shared items or the same subjects and
         overlapping periods, grouped, each group proposed as one joint entry (Art. 11)."""
         plan = await self.get(year)
-        live = [e for e in plan.entries if e.status in ("submitted", "approved")]
+        live = [e for e in plan.entries
+                if e.status in (PlanEntryStatus.SUBMITTED, PlanEntryStatus.APPROVED)]
         parent = {e.id: e.id for e in live}
         reasons: dict[int, set[str]] = {e.id: set() for e in live}
 
@@ -474,7 +476,7 @@ class PlanService:
         if missing:
             raise NotFound("plan-entry-not-found", id=", ".join(map(str, missing)))
         members = [by_id[i] for i in ids]
-        merged_already = [e.id for e in members if e.status != "submitted"]
+        merged_already = [e.id for e in members if e.status != PlanEntryStatus.SUBMITTED]
         if merged_already:
             raise IllegalTransition("plan-entry-not-mergeable", id=merged_already[0],
                                     status=by_id[merged_already[0]].status)
@@ -492,14 +494,15 @@ class PlanService:
             title=title or joint.title, item_codes=list(joint.items),
             department_codes=list(joint.departments), subject_scope=joint.scope,
             period_start=joint.period_start, period_end=joint.period_end,
-            target_ratio=float(ratio) if ratio is not None else None, status="submitted",
+            target_ratio=float(ratio) if ratio is not None else None,
+            status=PlanEntryStatus.SUBMITTED,
             flags={"peak_season": peak, "merged_from": ids}, submitted_at=self._clock(),
         )
         self._session.add(entry)
         await self._session.flush()
         for row in (await self._session.scalars(
                 select(PlanEntry).where(PlanEntry.id.in_(ids)))).all():
-            row.status = "merged"
+            row.status = PlanEntryStatus.MERGED
             row.merged_into_id = entry.id
         view = await self._entry_view(entry, year)
         await self._audit.record(actor, "plan.entry.merge", "plan_entry", entry.id,
@@ -521,13 +524,13 @@ class PlanService:
                                  today=today.isoformat())
         entries = (await self._session.scalars(
             select(PlanEntry).where(PlanEntry.plan_id == plan.id,
-                                    PlanEntry.status == "submitted")
+                                    PlanEntry.status == PlanEntryStatus.SUBMITTED)
         )).all()
         if not entries:
             raise ValidationFailed("plan-empty", year=year)
         for entry in entries:
-            entry.status = "approved"
-        plan.status = "approved"
+            entry.status = PlanEntryStatus.APPROVED
+        plan.status = PlanStatus.APPROVED
         plan.approved_at = self._clock()
         plan.approved_by = actor.label
         await self._audit.record(actor, "plan.approve", "annual_plan", plan.id, {
@@ -544,7 +547,7 @@ class PlanService:
         The entry's department's admin (for a new entry: the department it names), the
         organiser or the system."""
         plan = await self._plan_row(year)
-        if plan.status != "approved":
+        if plan.status != PlanStatus.APPROVED:
             raise IllegalTransition("plan-change-not-approved-yet", year=year)
         if not reason.strip():
             raise ValidationFailed("plan-change-needs-reason")
@@ -557,7 +560,7 @@ class PlanService:
                 raise NotFound("plan-entry-not-found", id=entry_id)
             current = await self._entry_view(entry, year)
             actor.require_department(current.department, "plan-change", organiser_too=True)
-            if entry.status != "approved":
+            if entry.status != PlanEntryStatus.APPROVED:
                 raise IllegalTransition("plan-entry-not-changeable", id=entry_id,
                                         status=entry.status)
             candidate = _apply_changes(current, changes)
@@ -567,7 +570,8 @@ class PlanService:
         if not changes.get("withdraw"):
             await self._validate_entry(candidate)
         row = PlanChange(plan_id=plan.id, entry_id=entry_id, changes=jsonable(changes),
-                         reason=reason.strip(), status="pending", proposed_by=actor.label,
+                         reason=reason.strip(), status=ChangeStatus.PENDING,
+                         proposed_by=actor.label,
                          proposed_at=self._clock(), comment="")
         self._session.add(row)
         await self._session.flush()
@@ -586,7 +590,7 @@ class PlanService:
             raise NotFound("plan-change-not-found", id=change_id)
         plan = await self._session.get(AnnualPlan, row.plan_id)
         assert plan is not None
-        if row.status != "pending":
+        if row.status != ChangeStatus.PENDING:
             raise IllegalTransition("plan-change-not-pending", id=change_id, status=row.status)
         decision = ReviewDecision.parse(decision)
         if decision == ReviewDecision.PENDING:
@@ -596,9 +600,9 @@ class PlanService:
         applied: int | None = None
         if decision == ReviewDecision.APPROVE:
             applied = await self._apply(row, plan.year, actor)
-            row.status = "approved"
+            row.status = ChangeStatus.APPROVED
         else:
-            row.status = "returned"
+            row.status = ChangeStatus.RETURNED
         row.decided_by = actor.label
         row.decided_at = self._clock()
         row.comment = comment.strip()
@@ -619,7 +623,8 @@ class PlanService:
                 department_codes=sorted(set(data.departments) | {data.department}),
                 subject_scope=scope.to_dict(), period_start=data.period_start,
                 period_end=data.period_end,
-                target_ratio=float(ratio) if ratio is not None else None, status="approved",
+                target_ratio=float(ratio) if ratio is not None else None,
+                status=PlanEntryStatus.APPROVED,
                 flags={"peak_season": await self.peak_season_flag(
                     sorted(set(data.departments) | {data.department}), scope,
                     data.period_start, data.period_end), "added_by_change": change.id},
@@ -632,7 +637,7 @@ class PlanService:
         assert existing is not None
         entry = existing
         if changes.get("withdraw"):
-            entry.status = "withdrawn"
+            entry.status = PlanEntryStatus.WITHDRAWN
             return entry.id
         data = _apply_changes(await self._entry_view(entry, year), changes)
         department, scope, ratio = await self._validate_entry(data)

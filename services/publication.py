@@ -33,6 +33,7 @@ from storage.models import (
 from services.audit import AuditTrail
 from services.clock import SHANGHAI, Clock
 from services.errors import DomainError, IllegalTransition, NotFound, ValidationFailed
+from services.vocabulary import PlanEntryStatus, PlanStatus
 
 DIVISION_CODE = "420700"  # Ezhou (FIELDWORK §6)
 # states in which a task is public: approved by every department, drawn, checked, published
@@ -304,14 +305,14 @@ class PublicationService:
     async def plans(self) -> list[PublicPlan]:
         """Approved annual plans, newest first, with their approved or merged-into entries."""
         plans = (await self._session.scalars(
-            select(AnnualPlan).where(AnnualPlan.status == "approved")
+            select(AnnualPlan).where(AnnualPlan.status == PlanStatus.APPROVED)
             .order_by(AnnualPlan.year.desc()))).all()
         departments = await self._departments()
         out = []
         for plan in plans:
             entries = (await self._session.scalars(
                 select(PlanEntry).where(PlanEntry.plan_id == plan.id,
-                                        PlanEntry.status == "approved")
+                                        PlanEntry.status == PlanEntryStatus.APPROVED)
                 .order_by(PlanEntry.id))).all()
             lines = []
             for e in entries:

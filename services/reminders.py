@@ -71,9 +71,11 @@ from services.reminder_times import (
     working_days_before,
     working_days_between,
 )
+from services.tasks import TaskState
+from services.vocabulary import DrawStatus, PlanStatus, ReviewDecision
 
 K = NotificationKind
-DRAW_STATES = ("approved", "subjects_drawn", "inspectors_drawn")
+DRAW_STATES = (TaskState.APPROVED, TaskState.SUBJECTS_DRAWN, TaskState.INSPECTORS_DRAWN)
 FIELD_STATES = ("teams_formed", "in_progress", "results_due")
 
 
@@ -187,7 +189,8 @@ class ReminderScanner:
             select(TaskReview, Task, Department)
             .join(Task, Task.id == TaskReview.task_id)
             .join(Department, Department.id == TaskReview.department_id)
-            .where(TaskReview.decision == "pending", Task.state == "in_review")
+            .where(TaskReview.decision == ReviewDecision.PENDING,
+                   Task.state == TaskState.IN_REVIEW)
             .order_by(TaskReview.id))).all()
         count = 0
         for review, task, department in rows:
@@ -225,7 +228,7 @@ class ReminderScanner:
             drawn = set((await self._session.scalars(
                 select(Draw.department_id).where(
                     Draw.task_id == task.id, Draw.kind == "inspectors",
-                    Draw.status == "completed"))).all())
+                    Draw.status == DrawStatus.COMPLETED))).all())
             due = before_window_due(rules, task.window_start,
                                     self.policy.draw_lead_working_days, self.policy)
             for code in task.department_codes:
@@ -514,7 +517,7 @@ class ReminderScanner:
                     organisers, K.PLAN_MISSING, f"{year}:{today.isoformat()}",
                     PlanMissingPayload(year=year, deadline=submit_by, departments=missing),
                     on_day_due(today, self.policy))
-        if plan is None or plan.status != "approved":
+        if plan is None or plan.status != PlanStatus.APPROVED:
             entries = 0 if plan is None else int(await self._session.scalar(
                 select(func.count(PlanEntry.id)).where(PlanEntry.plan_id == plan.id)) or 0)
             payload = PlanApprovalPayload(year=year, deadline=approve_by, entries=entries)

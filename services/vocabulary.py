@@ -33,3 +33,40 @@ class ReviewDecision(StrEnum):
 
 
 _OLD_DECISIONS = {"a": "approve", "approved": "approve", "r": "return", "returned": "return"}
+
+
+class DrawStatus(StrEnum):
+    """A draw's life (Art. 13, 14): ``committed`` when its commitment is published before the
+    entropy exists, ``completed`` once the entropy is in and the selection is fixed, ``failed``
+    when the entropy could not be used (the commitment stays on record). ``draw.status``."""
+
+    COMMITTED = "committed"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+class PlanStatus(StrEnum):
+    """An annual plan (Art. 11): ``open`` for entries until it is ``approved``.
+    ``annual_plan.status``."""
+
+    OPEN = "open"
+    APPROVED = "approved"
+
+
+class PlanEntryStatus(StrEnum):
+    """A department's plan entry: ``submitted``, then ``approved`` with the plan, ``merged``
+    into another entry, or ``withdrawn`` by a reviewed change. ``plan_entry.status``."""
+
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    MERGED = "merged"
+    WITHDRAWN = "withdrawn"
+
+
+class ChangeStatus(StrEnum):
+    """A change to an approved plan, reviewed before it applies: ``pending`` → ``approved`` or
+    ``returned``. ``plan_change.status``."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    RETURNED = "returned"
