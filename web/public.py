@@ -20,6 +20,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from handlers.i18n import Translator
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from services.clock import SHANGHAI
+from services.directories.enums import RISK_CLASSES, SUBJECT_KINDS, Enumeration
 from services.draws import DrawService
 from services.errors import DomainError
 from services.publication import PublicationService
@@ -78,6 +79,23 @@ def describe_entropy(tr: Translator) -> Callable[[dict[str, Any]], str]:
     return render
 
 
+SCOPE_WORDS: dict[str, Enumeration] = {"kinds": SUBJECT_KINDS, "risk_classes": RISK_CLASSES}
+
+
+def scope_words(lang: str) -> Callable[[str, list[str]], list[str]]:
+    """A scope's values as a reader says them: subject kinds and risk classes by their label
+    in the page's language, districts by name and industries by their GB/T 4754 code as
+    stored; a value no vocabulary knows is shown as it is."""
+
+    def words(key: str, values: list[str]) -> list[str]:
+        vocabulary = SCOPE_WORDS.get(key)
+        if vocabulary is None:
+            return [str(v) for v in values]
+        return [vocabulary.label(str(v), lang) for v in values]
+
+    return words
+
+
 def evidence_text(evidence: dict[str, Any]) -> str:
     """The evidence's main fields (round and randomness, or what was witnessed)."""
     keys = ("type", "round", "randomness", "signature", "values", "secret")
@@ -101,7 +119,8 @@ def render(request: Request, template: str, title_key: str, *, status: int = 200
     html = environment.get_template(template).render(
         t=tr, lang="en" if lang == "en" else "zh", title=tr(title_key, **(title_args or {})),
         switch_url=switch_url(request, lang), when=when, percent=percent,
-        entropy=describe_entropy(tr), evidence=evidence_text, dept_name=dept_name, **context)
+        entropy=describe_entropy(tr), evidence=evidence_text, dept_name=dept_name,
+        scope_words=scope_words(lang), **context)
     response = HTMLResponse(html, status_code=status)
     response.headers["Cache-Control"] = PUBLIC_CACHE if status == 200 else "no-store"
     return response

@@ -102,6 +102,11 @@ async def test_public_pages_on_a_phone(site: tuple[str, str, str, str]) -> None:
         await page.goto(f"{base}/public/tasks/{code}")
         assert await page.locator("text=承诺值（SHA-256）").count() == 5
         assert await page.locator("text=下载摇号数据包").count() == 5
+        scope = await page.locator("dd", has_text="对象类型").inner_text()
+        assert "个体工商户" in scope
+        assert "enterprise" not in scope
+        # the long hashes wrap inside their cards: nothing sticks out of a phone's screen
+        assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         await page.screenshot(path=str(ARTIFACTS / "public-task.png"), full_page=True)
 
         await page.goto(f"{base}/public/tasks/{code}/results")
