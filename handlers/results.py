@@ -5,8 +5,9 @@ unconfirmed, missing), then the final result — the categories and the disposal
 toggle buttons from ``services/vocab`` (the sub-kinds of "follow-up pending" appear once A
 is picked), the summary typed, a correction deadline typed or tapped when 责令改正 is picked,
 a review and one confirmation. After the entry the bot sends the on-site record form (PDF).
-From the result the leader refers a finding to another department (告知), hands it to the
-own case unit, or records a transfer to judicial organs; the receiving admins get the notice
+From the result (or from one submitted record with a finding) the leader refers a finding to
+another department (告知), hands it to the own case unit, or records a transfer to judicial
+organs; the receiving admins get the notice
 from the outbox with the acknowledgement button (``handlers.referrals``).
 
 Every form message's buttons carry the form's nonce: a button of an earlier form (or of a
@@ -181,6 +182,11 @@ def sheet_markup(sheet: SubjectSheet, tr: Translator) -> InlineKeyboardMarkup:
             [_button(tr("results-btn-pdf"), a="pdf", t=t, s=s)]]
     if sheet.result is not None:
         rows.append([_button(tr("results-btn-refer"), a="r", t=t, s=s)])
+    for record in sheet.records:  # a finding of one record may be referred on its own
+        if record.locked and record.has_finding:
+            rows.append([_button(tr("results-btn-refer-record", department=record.department_code,
+                                    item=record.item_name), a="rr", t=t, s=s,
+                                 c=str(record.id))])
     rows.append([_button(tr("results-btn-back"), a="l", t=t)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
@@ -690,19 +696,29 @@ async def confirm_entry(callback: CallbackQuery, *, callback_data: ResCb, accoun
 async def start_referral(callback: CallbackQuery, *, callback_data: ResCb,
                          account: AccountView, results: ResultService, state: FSMContext,
                          tr: Translator) -> None:
-    """告知 / 移送 from the subject's final result: pick how."""
+    """告知 / 移送 from the subject's final result (``r``) or one submitted record of it
+    (``rr``, the record's id in ``c``): pick how."""
     try:
         sheet = await _leader_sheet(results, account, callback_data.t, callback_data.s)
     except DomainError as error:
         await _refuse(callback, error, tr)
         return
-    if sheet.result is None:
+    record_id: int | None = None
+    if callback_data.a == "rr":
+        record_id = next((r.id for r in sheet.records if str(r.id) == callback_data.c
+                          and r.locked), None)
+        if record_id is None:
+            await callback.answer(tr("results-form-stale"), show_alert=True)
+            return
+    elif sheet.result is None:
         await callback.answer(tr("referral-need-result"), show_alert=True)
         return
     form: dict[str, Any] = {"n": secrets.randbelow(10**9) + 1, "t": sheet.task_id,
                             "s": sheet.subject_id, "subject": sheet.subject_name,
-                            "result": sheet.result.id, "kind": "", "to": "", "to_name": "",
-                            "organ": "", "on": "", "document": "", "finding": ""}
+                            "result": sheet.result.id if sheet.result and record_id is None
+                            else None, "record": record_id, "kind": "", "to": "",
+                            "to_name": "", "organ": "", "on": "", "document": "",
+                            "finding": ""}
     await state.set_state(None)
     await _save(state, "referral", form)
     await callback.answer()
@@ -862,7 +878,10 @@ async def confirm_referral(callback: CallbackQuery, *, callback_data: ResCb,
         transferred_on=dt.date.fromisoformat(form["on"]) if form["on"] else None,
         document_no=form["document"])
     try:
-        view = await referrals.refer(account.actor, request, result_id=form["result"])
+        if form.get("record"):
+            view = await referrals.refer(account.actor, request, record_id=form["record"])
+        else:
+            view = await referrals.refer(account.actor, request, result_id=form["result"])
     except DomainError as error:
         await _refuse(callback, error, tr)
         return
@@ -900,7 +919,7 @@ def build_router() -> Router:
     router.callback_query.register(deadline_tapped, ResCb.filter(F.a == "dd"))
     router.callback_query.register(confirm_entry, ResCb.filter(F.a == "ok"))
     router.callback_query.register(cancel_form, ResCb.filter(F.a == "x"))
-    router.callback_query.register(start_referral, ResCb.filter(F.a == "r"))
+    router.callback_query.register(start_referral, ResCb.filter(F.a.in_({"r", "rr"})))
     router.callback_query.register(referral_kind, ResCb.filter(F.a == "rk"))
     router.callback_query.register(referral_department, ResCb.filter(F.a == "rd"))
     router.callback_query.register(confirm_referral, ResCb.filter(F.a == "rok"))

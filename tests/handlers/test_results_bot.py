@@ -19,10 +19,11 @@ from bot.app import build_dispatcher
 from bot.config import Settings
 from bot.container import make_container
 from handlers.results import ResCb
-from services.records import RecordService
+from services.records import RecordService, Upload
 from storage.files import LocalFileStore
 from storage.models import AuditEvent, FinalResult, Outbox, Referral
 from tests.conftest import SHANGHAI
+from tests.evidence_files import jpeg
 from tests.handlers.conftest import Harness, Person
 
 SUBJECT = "鄂州市江南餐饮有限公司"
@@ -45,15 +46,20 @@ def field(h: Harness) -> Harness:
     return h
 
 
-async def submitted_record(h: Harness, tmp_path: Path, *, subject: int = 0) -> int:
-    """张三's SCJG record of the subject, submitted, nobody co-signed it."""
+async def submitted_record(h: Harness, tmp_path: Path, *, subject: int = 0,
+                           finding: str = "无") -> int:
+    """张三's SCJG record of the subject, submitted, nobody co-signed it (a finding comes with
+    a photo, as the record service requires)."""
     async with h.sessions() as session:
         records = RecordService(session, h.clock, LocalFileStore(tmp_path / "files"))
         view = await records.open(h.world.leader, h.world.drawn_task, h.world.subjects[subject],
                                   "SC-SP-01", "account:1")
         for n in (1, 2):
             await records.set_answer(view.id, h.world.leader, n, "yes")
-        await records.set_text(view.id, h.world.leader, "findings", "无")
+        await records.set_text(view.id, h.world.leader, "findings", finding)
+        if finding != "无":
+            await records.add_evidence(view.id, h.world.leader, Upload(
+                jpeg(), "photo", "image/jpeg", "IMG_1.jpg", "u-1"), "account:1")
         await records.submit(view.id, h.world.leader, "account:1")
         return view.id
 
@@ -348,3 +354,23 @@ async def test_a_judicial_transfer_asks_organ_date_and_number(field: Harness, tm
         assert (referral.state, referral.organ, referral.document_no,
                 referral.transferred_on) == ("transferred", "鄂州市公安局鄂城区分局",
                                              "鄂市监移〔2026〕3号", dt.date(2026, 4, 1))
+
+
+async def test_the_leader_refers_one_records_finding_before_the_result(
+    field: Harness, tmp_path: Path
+) -> None:
+    h = field
+    record_id = await submitted_record(h, tmp_path, finding="后厨废水直排雨水管")
+    person = await leader(h)
+    sheet = await open_sheet(h, person)
+    labels = [t for t, _ in buttons(sheet)]
+    assert "告知 / 移送" not in labels  # no final result yet
+    await person.tap(button(sheet, "告知 / 移送记录：SCJG · 食品经营许可和备案情况的检查"))
+    await person.tap(button(h.api.sent()[-1], "告知相关部门"))
+    await person.tap(button(last(h), "生态环境局"))
+    await person.send("后厨废水直排雨水管")
+    await person.tap(button(h.api.sent()[-1], "确认办理"))
+    async with h.sessions() as session:
+        (referral,) = (await session.scalars(select(Referral))).all()
+        assert (referral.record_id, referral.result_id, referral.kind) == (
+            record_id, None, "inform")

@@ -32,6 +32,7 @@ results-btn-enter = Enter the final result
 results-btn-revise = Revise the final result
 results-btn-pdf = On-site record PDF
 results-btn-refer = Refer / transfer
+results-btn-refer-record = Refer the record: { $department } · { $item }
 results-btn-back = « Back
 results-btn-next = Next »
 results-btn-cancel = Cancel

@@ -32,6 +32,7 @@ results-btn-enter = 录入最终结果
 results-btn-revise = 修改最终结果
 results-btn-pdf = 现场检查记录表 PDF
 results-btn-refer = 告知 / 移送
+results-btn-refer-record = 告知 / 移送记录：{ $department } · { $item }
 results-btn-back = « 返回
 results-btn-next = 下一步 »
 results-btn-cancel = 取消
