@@ -374,3 +374,55 @@ async def test_the_leader_refers_one_records_finding_before_the_result(
         (referral,) = (await session.scalars(select(Referral))).all()
         assert (referral.record_id, referral.result_id, referral.kind) == (
             record_id, None, "inform")
+
+
+async def test_a_revision_asks_for_its_reason_and_says_so(field: Harness, tmp_path: Path
+                                                         ) -> None:
+    h = field
+    await submitted_record(h, tmp_path)
+    person = await leader(h)
+    await enter_no_problem(h, person)
+    sheet = await open_sheet(h, person)
+    assert "最终结果（2026-04-01，张三）：未发现问题" in sheet.text
+    await person.tap(button(sheet, "修改最终结果"))
+    form = last(h)
+    assert "■ 未发现问题" in [t for t, _ in buttons(form)]  # the entered result, to change
+    await person.tap(button(form, "未发现问题"))
+    await person.tap(button(last(h), "发现问题待后续处理"))
+    await person.tap(button(last(h), "违反其他市场监管规定"))
+    await person.tap(button(last(h), "下一步 »"))
+    await person.send("复核发现未按规定公示")
+    await person.tap(button(last(h), "违反其他部门规定，抄告相关部门"))
+    await person.tap(button(last(h), "下一步 »"))
+    assert h.api.texts()[-1] == "该检查对象已有最终结果，修改需写明理由：请发送修改理由。"
+    await person.send("复核现场照片")
+    review = last(h)
+    assert "修改理由：复核现场照片" in review.text.splitlines()
+    await person.tap(button(review, "确认录入"))
+    assert h.api.sent("editMessageText")[-1].text.splitlines()[0] == (
+        f"已修改 {SUBJECT} 的最终检查结果（第 1 次修改）："
+        "发现问题待后续处理、违反其他市场监管规定。")
+    async with h.sessions() as session:
+        (row,) = (await session.scalars(select(FinalResult))).all()
+        assert (row.categories, row.revisions) == (["A", "D"], 1)
+        reasons = [e.data["reason"] for e in (await session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "result.revised"))).all()]
+    assert reasons == ["复核现场照片"]
+    assert len(h.api.sent("sendDocument")) == 2  # the form again, as revised
+
+
+async def test_the_overview_speaks_english_to_an_english_leader(field: Harness, tmp_path: Path
+                                                               ) -> None:
+    h = field
+    await submitted_record(h, tmp_path)
+    h.api.allow("sendMessage", "editMessageText", "answerCallbackQuery")
+    person = await h.bound(1003, h.world.leader, name="Zhang San", language_code="en")
+    await person.send("/results")
+    lines = h.api.texts()[-1].splitlines()
+    assert lines[1] == f"1. {SUBJECT}: records 1/2 submitted, 1 unconfirmed, 1 missing"
+    await person.tap(button(h.api.sent()[-1], SUBJECT))
+    sheet = last(h).text
+    assert ("⚠ SCJG · 食品经营许可和备案情况的检查: submitted (张三), unconfirmed — "
+            "no second inspector confirmed it") in sheet
+    await person.tap(button(last(h), "Enter the final result"))
+    assert "□ problem found, follow-up pending" in [t for t, _ in buttons(last(h))]
