@@ -95,6 +95,10 @@ def _lang(tr: Translator) -> str:
     return "en" if tr.language == "en" else "zh"
 
 
+def _join(words: list[str], tr: Translator) -> str:
+    return (", " if tr.language == "en" else "、").join(words)
+
+
 def _clip(text: str) -> str:
     return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "…"
 
@@ -165,7 +169,7 @@ def sheet_text(sheet: SubjectSheet, code: str, tr: Translator) -> str:
     else:
         lines.append(tr("results-sheet-result-late" if result.late else "results-sheet-result",
                         on=result.entered_on.isoformat(), by=result.entered_by,
-                        categories="、".join(result.category_labels(_lang(tr)))))
+                        categories=_join(result.category_labels(_lang(tr)), tr)))
         lines.append(tr("results-sheet-disposals", disposals=_disposal_words(
             list(result.disposals), result.disposal_other, tr)))
         if result.correction_due_on:
@@ -192,7 +196,7 @@ def sheet_markup(sheet: SubjectSheet, tr: Translator) -> InlineKeyboardMarkup:
 
 
 def _category_words(codes: list[str], tr: Translator) -> str:
-    return "、".join(vocab.results().labels(codes, _lang(tr))) or "—"
+    return _join(vocab.results().labels(codes, _lang(tr)), tr) or "—"
 
 
 def _disposal_words(codes: list[str], other: str, tr: Translator) -> str:
@@ -200,8 +204,9 @@ def _disposal_words(codes: list[str], other: str, tr: Translator) -> str:
     for term in vocab.disposals().terms:
         if term.code in codes:
             label = term.label(_lang(tr))
-            words.append(f"{label}（{other}）" if term.code == "other" and other else label)
-    return "、".join(words) or "—"
+            words.append(tr("results-other-measure", label=label, text=other)
+                         if term.code == "other" and other else label)
+    return _join(words, tr) or "—"
 
 
 def category_markup(form: dict[str, Any], tr: Translator) -> InlineKeyboardMarkup:
@@ -671,7 +676,7 @@ async def confirm_entry(callback: CallbackQuery, *, callback_data: ResCb, accoun
     await state.clear()
     await callback.answer()
     view = outcome.result
-    categories = "、".join(view.category_labels(_lang(tr)))
+    categories = _join(view.category_labels(_lang(tr)), tr)
     lines = [tr("results-revised", subject=view.subject_name, revisions=view.revisions,
                 categories=categories) if outcome.revised else
              tr("results-entered", subject=view.subject_name, categories=categories)]
@@ -777,7 +782,8 @@ async def referral_department(callback: CallbackQuery, *, callback_data: ResCb,
     await state.set_state(ResultStates.finding)
     await callback.answer()
     await _edit(callback, "\n".join([tr("referral-form-title", subject=form["subject"]),
-                                     f"{tr('referral-kind-inform')}：{form['to_name']}",
+                                     tr("referral-form-target", kind=tr("referral-kind-inform"),
+                                        target=form["to_name"]),
                                      tr("referral-form-ask-finding")]), None)
 
 

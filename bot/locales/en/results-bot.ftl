@@ -85,3 +85,5 @@ referral-need-result = Enter the final result first, then refer from it.
 referral-done-inform = Referred to { $department } (no. { $id }); { $admins } of its admins were asked to acknowledge.
 referral-done-case_unit = Handed to the department's case unit (no. { $id }); { $admins } admins were asked to acknowledge.
 referral-done-judicial = Transfer to judicial organs recorded: { $organ }, document { $document } (no. { $id }).
+results-other-measure = { $label } ({ $text })
+referral-form-target = { $kind }: { $target }

@@ -85,3 +85,5 @@ referral-need-result = 请先录入最终结果，再从结果告知或移送。
 referral-done-inform = 已告知 { $department }（编号 { $id }），已通知该部门 { $admins } 名管理员签收。
 referral-done-case_unit = 已移送本部门办案机构（编号 { $id }），已通知 { $admins } 名管理员签收。
 referral-done-judicial = 已登记移送司法机关：{ $organ }，文书编号 { $document }（编号 { $id }）。
+results-other-measure = { $label }（{ $text }）
+referral-form-target = { $kind }：{ $target }
