@@ -426,3 +426,24 @@ async def test_the_overview_speaks_english_to_an_english_leader(field: Harness, 
             "no second inspector confirmed it") in sheet
     await person.tap(button(last(h), "Enter the final result"))
     assert "□ problem found, follow-up pending" in [t for t, _ in buttons(last(h))]
+
+
+async def test_help_names_results_and_cancel_drops_the_form(field: Harness, tmp_path: Path
+                                                           ) -> None:
+    h = field
+    await submitted_record(h, tmp_path)
+    person = await leader(h)
+    await person.send("/help")
+    assert ("/results：（检查小组组长）查看每个检查对象各部门的检查记录（已提交、已确认、未确认、"
+            "缺失），录入最终检查结果，获取现场检查记录表 PDF，告知或移送发现的问题。"
+            ) in h.api.texts()[-1].splitlines()
+    sheet = await open_sheet(h, person)
+    await person.tap(button(sheet, "录入最终结果"))
+    form = last(h)
+    await person.tap(button(form, "未发现问题"))
+    await person.tap(button(last(h), "取消"))
+    assert last(h).text == "已取消，未录入任何内容。"
+    await person.tap(button(form, "下一步 »"))  # the cancelled form's button
+    assert alerts(h)[-1] == "这个按钮已经过期：请用 /results 重新打开检查对象。"
+    async with h.sessions() as session:
+        assert (await session.scalars(select(FinalResult))).all() == []
