@@ -30,11 +30,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.i18n import Translator, normalise
 from services.accounts import TOKEN_PATTERN, AccountService
+from services.archive import ArchiveService
 from services.assignments import AssignmentService
 from services.clock import Clock
 from services.progress import ProgressService
 from services.referrals import ReferralService
 from services.reminders import ReminderScanner
+from services.results import ResultService
 from services.schedule import ScheduleService
 from services.tasks import TaskService
 from services.updates import UpdateLedger
@@ -180,6 +182,8 @@ class DatabaseMiddleware(BaseMiddleware):
         data["reminders"] = await request.get(ReminderScanner)
         data["progress"] = await request.get(ProgressService)
         data["referrals"] = await request.get(ReferralService)
+        data["results"] = await request.get(ResultService)
+        data["archive"] = await request.get(ArchiveService)
         try:
             result = await handler(event, data)
         except Exception:

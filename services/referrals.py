@@ -24,6 +24,7 @@ from storage.models import (
     Subject,
     Task,
     TaskSubject,
+    Team,
     TeamMember,
 )
 
@@ -45,6 +46,12 @@ class ReferralNotMember(DomainError):
     """Only an active inspector of the team that checked the subject refers its findings."""
 
     key = "referral-not-member"
+
+
+class ReferralNotLeader(DomainError):
+    """A referral from the team's final result is the leader's, who entered it (Art. 13)."""
+
+    key = "referral-not-leader"
 
 
 class ReferralNotAdmin(DomainError):
@@ -130,10 +137,15 @@ class ReferralService:
             created_at=row.created_at, acknowledged_by=ack.name if ack else None,
             acknowledged_at=row.acknowledged_at, notified_accounts=notified)
 
-    async def refer(self, inspector_id: int | None, request: ReferralRequest, actor: str, *,
+    async def refer(self, actor: Actor, request: ReferralRequest, *,
                     record_id: int | None = None, result_id: int | None = None
                     ) -> ReferralView:
-        """Refer a finding of a record (or of the final result) and notify the receivers."""
+        """Refer a finding of a record (or of the final result) and notify the receivers.
+
+        The one who refers is ``actor.inspector_id``: from a record, an active member of the
+        team that checked the subject (``ReferralNotMember``); from the final result, the
+        team's leader (``ReferralNotLeader``). A system actor has no inspector and is refused."""
+        inspector_id = actor.inspector_id
         if (record_id is None) == (result_id is None):
             raise ValidationFailed("referral-needs-origin")
         if record_id is not None:
@@ -154,6 +166,10 @@ class ReferralService:
             if inspector_id is not None else None
         if member is None or member.department_id is None:
             raise ReferralNotMember(task_id=task_id)
+        if result_id is not None:
+            team = await self._session.get(Team, link.team_id) if link else None
+            if team is None or team.leader_inspector_id != inspector_id:
+                raise ReferralNotLeader(task_id=task_id)
         assert inspector_id is not None
         kinds = vocab.referral_kinds()
         if request.kind not in kinds.codes:
@@ -221,6 +237,12 @@ class ReferralService:
             "finding": finding, "notified": notified})
         await self._session.commit()
         return await self._view(row, notified)
+
+    async def departments(self) -> list[tuple[str, str, str]]:
+        """The active departments a finding may be referred to: (code, zh name, en name)."""
+        rows = (await self._session.scalars(select(Department).where(
+            Department.active.is_(True)).order_by(Department.code))).all()
+        return [(d.code, d.name_zh, d.name_en or d.name_zh) for d in rows]
 
     async def get(self, referral_id: int) -> ReferralView:
         """One referral."""

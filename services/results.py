@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import CheckRecord, FinalResult, Inspector, Subject, Task, TaskSubject, Team
 
 from services import vocab
+from services.actors import Actor
 from services.audit import AuditTrail, jsonable
 from services.calendar import CalendarService
 from services.clock import Clock, local_date
@@ -269,12 +270,18 @@ class ResultService:
             .order_by(TaskSubject.visit_order, TaskSubject.subject_id))).all()
         return [await self.sheet(task_id, link.subject_id) for link in links]
 
-    async def enter(self, inspector_id: int | None, task_id: int, subject_id: int,
-                    entry: ResultEntry, actor: str, *, reason: str = "") -> EntryOutcome:
-        """Enter (or, with a reason, revise) the subject's final result."""
+    async def enter(self, actor: Actor, task_id: int, subject_id: int,
+                    entry: ResultEntry, *, reason: str = "") -> EntryOutcome:
+        """Enter (or, with a reason, revise) the subject's final result.
+
+        Only the team's leader (``actor.inspector_id``) may: anyone else, a system actor
+        included (it has no inspector to sign the form), is refused with ``ResultNotLeader``;
+        the audit trail names ``actor.label``."""
         task, team, subject = await self._team_of(task_id, subject_id)
+        inspector_id = actor.inspector_id
         await self._leader_check(team, inspector_id)
         assert inspector_id is not None
+        who = actor.label
         if task.state not in FIELD_STATES:
             raise IllegalTransition("result-task-closed", code=task.code, state=task.state)
         entry = validate_entry(entry)
@@ -304,7 +311,7 @@ class ResultService:
                               revisions=0, **values)
             self._session.add(row)
             await self._session.flush()
-            await self._audit.record(actor, "result.entered", "final_result", row.id, {
+            await self._audit.record(who, "result.entered", "final_result", row.id, {
                 "task": task.code, "subject_id": subject_id, **jsonable(values)})
         else:
             if not reason.strip():
@@ -315,18 +322,34 @@ class ResultService:
             row.revisions += 1
             row.entered_by_inspector_id = inspector_id
             row.entered_at = self._clock()
-            await self._audit.record(actor, "result.revised", "final_result", row.id, {
+            await self._audit.record(who, "result.revised", "final_result", row.id, {
                 "task": task.code, "subject_id": subject_id, "reason": reason.strip(),
                 "before": jsonable(before), "after": jsonable(values)})
         await self._session.flush()
         progress = await self.progress(task_id)
         completed = False
         if not progress.missing and task.state != "results_entered":
-            await self._tasks.record_results_entered(task_id, actor, {
+            await self._tasks.record_results_entered(task_id, who, {
                 "on": today.isoformat(), "subjects": progress.subjects, "late": progress.late})
             completed = True
         await self._session.commit()
         return EntryOutcome(await self._view(row), task.state, completed, revised)
+
+    async def working_days_late(self, due_on: dt.date, on: dt.date) -> int:
+        """How many working days ``on`` is after ``due_on`` (0 when not after it)."""
+        if on <= due_on:
+            return 0
+        rules = await self._calendar.rules_for(due_on, on)
+        day, count = due_on, 0
+        while day < on:
+            day += dt.timedelta(days=1)
+            count += rules.status(day).is_working
+        return count
+
+    async def late_by(self, result: ResultView) -> int:
+        """How many working days after its deadline the result was entered (0: on time)."""
+        return await self.working_days_late(result.due_on, result.entered_on) if result.late \
+            else 0
 
     async def progress(self, task_id: int) -> TaskProgress:
         """Subjects of the task (every team) with and without a final result."""

@@ -52,3 +52,9 @@ def as_inspector(inspector_id: int | None, account_id: int) -> Actor:
     """An inspector's account as the one who acts (the schedule's leader or a member)."""
     return Actor(account_id=account_id, name=f"inspector {inspector_id}",
                  roles=frozenset({"inspector"}), inspector_id=inspector_id)
+
+
+def inspector_actor(inspector_id: int) -> Actor:
+    """An inspector as the one who acts, without an account (results, referrals: issue 11)."""
+    return Actor(account_id=None, name=f"inspector:{inspector_id}", roles=frozenset(
+        {"inspector"}), inspector_id=inspector_id)

@@ -22,6 +22,7 @@ from tests.conftest import SHANGHAI, FixedClock
 from tests.db.test_cli_planning import jc
 from tests.e2e.seed import seed_world
 from tests.evidence_files import jpeg
+from tests.services import inspector_actor as ins
 from tests.services import task_service
 
 PHOTO = jpeg(gps=(30.3901, 114.8902), taken="2026:04:01 10:15:00")
@@ -47,10 +48,11 @@ def field_db(db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> It
             await records.submit(view.id, world.leader, "a")
             results = ResultService(session, clock, CalendarService(session, clock),
                                     task_service(session, clock), records)
-            await results.enter(world.leader, world.drawn_task, world.subjects[0], ResultEntry(
-                ("A", "D"), "地址不符", ("inform",)), "a")
+            await results.enter(ins(world.leader), world.drawn_task, world.subjects[0],
+                                ResultEntry(
+                ("A", "D"), "地址不符", ("inform",)))
             await ReferralService(session, clock).refer(
-                world.leader, ReferralRequest("inform", "后厨废水直排", "HBJ"), "a",
+                ins(world.leader), ReferralRequest("inform", "后厨废水直排", "HBJ"),
                 record_id=view.id)
         await engine.dispose()
 

@@ -18,6 +18,7 @@ from storage.files import LocalFileStore
 from tests.conftest import SHANGHAI, FixedClock
 from tests.e2e.seed import DRAWN_TASK_CODE, DRAWN_TASK_NAME, seed_world
 from tests.evidence_files import jpeg
+from tests.services import inspector_actor as ins
 from tests.services import task_service
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -41,9 +42,10 @@ async def test_the_form_carries_subject_items_inspectors_and_evidence_hashes(
     await records.cosign(view.id, world.member, "a")
     results = ResultService(session, clock, CalendarService(session, clock),
                             task_service(session, clock), records)
-    outcome = await results.enter(world.leader, world.drawn_task, world.subjects[0], ResultEntry(
+    outcome = await results.enter(ins(world.leader), world.drawn_task, world.subjects[0],
+                                  ResultEntry(
         ("E",), "经营地址变更未办理许可变更，已责令改正", ("correction",),
-        correction_due_on=dt.date(2026, 4, 15)), "a")
+        correction_due_on=dt.date(2026, 4, 15)))
     chosen = await records.for_subject(world.drawn_task, world.subjects[0])
     header = SubjectHeader(DRAWN_TASK_CODE, DRAWN_TASK_NAME, "鄂州市江南餐饮有限公司",
                            "91420700MA4KXXXX1A", "鄂城区古楼街道滨湖北路18号", 1)

@@ -47,6 +47,7 @@ from storage.models import (
 from tests.conftest import SHANGHAI, FixedClock
 from tests.e2e.seed import World, seed_world
 from tests.evidence_files import jpeg, pdf
+from tests.services import inspector_actor as ins
 from tests.services import task_service
 
 JIANGNAN = (30.39, 114.89)  # the registered place of 鄂州市江南餐饮有限公司
@@ -309,16 +310,16 @@ async def test_final_result_completes_the_task_and_marks_late_entries(
     assert sheet.due_on == dt.date(2026, 4, 30)  # 20 working days, 清明 (4-04..4-06) off
     entry = ResultEntry(("1",), "未发现问题", ("none",))
     with pytest.raises(ResultNotLeader):
-        await results.enter(world.member, world.drawn_task, world.subjects[0], entry, "a")
-    done = await results.enter(world.leader, world.drawn_task, world.subjects[0], entry, "a")
+        await results.enter(ins(world.member), world.drawn_task, world.subjects[0], entry)
+    done = await results.enter(ins(world.leader), world.drawn_task, world.subjects[0], entry)
     assert not done.task_completed
     assert not done.result.late
     assert done.result.category_labels() == ["未发现问题"]
     # the second subject's result comes after its deadline: accepted, marked late
     field_clock.now = dt.datetime(2026, 5, 20, 9, tzinfo=SHANGHAI).astimezone(dt.UTC)
-    late = await results.enter(world.leader, world.drawn_task, world.subjects[1], ResultEntry(
+    late = await results.enter(ins(world.leader), world.drawn_task, world.subjects[1], ResultEntry(
         ("E",), "未公示许可证，已责令改正", ("correction",),
-        correction_due_on=dt.date(2026, 4, 15), check_date=dt.date(2026, 4, 2)), "a")
+        correction_due_on=dt.date(2026, 4, 15), check_date=dt.date(2026, 4, 2)))
     assert late.result.due_on == dt.date(2026, 5, 6)  # May Day 5-01..5-05 off
     assert late.result.late
     assert late.task_completed
@@ -334,10 +335,11 @@ async def test_final_result_completes_the_task_and_marks_late_entries(
     assert (scjg.visited, scjg.with_result, scjg.on_time, scjg.late) == (1, 2, 1, 1)
     assert figures["HBJ"].visited == 0
     with pytest.raises(ValidationFailed) as reason:
-        await results.enter(world.leader, world.drawn_task, world.subjects[0], entry, "a")
+        await results.enter(ins(world.leader), world.drawn_task, world.subjects[0], entry)
     assert reason.value.key == "result-revise-needs-reason"
-    revised = await results.enter(world.leader, world.drawn_task, world.subjects[0], ResultEntry(
-        ("A", "B"), "未按规定公示年报", ("inform",)), "a", reason="复核")
+    revised = await results.enter(ins(world.leader), world.drawn_task, world.subjects[0],
+                                  ResultEntry(
+        ("A", "B"), "未按规定公示年报", ("inform",)), reason="复核")
     assert revised.revised
     assert revised.result.categories == ("A", "B")
     assert await actions(session, "result.") == ["result.entered", "result.entered",
@@ -351,12 +353,11 @@ async def test_result_deadline_across_the_national_day_with_a_swapped_saturday(
     working day (调休), so the 20th working day is Thursday 10-29 (10-30 without the swap)."""
     field_clock.now = dt.datetime(2026, 10, 29, 17, tzinfo=SHANGHAI).astimezone(dt.UTC)
     entry = ResultEntry(("1",), "未发现问题", ("none",), check_date=dt.date(2026, 9, 24))
-    on_time = await results.enter(world.leader, world.drawn_task, world.subjects[0], entry, "a")
+    on_time = await results.enter(ins(world.leader), world.drawn_task, world.subjects[0], entry)
     assert on_time.result.due_on == dt.date(2026, 10, 29)
     assert not on_time.result.late
     field_clock.now = dt.datetime(2026, 10, 30, 9, tzinfo=SHANGHAI).astimezone(dt.UTC)
-    next_day = await results.enter(world.leader, world.drawn_task, world.subjects[1], entry,
-                                   "a")
+    next_day = await results.enter(ins(world.leader), world.drawn_task, world.subjects[1], entry)
     assert next_day.result.late
 
 
@@ -374,7 +375,7 @@ async def test_result_categories_and_measures_follow_the_vocabulary(
     results: ResultService, world: World, entry: ResultEntry, reason: str
 ) -> None:
     with pytest.raises(ResultInvalid) as refused:
-        await results.enter(world.leader, world.drawn_task, world.subjects[0], entry, "a")
+        await results.enter(ins(world.leader), world.drawn_task, world.subjects[0], entry)
     assert refused.value.args_map["reason"] == reason
     assert await results.get(world.drawn_task, world.subjects[0]) is None
 
@@ -382,12 +383,12 @@ async def test_result_categories_and_measures_follow_the_vocabulary(
 async def test_a_sub_kind_implies_follow_up_and_unknown_codes_are_named(
     results: ResultService, world: World
 ) -> None:
-    done = await results.enter(world.leader, world.drawn_task, world.subjects[0],
-                               ResultEntry(("C",), "公示信息弄虚作假", ("case_unit",)), "a")
+    done = await results.enter(ins(world.leader), world.drawn_task, world.subjects[0],
+                               ResultEntry(("C",), "公示信息弄虚作假", ("case_unit",)))
     assert done.result.categories == ("A", "C")
     with pytest.raises(ValidationFailed) as unknown:
-        await results.enter(world.leader, world.drawn_task, world.subjects[1],
-                            ResultEntry(("Z",), "x", ("none",)), "a")
+        await results.enter(ins(world.leader), world.drawn_task, world.subjects[1],
+                            ResultEntry(("Z",), "x", ("none",)))
     assert unknown.value.args_map["codes"] == "Z"
 
 
@@ -406,11 +407,11 @@ async def test_publish_is_refused_until_every_result_is_entered(
     assert by_hand.value.key == "task-step-by-results"
     entry = ResultEntry(("1",), "未发现问题", ("none",))
     for subject in world.subjects:
-        await results.enter(world.leader, world.drawn_task, subject, entry, "a")
+        await results.enter(ins(world.leader), world.drawn_task, subject, entry)
     view = await tasks.advance(world.drawn_task, "publish", actor=Actor.system("o"))
     assert view.state == "published"
     with pytest.raises(IllegalTransition):  # the results are closed once published
-        await results.enter(world.leader, world.drawn_task, world.subjects[0], entry, "a",
+        await results.enter(ins(world.leader), world.drawn_task, world.subjects[0], entry,
                             reason="late change")
 
 
@@ -433,14 +434,14 @@ async def test_referrals_notify_the_department_and_are_acknowledged(
     scjg_admin = await _admin(session, world.scjg, 9002, "市场监管局管理员")
     record_id = await filled(records, world, finding="废水直排", answers=("yes", "no"))
     with pytest.raises(ReferralNotMember):
-        await referrals.refer(world.idle, ReferralRequest("inform", "x", "HBJ"), "a",
+        await referrals.refer(ins(world.idle), ReferralRequest("inform", "x", "HBJ"),
                               record_id=record_id)
     with pytest.raises(ValidationFailed) as own:
-        await referrals.refer(world.leader, ReferralRequest("inform", "x", "SCJG"), "a",
+        await referrals.refer(ins(world.leader), ReferralRequest("inform", "x", "SCJG"),
                               record_id=record_id)
     assert own.value.key == "referral-inform-own-department"
-    sent = await referrals.refer(world.leader, ReferralRequest("inform", "后厨废水直排雨水管",
-                                                               "HBJ"), "account:1",
+    sent = await referrals.refer(ins(world.leader), ReferralRequest("inform", "后厨废水直排雨水管",
+                                                               "HBJ"),
                                  record_id=record_id)
     assert (sent.state, sent.to_department, sent.notified_accounts) == ("sent", "HBJ", 1)
     (notice,) = (await session.scalars(select(Outbox).where(Outbox.kind == "referral"))).all()
@@ -453,18 +454,19 @@ async def test_referrals_notify_the_department_and_are_acknowledged(
     assert (taken.state, taken.acknowledged_by) == ("acknowledged", "生态环境局管理员")
     with pytest.raises(IllegalTransition):
         await referrals.acknowledge(sent.id, hbj_admin, "again")
-    case = await referrals.refer(world.member, ReferralRequest("case_unit", "无证经营线索"),
-                                 "account:2", record_id=record_id)
+    case = await referrals.refer(ins(world.member), ReferralRequest("case_unit", "无证经营线索"),
+                                 record_id=record_id)
     assert (case.to_department, case.notified_accounts) == ("SCJG", 1)
     with pytest.raises(ValidationFailed) as details:
-        await referrals.refer(world.leader, ReferralRequest("judicial", "涉嫌生产假冒食品"), "a",
+        await referrals.refer(ins(world.leader), ReferralRequest("judicial", "涉嫌生产假冒食品"),
                               record_id=record_id)
     assert details.value.key == "referral-judicial-needs-details"
-    result = await results.enter(world.leader, world.drawn_task, world.subjects[0], ResultEntry(
-        ("A", "D"), "涉嫌犯罪", ("judicial",)), "a")
-    judicial = await referrals.refer(world.leader, ReferralRequest(
+    result = await results.enter(ins(world.leader), world.drawn_task, world.subjects[0],
+                                 ResultEntry(
+        ("A", "D"), "涉嫌犯罪", ("judicial",)))
+    judicial = await referrals.refer(ins(world.leader), ReferralRequest(
         "judicial", "涉嫌生产假冒食品", organ="鄂州市公安局鄂城区分局",
-        transferred_on=dt.date(2026, 4, 1), document_no="鄂市监移〔2026〕3号"), "account:1",
+        transferred_on=dt.date(2026, 4, 1), document_no="鄂市监移〔2026〕3号"),
         result_id=result.result.id)
     assert (judicial.state, judicial.to_department) == ("transferred", None)
     listed = await referrals.for_task(world.drawn_task)

@@ -17,6 +17,7 @@ from storage.files import LocalFileStore
 from storage.models import Referral
 from tests.handlers.conftest import Harness
 from tests.handlers.test_notifications import FakeTime
+from tests.services import inspector_actor
 
 
 async def _referral(h: Harness, tmp_path: Path) -> int:
@@ -29,7 +30,8 @@ async def _referral(h: Harness, tmp_path: Path) -> int:
         view = await records.open(h.world.leader, h.world.drawn_task, h.world.subjects[0],
                                   "SC-SP-01", "account:1")
         sent = await ReferralService(session, h.clock).refer(
-            h.world.leader, ReferralRequest("inform", "后厨废水直排雨水管", "HBJ"), "account:1",
+            inspector_actor(h.world.leader),
+            ReferralRequest("inform", "后厨废水直排雨水管", "HBJ"),
             record_id=view.id)
         return sent.id
 
