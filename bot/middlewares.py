@@ -33,6 +33,7 @@ from services.accounts import TOKEN_PATTERN, AccountService
 from services.assignments import AssignmentService
 from services.clock import Clock
 from services.progress import ProgressService
+from services.records import RecordService
 from services.referrals import ReferralService
 from services.reminders import ReminderScanner
 from services.schedule import ScheduleService
@@ -180,6 +181,7 @@ class DatabaseMiddleware(BaseMiddleware):
         data["reminders"] = await request.get(ReminderScanner)
         data["progress"] = await request.get(ProgressService)
         data["referrals"] = await request.get(ReferralService)
+        data["records"] = await request.get(RecordService)
         try:
             result = await handler(event, data)
         except Exception:
