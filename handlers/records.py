@@ -350,7 +350,7 @@ async def _usable(callback: CallbackQuery, record_id: int, account: AccountView,
         await callback.answer(_refusal(error, tr), show_alert=True)
         return None
     if not any(line.record_id == view.id for line in lines):
-        await callback.answer(tr("record-wrong-department", department=view.department_name),
+        await callback.answer(tr("record-wrong-department", department=view.department_code),
                               show_alert=True)
         return None
     if view.locked:
