@@ -490,6 +490,19 @@ class AlbumCollector:
             album.timer.cancel()
         album.timer = asyncio.get_running_loop().create_task(self._answer(bot, group))
 
+    def arriving(self, group: str) -> None:
+        """Another photo of the album arrived: hold the answer until it is stored too."""
+        album = self._albums.get(group)
+        if album is not None and album.timer is not None:
+            album.timer.cancel()
+            album.timer = None
+
+    def resume(self, bot: Bot, group: str) -> None:
+        """A photo of the album was refused: the answer for the stored ones still comes."""
+        album = self._albums.get(group)
+        if album is not None and album.timer is None:
+            album.timer = asyncio.get_running_loop().create_task(self._answer(bot, group))
+
     async def _answer(self, bot: Bot, group: str) -> None:
         await asyncio.sleep(ALBUM_WAIT)
         album = self._albums.pop(group, None)
@@ -509,6 +522,8 @@ async def evidence_received(message: Message, *, bot: Bot, account: AccountView,
     """A photo or a file for the open record: refused before downloading when it is too
     large or not an image/PDF, or when no record is open; stored otherwise."""
     record_id = (await state.get_data()).get(RECORD_KEY)
+    if message.media_group_id:
+        albums.arriving(message.media_group_id)
     if message.photo:
         largest = message.photo[-1]
         file_id, unique, size = largest.file_id, largest.file_unique_id, largest.file_size
@@ -530,6 +545,8 @@ async def evidence_received(message: Message, *, bot: Bot, account: AccountView,
             file_unique_id=unique, media_group_id=message.media_group_id,
             message_at=message.date), account.actor.label)
     except DomainError as error:
+        if message.media_group_id:
+            albums.resume(bot, message.media_group_id)
         await message.answer(_refusal(error, tr))
         return
     assert record_id is not None

@@ -414,14 +414,18 @@ async def test_a_pdf_with_its_name_and_a_jpeg_file_with_gps(h: Harness, files: F
 async def test_an_album_is_answered_once_with_the_count(
     h: Harness, files: Files, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(records_handlers, "ALBUM_WAIT", 0.2)
+    monkeypatch.setattr(records_handlers, "ALBUM_WAIT", 0.5)
     leader = await h.bound(1001, h.world.leader, name="张三")
     await _open(h, leader)
     h.api.calls.clear()
     for n, colour in enumerate(((200, 0, 0), (0, 200, 0), (0, 0, 200))):
         await photo(leader, files.add(f"al{n}", jpeg(colour)), group="album-1")
     assert h.api.texts() == []  # nothing yet: the album may go on
-    await asyncio.sleep(0.5)
+    for _ in range(50):
+        await asyncio.sleep(0.1)
+        if h.api.texts():
+            break
+    await asyncio.sleep(0.6)  # and nothing more after the one answer
     assert h.api.texts() == ["相册已保存 3 份证据（本记录共 3 份）。"]
     async with h.sessions() as session:
         groups = (await session.scalars(select(Evidence.media_group_id))).all()
