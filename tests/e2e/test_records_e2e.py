@@ -1,5 +1,5 @@
 """检查记录 with the real bot process through the emulator (issue 11): an inspector records
-a check with a photo, a bot restart in the middle (conversation state in Redis, the draft in
+a check with two photos, a bot restart in the middle (conversation state in Redis, the draft in
 the database), a picture sent as a file whose EXIF GPS is read back from the stored evidence,
 a location 2 km from the subject (flagged), the submit, and the second inspector's co-sign
 from the worker's notice."""
@@ -94,7 +94,8 @@ def _open_item(emulator: Emulator, mark: str) -> dict[str, Any]:
     """/record → the subject → the item (``mark`` is its state): the card."""
     before = len(emulator.bot_messages(INSPECTOR))
     emulator.send(INSPECTOR, "/record")
-    menu = wait_until(lambda: (found := emulator.bot_messages(INSPECTOR)[before:]) and found[-1])
+    menu = wait_until(lambda: (found := emulator.bot_messages(INSPECTOR)[before:]) and found[-1],
+                      timeout=45)
     assert menu["text"] == "今天没有已确定日程的检查对象；以下是本组的全部检查对象："
     emulator.tap(INSPECTOR, menu["message_id"], _button(menu, "1. 鄂州市江南餐饮有限公司"))
     items = dict(wait_until(lambda: next(
@@ -105,7 +106,7 @@ def _open_item(emulator: Emulator, mark: str) -> dict[str, Any]:
                  _button(items, f"{mark} SC-SP-01 食品经营许可和备案情况的检查"))
     return dict(wait_until(
         lambda: (found := emulator.bot_messages(INSPECTOR)) and len(found) > count
-        and found[-1]["text"].startswith("【2026-LH-001】") and found[-1]))
+        and found[-1]["text"].startswith("【2026-LH-001】") and found[-1], timeout=45))
 
 
 def _upload(emulator: Emulator, kind: str, name: str, data: bytes, mime: str) -> None:
@@ -137,7 +138,8 @@ def test_a_record_with_evidence_a_restart_a_far_location_and_a_cosign(
     emu.tap(INSPECTOR, card["message_id"], _button(card, "1. 未回答"))
     emu.tap(INSPECTOR, card["message_id"], _button(card, "2. 未回答"))
     wait_until(lambda: "2. 实际经营地址与许可地址是否一致 — 符合" in next(
-        m for m in emu.bot_messages(INSPECTOR) if m["message_id"] == card["message_id"])["text"])
+        m for m in emu.bot_messages(INSPECTOR) if m["message_id"] == card["message_id"])["text"],
+        timeout=45)
     _upload(emu, "photo", "shop.jpg", jpeg((30, 160, 30), gps=EXIF_GPS), "image/jpeg")
     text_in(emu, INSPECTOR, lambda t: t.startswith("照片已保存（本记录共 1 份证据）"))
 
@@ -148,6 +150,8 @@ def test_a_record_with_evidence_a_restart_a_far_location_and_a_cosign(
                                                   taken="2026:04:01 10:05:00"), "image/jpeg")
     text_in(emu, INSPECTOR, lambda t: t == "文件“IMG_0002.jpg”已保存（本记录共 2 份证据），"
                                         "含拍摄位置 30.39050, 114.89030。")
+    _upload(emu, "photo", "counter.jpg", jpeg((30, 30, 160)), "image/jpeg")
+    text_in(emu, INSPECTOR, lambda t: t.startswith("照片已保存（本记录共 3 份证据）"))
     emu.http.post("/control/location", json={
         "user_id": INSPECTOR, "latitude": JIANGNAN[0] + 0.018, "longitude": JIANGNAN[1],
     }).raise_for_status()
@@ -157,7 +161,7 @@ def test_a_record_with_evidence_a_restart_a_far_location_and_a_cosign(
     # the draft (database): opened again, everything is there
     card = _open_item(emu, "✏️")
     assert "1. 食品经营许可证是否在有效期内 — 符合" in card["text"]
-    assert "证据：2 份（照片 1，文件 1）" in card["text"]
+    assert "证据：3 份（照片 2，文件 1）" in card["text"]
     assert "⚠️ 超过 300 米，已标记" in card["text"]
     emu.tap(INSPECTOR, card["message_id"], _button(card, "✏️ 发现问题"))
     text_in(emu, INSPECTOR, lambda t: t.startswith("请输入发现问题情况"))
@@ -174,14 +178,16 @@ def test_a_record_with_evidence_a_restart_a_far_location_and_a_cosign(
     notice = text_in(emu, PEER, lambda t: t.startswith("【请确认】任务 2026-LH-001：张三"))
     emu.tap(PEER, notice["message_id"], _button(notice, "✅ 确认记录"))
     text_in(emu, PEER, lambda t: t.endswith("已由 王五 确认。"))
-    record, evidence = wait_until(lambda: (rows := _rows(db_url))[0].cosigned_at and rows)
+    record, evidence = wait_until(lambda: (rows := _rows(db_url))[0].cosigned_at and rows,
+                                  timeout=45)
     assert record.state == "submitted"
     assert record.location_flagged
     assert record.location_distance_m == pytest.approx(2001, abs=5)
 
     # the evidence read back: the photo lost its EXIF (as Telegram does), the file kept it
-    photo, document = evidence
+    photo, document, second = evidence
     assert (photo.sent_as, photo.exif_latitude) == ("photo", None)
+    assert second.sent_as == "photo"
     assert document.sent_as == "document"
     assert (document.exif_latitude, document.exif_longitude) == pytest.approx(EXIF_GPS,
                                                                                abs=1e-4)
