@@ -33,7 +33,8 @@ from bot.config import Settings
 from bot.container import make_container
 from handlers.i18n import Translator
 from handlers.records import RecordCb, cosign_notice
-from services.notification_kinds import CosignPayload, parse_payload
+from services.notification_kinds import CosignPayload, NotificationKind, parse_payload
+from services.obsolete import obsolete_reason
 from storage.models import AuditEvent, CheckRecord, Evidence, Outbox, ScheduleStop, TeamSchedule
 from tests.conftest import SHANGHAI
 from tests.evidence_files import jpeg, pdf
@@ -351,8 +352,19 @@ async def test_an_amendment_with_a_reason_and_the_stale_cosign_button(
         keys = sorted((await session.scalars(select(Outbox.dedup_key).where(
             Outbox.kind == "cosign"))).all())
     assert len(keys) == 2  # asked again for the amended version
+    # the queued notice of the first version is obsolete now; the new one is, until signed
+    async with h.sessions() as session:
+        rows = (await session.scalars(select(Outbox).where(Outbox.kind == "cosign")
+                                      .order_by(Outbox.id))).all()
+        reasons = [await obsolete_reason(session, NotificationKind.COSIGN,
+                                         parse_payload(r.kind, r.payload)) for r in rows]
+    assert reasons == ["record amended", None]
     await member.tap(RecordCb(a="cs", r=record.id, n=1).pack(), message_id=31, text="x")
     assert h.api.sent("answerCallbackQuery")[-1].text == "已确认该检查记录。"
+    async with h.sessions() as session:
+        assert await obsolete_reason(session, NotificationKind.COSIGN,
+                                     parse_payload(rows[1].kind, rows[1].payload)
+                                     ) == "record co-signed"
     # a refused amendment (no reason) changes nothing
     h.api.calls.clear()
     await leader.tap(RecordCb(a="af", r=record.id, s="notes").pack(), message_id=20)
@@ -488,3 +500,25 @@ async def test_the_inspector_menu_and_help_show_record(h: Harness) -> None:
     (text,) = h.api.texts()
     assert "/record — 填写检查记录：选择今天的检查对象" in text
     assert "/record — 填写检查记录\n" in text
+
+
+async def test_a_live_location_keeps_moving_the_record_silently(h: Harness) -> None:
+    leader = await h.bound(1001, h.world.leader, name="张三")
+    await _open(h, leader)
+    h.api.calls.clear()
+    await leader.feed(_message(leader, location=Location(
+        latitude=JIANGNAN[0] + 0.001, longitude=JIANGNAN[1], live_period=900)))
+    (answer,) = h.api.texts()
+    assert answer == "位置已记录：距检查对象登记地址 111 米。"
+    row = await _record(h)
+    assert (row.location_live, row.location_flagged) == (True, False)
+    moved = _message(leader, location=Location(latitude=JIANGNAN[0] + 0.009,
+                                               longitude=JIANGNAN[1], live_period=900))
+    assert moved.message is not None
+    await leader.feed(Update(update_id=moved.update_id,
+                             edited_message=moved.message.model_copy(
+                                 update={"edit_date": 1775000000})))
+    assert h.api.texts() == [answer]  # no message for each move
+    row = await _record(h)
+    assert row.location_distance_m == pytest.approx(1001, abs=3)
+    assert row.location_flagged
