@@ -7,6 +7,7 @@ from the worker's notice."""
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -109,9 +110,11 @@ def _open_item(emulator: Emulator, mark: str) -> dict[str, Any]:
         and found[-1]["text"].startswith("【2026-LH-001】") and found[-1], timeout=45))
 
 
-def _upload(emulator: Emulator, kind: str, name: str, data: bytes, mime: str) -> None:
-    emulator.http.post(f"/control/{kind}", data={"user_id": str(INSPECTOR)},
-                  files={"file": (name, data, mime)}).raise_for_status()
+def _upload(emulator: Emulator, kind: str, name: str, data: bytes, mime: str, *,
+            group: str | None = None) -> None:
+    form = {"user_id": str(INSPECTOR), **({"media_group_id": group} if group else {})}
+    emulator.http.post(f"/control/{kind}", data=form,
+                       files={"file": (name, data, mime)}).raise_for_status()
 
 
 def _rows(url: str) -> tuple[CheckRecord, list[Evidence]]:
@@ -152,16 +155,24 @@ def test_a_record_with_evidence_a_restart_a_far_location_and_a_cosign(
                                         "含拍摄位置 30.39050, 114.89030。")
     _upload(emu, "photo", "counter.jpg", jpeg((30, 30, 160)), "image/jpeg")
     text_in(emu, INSPECTOR, lambda t: t.startswith("照片已保存（本记录共 3 份证据）"))
+    assert not any(m["text"].startswith("相册") for m in emu.bot_messages(INSPECTOR))
+    # an album of three: one update per photo, one answer with the count
+    for colour in ((90, 90, 10), (10, 90, 90), (90, 10, 90)):
+        _upload(emu, "photo", "album.jpg", jpeg(colour), "image/jpeg", group="alb-7101")
+    text_in(emu, INSPECTOR, lambda t: t == "相册已保存 3 份证据（本记录共 6 份）。")
     emu.http.post("/control/location", json={
         "user_id": INSPECTOR, "latitude": JIANGNAN[0] + 0.018, "longitude": JIANGNAN[1],
+        "horizontal_accuracy": 35,
     }).raise_for_status()
     text_in(emu, INSPECTOR, lambda t: t == "⚠️ 位置已记录，但距检查对象登记地址 2.0 公里，"
                                         "超过 300 米，已标记，组长可见。")
 
-    # the draft (database): opened again, everything is there
+    # the draft (database): opened again, everything is there (after the pause a person
+    # takes anyway: the bot's flood limit is 12 updates in 6 s, an album counting once)
+    time.sleep(6.5)
     card = _open_item(emu, "✏️")
     assert "1. 食品经营许可证是否在有效期内 — 符合" in card["text"]
-    assert "证据：3 份（照片 2，文件 1）" in card["text"]
+    assert "证据：6 份（照片 5，文件 1）" in card["text"]
     assert "⚠️ 超过 300 米，已标记" in card["text"]
     emu.tap(INSPECTOR, card["message_id"], _button(card, "✏️ 发现问题"))
     text_in(emu, INSPECTOR, lambda t: t.startswith("请输入发现问题情况"))
@@ -185,9 +196,11 @@ def test_a_record_with_evidence_a_restart_a_far_location_and_a_cosign(
     assert record.location_distance_m == pytest.approx(2001, abs=5)
 
     # the evidence read back: the photo lost its EXIF (as Telegram does), the file kept it
-    photo, document, second = evidence
+    photo, document, second, *album = evidence
     assert (photo.sent_as, photo.exif_latitude) == ("photo", None)
     assert second.sent_as == "photo"
+    assert [e.media_group_id for e in album] == ["alb-7101"] * 3
+    assert record.location_accuracy_m == 35
     assert document.sent_as == "document"
     assert (document.exif_latitude, document.exif_longitude) == pytest.approx(EXIF_GPS,
                                                                                abs=1e-4)

@@ -522,3 +522,31 @@ async def test_a_live_location_keeps_moving_the_record_silently(h: Harness) -> N
     row = await _record(h)
     assert row.location_distance_m == pytest.approx(1001, abs=3)
     assert row.location_flagged
+
+
+async def test_an_album_of_fifteen_is_not_throttled_as_a_flood(
+    h: Harness, files: Files, settings: Settings, sessions: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With the production flood limit (12 updates in 6 s) an album counts once."""
+    monkeypatch.setattr(records_handlers, "ALBUM_WAIT", 0.5)
+    await h.bound(1001, h.world.leader, name="张三")
+    container = make_container(settings, sessions=sessions, clock=h.clock)
+    try:
+        strict = Harness(build_dispatcher(settings, container), h.bot, h.api, sessions,
+                         h.clock, h.world)
+        leader = strict.person(1001, "张三")
+        await _open(strict, leader)
+        h.api.calls.clear()
+        for n in range(15):
+            await photo(leader, files.add(f"big{n}", jpeg((n * 15, 100, 200 - n * 10))),
+                        group="album-15")
+        for _ in range(50):
+            await asyncio.sleep(0.1)
+            if h.api.texts():
+                break
+        await asyncio.sleep(0.6)
+        assert h.api.texts() == ["相册已保存 15 份证据（本记录共 15 份）。"]
+        assert await h.count(Evidence) == 15
+    finally:
+        await container.close()
