@@ -550,3 +550,24 @@ async def test_an_album_of_fifteen_is_not_throttled_as_a_flood(
         assert await h.count(Evidence) == 15
     finally:
         await container.close()
+
+
+async def test_the_card_in_english(h: Harness, files: Files) -> None:
+    leader = await h.bound(1001, h.world.leader, name="Zhang", language_code="en")
+    h.api.allow("sendMessage", "editMessageText", "answerCallbackQuery")
+    await leader.send("/record")
+    menu = h.api.sent("sendMessage")[-1]
+    assert menu.text == "No stop today on a confirmed schedule; every subject of your team:"
+    await leader.tap(_data(menu, "1. 鄂州市江南餐饮有限公司"), message_id=10)
+    items = h.api.sent("editMessageText")[-1]
+    await leader.tap(items.reply_markup.inline_keyboard[0][0].callback_data, message_id=10)
+    card = h.api.sent("sendMessage")[-1]
+    assert "State: draft" in card.text
+    assert "1. 食品经营许可证是否在有效期内 — not answered" in card.text
+    assert _buttons(card)[:3] == ["1. not answered", "2. not answered", "☑ on-site check"]
+    record = await _record(h)
+    await leader.tap(RecordCb(a="loc", r=record.id).pack())
+    h.api.calls.clear()
+    await location(leader, JIANGNAN[0] + 0.018, JIANGNAN[1])
+    assert h.api.texts() == ["⚠️ Location saved, but it is 2.0 km from the subject's registered "
+                             "address, farther than 300 m: flagged for the leader."]
