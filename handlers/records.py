@@ -51,6 +51,7 @@ from services.errors import DomainError
 from services.notification_kinds import CosignPayload
 from services.records import (
     TEXT_FIELDS,
+    EvidenceOutsideRecord,
     RecordService,
     RecordView,
     StopChoice,
@@ -535,8 +536,7 @@ async def evidence_received(message: Message, *, bot: Bot, account: AccountView,
         sent_as, mime, name = "document", document.mime_type or "", document.file_name or ""
     try:
         if record_id is None:
-            await records.add_evidence(None, account.inspector_id, Upload(b"", sent_as),
-                                       account.actor.label)  # refuses: outside a record
+            raise EvidenceOutsideRecord()  # nothing is downloaded for no record
         check_upload(size, mime, name, records.max_upload_bytes)
         buffer = await bot.download(file_id)
         assert buffer is not None
