@@ -34,6 +34,7 @@ from services.archive import ArchiveService
 from services.assignments import AssignmentService
 from services.clock import Clock
 from services.progress import ProgressService
+from services.records import RecordService
 from services.referrals import ReferralService
 from services.reminders import ReminderScanner
 from services.results import ResultService
@@ -70,6 +71,7 @@ async def tell(update: Update, text: str, *, alert: bool = False) -> None:
 
 class ThrottlingMiddleware(BaseMiddleware):
     """A user sending more than ``limit`` updates in ``window`` seconds is ignored for a while,
+    (the photos of one album, one update each, count as one),
     with one polite notice per window (the rest of the flood is dropped silently)."""
 
     def __init__(
@@ -81,6 +83,7 @@ class ThrottlingMiddleware(BaseMiddleware):
         self._monotonic = monotonic
         self._seen: dict[int, deque[float]] = {}
         self._noticed: dict[int, float] = {}
+        self._albums: dict[int, str] = {}  # the album (media_group_id) a user is sending
 
     async def __call__(
         self, handler: Handler, event: TelegramObject, data: dict[str, Any]
@@ -88,6 +91,11 @@ class ThrottlingMiddleware(BaseMiddleware):
         user = _user(data)
         if user is None or not isinstance(event, Update):
             return await handler(event, data)
+        group = event.message.media_group_id if event.message is not None else None
+        if group is not None and self._albums.get(user.id) == group:
+            return await handler(event, data)  # an album is one act: its photos count once
+        if group is not None:
+            self._albums[user.id] = group
         now = self._monotonic()
         stamps = self._seen.setdefault(user.id, deque())
         while stamps and stamps[0] <= now - self.window:
@@ -101,6 +109,7 @@ class ThrottlingMiddleware(BaseMiddleware):
             await tell(event, Translator(normalise(user.language_code))("bot-throttled"))
         if len(self._seen) > 10_000:  # forget idle users so memory stays bounded
             self._seen = {k: v for k, v in self._seen.items() if v and v[-1] > now - self.window}
+            self._albums = {k: v for k, v in self._albums.items() if k in self._seen}
         return None
 
 
@@ -184,6 +193,7 @@ class DatabaseMiddleware(BaseMiddleware):
         data["referrals"] = await request.get(ReferralService)
         data["results"] = await request.get(ResultService)
         data["archive"] = await request.get(ArchiveService)
+        data["records"] = await request.get(RecordService)
         try:
             result = await handler(event, data)
         except Exception:

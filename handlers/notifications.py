@@ -14,6 +14,7 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from services.notification_kinds import (
     ConfirmPayload,
+    CosignPayload,
     DigestPayload,
     DrawDuePayload,
     DrawnPayload,
@@ -31,6 +32,7 @@ from services.notifications import OutgoingMessage
 
 from handlers.callbacks import TaskCb
 from handlers.i18n import Translator
+from handlers.records import cosign_notice
 from handlers.referrals import referral_notice
 from handlers.render import day, review_card
 from handlers.schedule import ScheduleCb
@@ -202,3 +204,8 @@ def _digest(p: DigestPayload, tr: Translator) -> Rendered:
 @renders(K.REFERRAL)
 def _referral(p: ReferralPayload, tr: Translator) -> Rendered:
     return referral_notice(p, tr)
+
+
+@renders(K.COSIGN)
+def _cosign(p: CosignPayload, tr: Translator) -> Rendered:
+    return cosign_notice(p, tr)

@@ -86,6 +86,8 @@ class LocationIn(BaseModel):
     latitude: float = Field(ge=-90, le=90)
     longitude: float = Field(ge=-180, le=180)
     chat_id: int | None = None
+    horizontal_accuracy: float | None = Field(default=None, ge=0, le=1500)
+    live_period: int | None = Field(default=None, ge=60)
 
 
 class ContactIn(BaseModel):
@@ -249,8 +251,10 @@ def build_router(state: EmulatorState, api: BotApi) -> APIRouter:
         file: Annotated[UploadFile, File()],
         caption: Annotated[str | None, Form()] = None,
         chat_id: Annotated[int | None, Form()] = None,
+        media_group_id: Annotated[str | None, Form()] = None,
     ) -> Json:
-        """A user sends a photo (any image; sized like Telegram's PhotoSize ladder)."""
+        """A user sends a photo (any image; sized like Telegram's PhotoSize ladder); photos
+        sent with the same ``media_group_id`` form an album, one update each."""
         user(user_id)
         data = await file.read()
         try:
@@ -260,6 +264,8 @@ def build_router(state: EmulatorState, api: BotApi) -> APIRouter:
         message: Json = {"photo": sizes}
         if caption:
             message["caption"] = caption
+        if media_group_id:
+            message["media_group_id"] = media_group_id
         result = user_message(user_id, chat_id, message)
         return {**result, "file_id": sizes[-1]["file_id"]}
 
@@ -283,8 +289,12 @@ def build_router(state: EmulatorState, api: BotApi) -> APIRouter:
     @router.post("/location")
     async def location(body: LocationIn) -> Json:
         """A user shares a location."""
-        return user_message(body.user_id, body.chat_id, {
-            "location": {"latitude": body.latitude, "longitude": body.longitude}})
+        location: Json = {"latitude": body.latitude, "longitude": body.longitude}
+        if body.horizontal_accuracy is not None:
+            location["horizontal_accuracy"] = body.horizontal_accuracy
+        if body.live_period is not None:
+            location["live_period"] = body.live_period
+        return user_message(body.user_id, body.chat_id, {"location": location})
 
     @router.post("/contact")
     async def contact(body: ContactIn) -> Json:

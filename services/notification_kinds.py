@@ -34,6 +34,7 @@ class NotificationKind(StrEnum):
     PLAN_APPROVAL = "plan_approval"      # the annual plan's approval deadline (Art. 11)
     DIGEST = "digest"                    # the supervisor's daily digest
     REFERRAL = "referral"                # a finding referred to your department (告知, Art. 17)
+    COSIGN = "cosign"                    # your department's record waits for your co-sign
 
 
 class Payload(BaseModel):
@@ -191,6 +192,18 @@ class ReferralPayload(Payload):
     by: str = ""
 
 
+class CosignPayload(Payload):
+    """A submitted record (version ``amendment``) the department's second inspector confirms."""
+
+    record_id: int
+    amendment: int = 0
+    task_code: str
+    subject: str
+    item_code: str
+    item_name: str = ""
+    by: str = ""
+
+
 PAYLOADS: dict[NotificationKind, type[Payload]] = {
     NotificationKind.DRAWN: DrawnPayload,
     NotificationKind.LEADER: DrawnPayload,
@@ -208,6 +221,7 @@ PAYLOADS: dict[NotificationKind, type[Payload]] = {
     NotificationKind.PLAN_APPROVAL: PlanApprovalPayload,
     NotificationKind.DIGEST: DigestPayload,
     NotificationKind.REFERRAL: ReferralPayload,
+    NotificationKind.COSIGN: CosignPayload,
 }
 
 

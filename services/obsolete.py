@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import (
     AnnualPlan,
+    CheckRecord,
     Department,
     Draw,
     FinalResult,
@@ -27,6 +28,7 @@ from storage.models import (
 
 from services.notification_kinds import (
     ConfirmPayload,
+    CosignPayload,
     DrawDuePayload,
     DrawnPayload,
     InspectionDayPayload,
@@ -155,6 +157,16 @@ async def _referral(session: AsyncSession, payload: Payload) -> str | None:
     return "referral acknowledged" if row is None or row.acknowledged_at else None
 
 
+async def _cosign(session: AsyncSession, payload: Payload) -> str | None:
+    assert isinstance(payload, CosignPayload)
+    row = await session.get(CheckRecord, payload.record_id)
+    if row is None:
+        return "record gone"
+    if row.cosigned_at is not None:
+        return "record co-signed"
+    return "record amended" if row.amendments != payload.amendment else None
+
+
 async def _results(session: AsyncSession, payload: Payload) -> str | None:
     assert isinstance(payload, ResultsPayload)
     return "results in" if await results_in(session, payload.task_id, payload.team_id) else None
@@ -181,6 +193,7 @@ CHECKS: dict[NotificationKind, Check] = {
     K.OVERDUE_ESCALATION: _results,
     K.PLAN_APPROVAL: _plan_approval,
     K.REFERRAL: _referral,
+    K.COSIGN: _cosign,
 }
 
 

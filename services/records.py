@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from storage.files import FileStore, FileTooLarge, chunks_of, human_size
 from storage.models import (
+    Account,
     CheckRecord,
     Department,
     Evidence,
@@ -45,6 +46,8 @@ from services.audit import AuditTrail
 from services.clock import Clock, local_date
 from services.errors import DomainError, IllegalTransition, NotFound, ValidationFailed
 from services.geo import Point, distance_km
+from services.notification_kinds import CosignPayload, NotificationKind
+from services.notifications import enqueue
 
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # what the hosted Bot API lets a bot download
 DEFAULT_LOCATION_FLAG_M = 300.0
@@ -834,7 +837,36 @@ class RecordService:
         row.submitted_at = self._clock()
         await self._audit.record(actor, "record.submitted", "check_record", row.id,
                                  _content(row))
+        await self._ask_cosign(row, inspector_id)
         return await self._touch(row)
+
+    async def _ask_cosign(self, row: CheckRecord, by_inspector_id: int | None) -> int:
+        """An outbox row (kind ``cosign``) to each bound account of the department's other
+        inspectors in the team: the submitted (or amended) record waits for their tap."""
+        peers = [i for i in await self._department_peers(row.team_id, row.department_id)
+                 if i != by_inspector_id]
+        if not peers:
+            return 0
+        task = await self._session.get(Task, row.task_id)
+        subject = await self._session.get(Subject, row.subject_id)
+        item = await self._session.scalar(select(InspectionItem).where(
+            InspectionItem.year == (task.item_year if task else 0),
+            InspectionItem.code == row.item_code))
+        by = await self._person(by_inspector_id)
+        payload = CosignPayload(
+            record_id=row.id, amendment=row.amendments, task_code=task.code if task else "",
+            subject=subject.name if subject else "", item_code=row.item_code,
+            item_name=item.name if item else "", by=by.name if by else "")
+        accounts = (await self._session.scalars(select(Account).where(
+            Account.inspector_id.in_(peers), Account.active.is_(True),
+            Account.telegram_user_id.is_not(None)))).all()
+        sent = 0
+        for account in accounts:
+            sent += await enqueue(
+                self._session, account_id=account.id, kind=NotificationKind.COSIGN,
+                dedup_key=f"cosign:{row.id}:{row.amendments}:{account.id}",
+                payload=payload, due_at=self._clock())
+        return sent
 
     async def cosign(self, record_id: int, inspector_id: int | None, actor: str) -> RecordView:
         """The department's second inspector in the team confirms the submitted record."""
@@ -904,6 +936,7 @@ class RecordService:
         await self._audit.record(actor, "record.amended", "check_record", row.id, {
             "number": row.amendments, "reason": reason, "before": before, "after": after,
             "cosign_lapsed": cosigned_by})
+        await self._ask_cosign(row, inspector_id)
         return await self._touch(row)
 
     async def evidence_files(self, record_ids: Iterable[int]) -> list[EvidenceView]:

@@ -76,7 +76,8 @@ def bot_process(
         "JOINTCHECK_QUIET_HOURS": "",  # the suite runs at any hour; a test may set them
         **extra_env,
     }
-    env.pop("JOINTCHECK_REDIS_URL")
+    if not extra_env.get("JOINTCHECK_REDIS_URL"):  # a test may ask for Redis explicitly
+        env.pop("JOINTCHECK_REDIS_URL")
     env.pop("JOINTCHECK_BOT_USERNAME")
     log = log_path.open("w")
     proc = subprocess.Popen(

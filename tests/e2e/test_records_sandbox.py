@@ -1,0 +1,92 @@
+"""检查记录 in the sandbox's browser chat at phone size (issue 11): the demo inspector opens
+/record, answers the checklist, sends a photo and the preset location from the page's own
+controls, types "无" and submits. Screenshots go to tests/artifacts/records-*.png."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.e2e.test_demo_sandbox import demo  # noqa: F401 -- the demo process, re-used
+from tests.e2e.test_sandbox_page import ARTIFACTS, LAUNCH_ARGS, chromium_path
+from tests.evidence_files import jpeg
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e]
+
+
+async def test_the_demo_inspector_records_a_check_with_a_photo_and_a_location(
+    demo: dict[str, str], tmp_path: object,  # noqa: F811
+) -> None:
+    from pathlib import Path
+
+    from playwright.async_api import async_playwright, expect
+
+    picture = Path(str(tmp_path)) / "shop.jpg"
+    picture.write_bytes(jpeg((40, 140, 200), size=(800, 600)))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=chromium_path(), args=LAUNCH_ARGS)
+        page = await browser.new_page(viewport={"width": 390, "height": 844},
+                                      device_scale_factor=2, is_mobile=True, has_touch=True)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        await page.goto(demo["url"])
+        await page.locator(".persona", has_text="检查人员").first.click()
+        await page.locator("#text").fill("/record")
+        await page.locator("#send").click()
+        menu = page.locator(".row.in", has_text="检查对象")
+        await expect(menu.last.locator(".kb-btn").first).to_be_visible(timeout=30_000)
+        await menu.last.locator(".kb-btn").first.click()
+        items = page.locator(".row.in", has_text="请选择要记录的检查事项")
+        await expect(items.last).to_be_visible(timeout=30_000)
+        await page.screenshot(path=ARTIFACTS / "records-1-items.png")
+        await items.last.locator(".kb-btn").first.click()
+        card = page.locator(".row.in", has_text="状态：草稿")
+        await expect(card.last).to_be_visible(timeout=30_000)
+        # every checklist point: one tap answers 符合 (the card is edited in place)
+        while await card.last.locator(".kb-btn", has_text="未回答").count():
+            before = await card.last.locator(".kb-btn", has_text="未回答").count()
+            await card.last.locator(".kb-btn", has_text="未回答").first.click()
+            await expect(card.last.locator(".kb-btn", has_text="未回答")).to_have_count(
+                before - 1, timeout=30_000)
+        await page.screenshot(path=ARTIFACTS / "records-2-checklist.png")
+
+        await page.locator("#photo-input").set_input_files(str(picture))
+        await expect(page.locator(".row.in", has_text="照片已保存（本记录共 1 份证据）")
+                     ).to_have_count(1, timeout=30_000)
+        await page.locator("#location").click()
+        await page.locator("#loc-preset").click()
+        await expect(page.locator(".row.in", has_text="位置已记录")).to_have_count(
+            1, timeout=30_000)
+        await page.screenshot(path=ARTIFACTS / "records-3-photo-location.png")
+
+        # the bot's flood limit (12 updates in 6 s, bot/middlewares.py) would drop the next
+        # taps of a fast robot; a person takes longer than this pause anyway
+        await page.wait_for_timeout(6500)
+        await card.last.locator(".kb-btn", has_text="发现问题").click()
+        await expect(page.locator(".row.in", has_text="请输入发现问题情况")).to_have_count(
+            1, timeout=30_000)
+        await page.locator("#text").fill("无")
+        await page.locator("#send").click()
+        filled = page.locator(".row.in", has_text="发现问题情况：无")
+        await expect(filled.last).to_be_visible(timeout=30_000)
+        await expect(filled.last).to_contain_text("证据：1 份（照片 1，文件 0）")
+        await filled.last.locator(".kb-btn", has_text="汇总并提交").click()
+        summary = page.locator(".row.in", has_text="提交前请核对")
+        await expect(summary.last).to_contain_text("内容完整，可以提交", timeout=30_000)
+        await page.screenshot(path=ARTIFACTS / "records-4-summary.png")
+        await summary.last.locator(".kb-btn", has_text="确认提交").click()
+        done = page.locator(".row.in", has_text="状态：已提交")
+        await expect(done.last).to_be_visible(timeout=30_000)
+        await expect(done.last.locator(".kb-btn", has_text="更正")).to_be_visible()
+        await page.screenshot(path=ARTIFACTS / "records-5-submitted.png")
+        assert errors == []
+        await browser.close()
+    # what the page showed is what the bot sent: the location reply names the distance
+    async with httpx.AsyncClient(base_url=demo["url"]) as control:
+        personas = (await control.get("control/personas")).json()
+        inspector = next(p for p in personas if p["role"] == "检查人员")
+        messages = (await control.get(f"control/chats/{inspector['user_id']}/messages")).json()
+    replies = [m["text"] or "" for m in messages if m["from_bot"]]
+    assert any(t.startswith(("位置已记录：距检查对象登记地址", "⚠️ 位置已记录，但距"))
+               for t in replies), replies
