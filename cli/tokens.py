@@ -8,6 +8,7 @@ organiser's system actor), like every other command.
 from __future__ import annotations
 
 import typer
+from rich.markup import escape
 
 from cli.common import (
     LANG,
@@ -37,8 +38,9 @@ def issue(
 
     async def call(tokens: ApiTokenService) -> None:
         view, secret = await tokens.issue(department, scope, name, actor)
-        plain_err_console.print(tr("cli-token-issued", id=view.id, department=view.department,
-                                   scopes=", ".join(view.scopes), name=view.name))
+        plain_err_console.print(escape(tr("cli-token-issued", id=view.id,
+                                          department=view.department,
+                                          scopes=", ".join(view.scopes), name=view.name)))
         plain_err_console.print(tr("cli-token-once"))
         plain_console.print(secret)
 
@@ -60,10 +62,10 @@ def list_tokens(
         for v in views:
             state = (tr("cli-token-revoked", at=shanghai(v.revoked_at)) if v.revoked_at
                      else tr("cli-token-active"))
-            plain_console.print(tr(
+            plain_console.print(escape(tr(
                 "cli-token-line", id=v.id, prefix=f"jct_{v.prefix}_…", department=v.department,
                 scopes=",".join(v.scopes), name=v.name, created=shanghai(v.created_at),
-                used=shanghai(v.last_used_at), state=state))
+                used=shanghai(v.last_used_at), state=state)))
 
     with_service(tr, settings, ApiTokenService, call)
 
@@ -79,8 +81,8 @@ def revoke(
 
     async def call(tokens: ApiTokenService) -> None:
         view = await tokens.revoke(token_id, actor)
-        plain_console.print(tr("cli-token-revoked-done", id=view.id, name=view.name,
-                               department=view.department))
+        plain_console.print(escape(tr("cli-token-revoked-done", id=view.id, name=view.name,
+                                      department=view.department)))
 
     with_service(tr, settings, ApiTokenService, call)
 

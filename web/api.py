@@ -105,7 +105,10 @@ def language(request_headers: Any) -> str:
 def error_body(key: str, lang: str, args: dict[str, Any], **extra: Any) -> dict[str, Any]:
     """The JSON of a refusal."""
     shown = {k: v for k, v in args.items() if isinstance(v, str | int | float | bool)}
-    return {"error": key, "message": t(key, lang, **shown),
+    # ids, years and byte counts read as written (2048, not 2,048), as in the CLI
+    words = {k: str(v) if isinstance(v, int) and not isinstance(v, bool) else v
+             for k, v in shown.items()}
+    return {"error": key, "message": t(key, lang, **words),
             "details": jsonable_encoder(shown), **extra}
 
 

@@ -22,5 +22,5 @@ cli-token-once = The full token follows, shown this once; only its hash is kept,
 cli-token-none = No tokens yet.
 cli-token-active = active
 cli-token-revoked = revoked ({ $at })
-cli-token-line = { $id }  { $prefix }  { $department }  [{ $scopes }]  { $name }  issued { $created }  last used { $used }  { $state }
+cli-token-line = { $id }  { $prefix }  { $department }  ({ $scopes })  { $name }  issued { $created }  last used { $used }  { $state }
 cli-token-revoked-done = Revoked token { $id } ({ $name }, { $department }); every later request with it is refused.

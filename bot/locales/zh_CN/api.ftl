@@ -22,5 +22,5 @@ cli-token-once = 下面是令牌全文，只显示这一次；系统只保存它
 cli-token-none = 还没有令牌。
 cli-token-active = 有效
 cli-token-revoked = 已吊销（{ $at }）
-cli-token-line = { $id }  { $prefix }  { $department }  [{ $scopes }]  { $name }  签发 { $created }  最近使用 { $used }  { $state }
+cli-token-line = { $id }  { $prefix }  { $department }  ({ $scopes })  { $name }  签发 { $created }  最近使用 { $used }  { $state }
 cli-token-revoked-done = 已吊销令牌 { $id }（{ $name }，{ $department }）；此后使用它的请求都会被拒绝。
