@@ -6,6 +6,7 @@ property-based run over the OpenAPI schema (schemathesis) that finds no server e
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from dishka import Provider, Scope, provide
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -23,8 +25,11 @@ from demo.workflow import create_demo_task
 from services.actors import Actor, Role
 from services.api_tokens import ApiTokenService
 from services.audit import AuditTrail
+from services.national_export import load_mapping, read_export
+from services.publication import ResultsSource
 from storage.models import AuditEvent, Department, Subject, Task, TaskReview
 from tests.db.directories_support import SUBJECT_HEADER, code, subject_row, write_csv
+from tests.db.test_publication import FakeResults, demo_task, result_for
 from tests.db.workflow_data import approved_entry, build_directory, task_spec
 from tests.services import demo_task_services, task_service
 from web.app import create_web_app
@@ -370,3 +375,124 @@ async def test_schemathesis_finds_no_server_error(world: World) -> None:
             assert response.json()["message"], (sent, response.text)
     assert failures == []
     assert (dt.datetime.now(dt.UTC) - started).total_seconds() < 60
+
+
+async def test_docs_load_only_local_assets_and_the_schema_documents_the_api(
+        world: World) -> None:
+    c = world.client
+    docs = await c.get("/docs")
+    assert docs.status_code == 200
+    links = re.findall(r"""(?:src|href)=["']([^"']+)["']""", docs.text)
+    urls = re.findall(r"""url: ?["']([^"']+)["']""", docs.text)
+    assert links
+    assert urls == ["/openapi.json"]
+    for link in links:
+        assert link.startswith("/"), link  # nothing from a CDN
+        assert (await c.get(link)).status_code == 200, link
+    assert "https://" not in docs.text
+    schema = (await c.get("/openapi.json")).json()
+    tags = {t["name"]: t["description"] for t in schema["tags"]}
+    assert {"token", "directories", "plans", "tasks", "draws", "results"} <= set(tags)
+    assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+    operations = [op for path, ops in schema["paths"].items() if path.startswith("/api/v1/")
+                  for op in ops.values()]
+    assert len(operations) >= 17
+    assert all(op.get("tags") and op.get("description") for op in operations)
+
+
+class GivenResults(Provider):
+    """The composition root with every drawn subject's result final (the leaders' part is
+    tested elsewhere): ``ResultsSource`` overridden."""
+
+    scope = Scope.REQUEST
+
+    def __init__(self, results: FakeResults) -> None:
+        super().__init__()
+        self.results = results
+
+    @provide
+    def source(self) -> ResultsSource:
+        return self.results
+
+
+async def test_publish_through_the_api_then_export_in_three_formats(
+        sessions: async_sessionmaker[AsyncSession], clock: Any, tmp_path: Path) -> None:
+    async with sessions() as session:
+        _task_id, code, ids = await demo_task(session, clock)
+        token_id, token = await issue(session, clock, "SCJG", "read,publish", "lead")
+        read_only = (await issue(session, clock, "SCJG", "read", "reader"))[1]
+        first = await session.get(Subject, ids[0])
+        assert first is not None
+    config = Settings(bot_token=None)
+    container = make_container(config, sessions=sessions, clock=clock, extra=(
+        GivenResults(FakeResults({i: result_for(i) for i in ids})),))
+    app = create_web_app(config, container)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="http://web") as c:
+        refused = await c.post(f"/api/v1/tasks/{code}/publish", headers=bearer(read_only),
+                               json={})
+        assert refused.status_code == 403
+        done = await c.post(f"/api/v1/tasks/{code}/publish", headers=bearer(token), json={})
+        assert done.status_code == 200, done.text
+        assert done.json()["version"] == 1
+        assert len(done.json()["rows"]) == len(ids)
+        again = await c.post(f"/api/v1/tasks/{code}/publish", headers=bearer(token), json={})
+        assert again.status_code == 422
+        assert again.json()["error"] == "publication-correction-needs-reason"
+        files = {}
+        for kind in ("json", "csv", "xlsx"):
+            answer = await c.get(f"/api/v1/tasks/{code}/export", headers=bearer(read_only),
+                                 params={"format": "gsxt", "as": kind})
+            assert answer.status_code == 200, answer.text
+            assert answer.headers["content-disposition"] == (
+                f'attachment; filename="{code}-gsxt.{kind}"')
+            files[kind] = tmp_path / f"gsxt.{kind}"
+            files[kind].write_bytes(answer.content)
+        exchange = await c.get(f"/api/v1/tasks/{code}/export", headers=bearer(read_only),
+                               params={"format": "exchange", "as": "csv"})
+        assert exchange.status_code == 200
+        bad = await c.get(f"/api/v1/tasks/{code}/export", headers=bearer(read_only),
+                          params={"format": "xml"})
+        assert bad.status_code == 422
+    mapping = load_mapping()
+    records = read_export(files["json"], "gsxt", mapping)
+    mine = next(r for r in records if r["uniscid"] == first.identifier)
+    assert mine["entName"] == first.name
+    assert mine["insDate"] == "2026-03-05"
+    assert read_export(files["csv"], "gsxt", mapping) == records
+    assert read_export(files["xlsx"], "gsxt", mapping) == records
+    assert "UNISCID" in exchange.text.splitlines()[0]
+    async with sessions() as session:
+        actor = await session.scalar(select(AuditEvent.actor).where(
+            AuditEvent.action == "publication.publish"))
+    assert actor == f"api-token:{token_id}"
+
+
+async def test_every_task_route_refuses_a_department_outside_and_writes_a_read_token(
+        world: World) -> None:
+    c, code = world.client, world.task_code
+    outside = bearer(world.tokens["jyj"])
+    for path in ("", "/draws", "/draws/1/manifest", "/draws/1/bundle", "/records", "/results",
+                 "/export"):
+        answer = await c.get(f"/api/v1/tasks/{code}{path}", headers=outside)
+        assert (answer.status_code, answer.json()["error"]) == (403, "api-not-participant"), path
+    for path in ("/review", "/publish"):
+        answer = await c.post(f"/api/v1/tasks/{code}{path}", headers=outside,
+                              json={"decision": "approve"})
+        assert answer.status_code == 403, path
+    reader = bearer(world.tokens["scjg_read"])
+    for path, kwargs in ((f"/tasks/{code}/review", {"json": {"decision": "approve"}}),
+                         (f"/tasks/{code}/publish", {"json": {}}),
+                         ("/directories/subjects/import",
+                          {"files": {"file": ("s.csv", b"a", "text/csv")}})):
+        answer = await c.post(f"/api/v1{path}", headers=reader, **kwargs)  # type: ignore[arg-type]
+        assert (answer.status_code, answer.json()["error"]) == (403, "api-scope-missing"), path
+    assert (await c.get(f"/api/v1/tasks/{code}", headers=reader)).status_code == 200
+
+
+async def test_guessing_tokens_is_rate_limited_per_address(
+        sessions: async_sessionmaker[AsyncSession], clock: Any, world: World) -> None:
+    async with web(sessions, clock, api_rate_burst=3, api_rate_per_minute=1) as c:
+        guesses = [(await c.get("/api/v1/me", headers=bearer(
+            f"jct_{n:012x}_{'A' * 43}"))).status_code for n in range(4)]
+        assert guesses == [401, 401, 401, 429]
