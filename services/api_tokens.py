@@ -128,7 +128,7 @@ class ApiTokenService:
                     actor: Actor) -> tuple[TokenView, str]:
         """A new token; returns its view and the full token text, which is never stored."""
         department = await self._department(department_code)
-        actor.require_department(department.code, "token-issue")
+        actor.require_department(department.code, "token-issue", organiser_too=True)
         chosen = parse_scopes(scopes)
         name = name.strip()
         if not name or len(name) > 200:
@@ -167,7 +167,7 @@ class ApiTokenService:
             raise NotFound("api-token-not-found", id=token_id)
         department = await self._session.get(Department, row.department_id)
         assert department is not None
-        actor.require_department(department.code, "token-revoke")
+        actor.require_department(department.code, "token-revoke", organiser_too=True)
         if row.revoked_at is not None:
             raise ValidationFailed("api-token-already-revoked", id=token_id)
         row.revoked_at = self._clock()

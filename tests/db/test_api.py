@@ -25,6 +25,7 @@ from demo.workflow import create_demo_task
 from services.actors import Actor, Role
 from services.api_tokens import ApiTokenService
 from services.audit import AuditTrail
+from services.errors import Forbidden, ValidationFailed
 from services.national_export import load_mapping, read_export
 from services.publication import ResultsSource
 from storage.models import AuditEvent, Department, Subject, Task, TaskReview
@@ -496,3 +497,25 @@ async def test_guessing_tokens_is_rate_limited_per_address(
         guesses = [(await c.get("/api/v1/me", headers=bearer(
             f"jct_{n:012x}_{'A' * 43}"))).status_code for n in range(4)]
         assert guesses == [401, 401, 401, 429]
+
+
+async def test_tokens_are_issued_and_revoked_by_the_department_or_the_organiser(
+        sessions: async_sessionmaker[AsyncSession], clock: Any) -> None:
+    def admin(department: str) -> Actor:
+        return Actor(account_id=7, name=f"{department} 管理员",
+                     roles=frozenset({Role.DEPT_ADMIN}), department_code=department)
+
+    async with sessions() as session:
+        await build_directory(session)
+        service = ApiTokenService(session, clock, AuditTrail(session, clock))
+        view, _secret = await service.issue("SCJG", "read", "组织者签发", ORGANISER)
+        assert view.created_by == "account:1"
+        with pytest.raises(Forbidden) as refused:
+            await service.issue("SCJG", "read", "别的部门", admin("SThJ"))
+        assert refused.value.key == "forbidden-token-issue"
+        with pytest.raises(Forbidden):
+            await service.revoke(view.id, admin("SThJ"))
+        assert (await service.list_tokens("SCJG"))[0].active
+        assert not (await service.revoke(view.id, admin("SCJG"))).active
+        with pytest.raises(ValidationFailed):
+            await service.issue("SCJG", "", "无范围", ORGANISER)
