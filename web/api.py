@@ -40,7 +40,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from handlers.i18n import normalise, t
+from handlers.i18n import has, normalise, t
 from pydantic import BaseModel, Field
 from services.api_tokens import ApiTokenService, Principal, TokenRefused
 from services.clock import Clock, local_date
@@ -108,6 +108,10 @@ def error_body(key: str, lang: str, args: dict[str, Any], **extra: Any) -> dict[
     # ids, years and byte counts read as written (2048, not 2,048), as in the CLI
     words = {k: str(v) if isinstance(v, int) and not isinstance(v, bool) else v
              for k, v in shown.items()}
+    for name in ("state", "needed"):  # task states in words, as the CLI shows them
+        value = words.get(name)
+        if isinstance(value, str) and has(f"state-{value}"):
+            words[name] = t(f"state-{value}", lang)
     return {"error": key, "message": t(key, lang, **words),
             "details": jsonable_encoder(shown), **extra}
 
@@ -412,12 +416,14 @@ def api_router(settings: Settings) -> APIRouter:
         body = report_json(report, lang, shown)
         if not report.ok:
             return JSONResponse(
-                error_body("api-import-failed", lang,
+                error_body("dir-import-failed", lang,
                            {"bad_rows": report.bad_rows, "errors": report.error_count},
                            report=body), 422)
-        body["message"] = t("api-import-done", lang, created=report.created,
-                            updated=report.updated, unchanged=report.unchanged,
-                            deactivated=report.deactivated)
+        # the CLI's closing line, word for word
+        body["message"] = t("dir-import-dry-run" if dry_run else "dir-import-done", lang,
+                            what=t(f"dir-kind-{kind}", lang), created=str(report.created),
+                            updated=str(report.updated), unchanged=str(report.unchanged),
+                            deactivated=str(report.deactivated))
         return JSONResponse(body, 200 if dry_run else 201)
 
     @router.get("/plans/{year}", tags=["plans"], responses=errors)

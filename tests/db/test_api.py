@@ -170,6 +170,8 @@ async def test_a_department_is_refused_another_departments_review_and_task(
     again = await c.post(f"/api/v1/tasks/{code}/review", headers=bearer(world.tokens["sthj_draw"]),
                          json={"decision": "approve"})
     assert again.status_code == 409  # not in review any more
+    assert again.json()["message"] == f"任务 {code} 当前状态为“已退回”，不在会审中。"
+    assert again.json()["details"]["state"] == "returned"
     detail = await c.get(f"/api/v1/tasks/{code}", headers=bearer(world.tokens["sthj_draw"]))
     assert detail.status_code == 200
     assert {"round": 1, "department": "SThJ", "decision": "return",
@@ -193,8 +195,8 @@ async def test_import_through_the_api_is_the_cli_import(world: World, tmp_path: 
                            files={"file": ("bad.csv", bad.read_bytes(), "text/csv")})
     assert refused.status_code == 422
     body = refused.json()
-    assert body["error"] == "api-import-failed"
-    assert body["message"] == "文件有 2 行共 2 处错误，未导入任何记录。"
+    assert body["error"] == "dir-import-failed"  # the CLI's words (test_cli_directories.py)
+    assert body["message"] == "文件有 2 行错误（共 2 处），未写入任何数据。请改正后重新导入。"
     report = body["report"]
     assert (report["bad_rows"], report["error_count"], report["written"]) == (2, 2, False)
     assert [(e["row"], e["column"]) for e in report["errors"]] == [
@@ -215,7 +217,7 @@ async def test_import_through_the_api_is_the_cli_import(world: World, tmp_path: 
     done = await c.post("/api/v1/directories/subjects/import", headers=bearer(token, **EN),
                         files={"file": ("good.csv", good.read_bytes(), "text/csv")})
     assert done.status_code == 201, done.text
-    assert done.json()["message"] == ("Imported: 5 created, 0 updated, 0 unchanged, "
+    assert done.json()["message"] == ("Subjects imported: 5 created, 0 updated, 0 unchanged, "
                                       "0 deactivated.")
     assert (done.json()["department"], done.json()["file"]) == ("SCJG", "good.csv")
     assert await count() == before + 5
