@@ -33,7 +33,16 @@ from typing import Annotated, Any
 
 from bot.config import Settings
 from dishka.integrations.fastapi import FromDishka, inject
-from fastapi import APIRouter, Depends, FastAPI, File, Form, Query, Request, UploadFile
+from fastapi import (
+    APIRouter,
+    Depends,
+    FastAPI,
+    File,
+    Form,
+    Query,
+    Request,
+    UploadFile,
+)
 from fastapi import Path as PathParam
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -54,6 +63,7 @@ from services.publication import PublicationService
 from services.records import RecordService
 from services.results import ResultService
 from services.tasks import TaskService, TaskView
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 PREFIX = "/api/v1"
@@ -146,6 +156,10 @@ class ApiRoute(APIRoute):
             except DomainError as err:
                 return JSONResponse(error_body(err.key, language(request.headers),
                                                dict(err.args_map)), status_of(err))
+            except HTTPException as err:  # FastAPI's own: a body it cannot parse (400)
+                return JSONResponse(error_body("api-bad-request", language(request.headers),
+                                               {"reason": str(err.detail)}),
+                                    err.status_code, headers=err.headers)
             except RequestValidationError as err:
                 lang = language(request.headers)
                 reason = "; ".join(
@@ -238,6 +252,14 @@ class BodyLimit:
         response = JSONResponse(error_body("api-too-large", language(headers), {"limit": limit}),
                                 413, headers={"Connection": "close"})
         await response(scope, receive, send)
+
+
+class ErrorOut(BaseModel):
+    """A refusal: the locale key, its text in the ``Accept-Language``, the key's arguments."""
+
+    error: str
+    message: str
+    details: dict[str, Any] = Field(default_factory=dict)
 
 
 class ReviewIn(BaseModel):
@@ -338,8 +360,13 @@ def api_router(settings: Settings) -> APIRouter:
     Drawer = Annotated[Principal, Depends(scoped("draw"))]
     Publisher = Annotated[Principal, Depends(scoped("publish"))]
     errors: dict[int | str, dict[str, Any]] = {
-        401: {"description": "no valid token"}, 403: {"description": "scope or department"},
-        429: {"description": "rate limited (Retry-After)"}}
+        status: {"model": ErrorOut, "description": text} for status, text in (
+            (400, "a body that cannot be parsed"), (401, "no valid token"),
+            (403, "a missing scope or another department's resource"),
+            (404, "not found"), (409, "the state does not allow it"),
+            (413, "the body is over the limit"),
+            (422, "bad input (an import: the row-by-row report)"),
+            (429, "rate limited (Retry-After)"))}
 
     async def participating(tasks: TaskService, code: str, who: Principal) -> TaskView:
         view = await tasks.by_code(code)
@@ -387,8 +414,7 @@ def api_router(settings: Settings) -> APIRouter:
         return plain(await reads.subjects(who.department, offset, limit, active_only))
 
     @router.post("/directories/{kind}/import", tags=["directories"], status_code=201,
-                 responses={**errors, 413: {"description": "file over the limit"},
-                            422: {"description": "rows refused: the report, nothing imported"}})
+                 responses=errors)
     @inject
     async def import_directory(
         *, request: Request, kind: str, who: Importer,
@@ -456,8 +482,7 @@ def api_router(settings: Settings) -> APIRouter:
         return {**plain(view), "next_actions": view.next_actions,
                 "review_history": [{"round": n, **plain(line._asdict())} for n, line in history]}
 
-    @router.post("/tasks/{code}/review", tags=["tasks"], responses={
-        **errors, 409: {"description": "not in review or already decided"}})
+    @router.post("/tasks/{code}/review", tags=["tasks"], responses=errors)
     @inject
     async def task_review(code: str, body: ReviewIn, who: Drawer,
                           tasks: FromDishka[TaskService]) -> Any:
@@ -521,8 +546,7 @@ def api_router(settings: Settings) -> APIRouter:
         return {"results": plain(await results.for_task(view.id)),
                 "progress": plain(await results.progress(view.id))}
 
-    @router.post("/tasks/{code}/publish", tags=["results"], responses={
-        **errors, 409: {"description": "results missing, or the task's state"}})
+    @router.post("/tasks/{code}/publish", tags=["results"], responses=errors)
     @inject
     async def task_publish(code: str, body: PublishIn, who: Publisher,
                            tasks: FromDishka[TaskService],
