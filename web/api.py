@@ -45,6 +45,7 @@ from fastapi import (
 )
 from fastapi import Path as PathParam
 from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
@@ -594,6 +595,16 @@ def install_api(app: FastAPI, settings: Settings) -> None:
     app.include_router(api_router(settings))
     app.openapi_tags = [*(app.openapi_tags or []), *TAGS]
     app.add_middleware(BodyLimit, settings=settings)
+
+    @app.exception_handler(HTTPException)
+    async def api_not_found(request: Request, exc: HTTPException) -> Response:
+        """No route under ``/api/`` (404, 405): the API's JSON; elsewhere FastAPI's answer."""
+        if not request.url.path.startswith(PREFIX + "/"):
+            return await http_exception_handler(request, exc)
+        key = "api-no-route" if exc.status_code == 404 else "api-bad-request"
+        return JSONResponse(error_body(key, language(request.headers),
+                                       {"reason": str(exc.detail), "path": request.url.path}),
+                            exc.status_code, headers=exc.headers)
 
     @app.middleware("http")
     async def api_headers(request: Request, call_next: Any) -> Any:

@@ -22,3 +22,4 @@ cli-token-active = active
 cli-token-revoked = revoked ({ $at })
 cli-token-line = { $id }  { $prefix }  { $department }  ({ $scopes })  { $name }  issued { $created }  last used { $used }  { $state }
 cli-token-revoked-done = Revoked token { $id } ({ $name }, { $department }); every later request with it is refused.
+api-no-route = There is no such endpoint: { $path } (see /docs).

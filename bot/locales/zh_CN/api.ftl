@@ -22,3 +22,4 @@ cli-token-active = 有效
 cli-token-revoked = 已吊销（{ $at }）
 cli-token-line = { $id }  { $prefix }  { $department }  ({ $scopes })  { $name }  签发 { $created }  最近使用 { $used }  { $state }
 cli-token-revoked-done = 已吊销令牌 { $id }（{ $name }，{ $department }）；此后使用它的请求都会被拒绝。
+api-no-route = 没有这个接口：{ $path }（见 /docs）。
