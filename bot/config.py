@@ -126,6 +126,16 @@ class Settings(BaseSettings):
     code_valid_minutes: int = Field(default=240, gt=0, le=24 * 60,
                                     description="how long an inspection code is valid")
 
+    # the admin HTTP API (issue 13 item 5; docs/api.md)
+    api_max_body_bytes: int = Field(default=1024 * 1024, gt=0,
+                                    description="the largest API request body but imports (1 MB)")
+    api_max_import_bytes: int = Field(default=25 * 1024 * 1024, gt=0,
+                                      description="the largest directory file uploaded (25 MB)")
+    api_rate_per_minute: float = Field(default=120, gt=0,
+                                       description="requests a minute per token, sustained")
+    api_rate_burst: int = Field(default=30, gt=0,
+                                description="requests a token may send at once")
+
     timezone: str = "Asia/Shanghai"
     default_language: str = "zh_CN"
 

@@ -24,12 +24,14 @@ from bot.drand_http import HttpxRelayTransport
 from bot.telegram import build_bot
 from bot.worker import OutboxBot, telegram_deliver
 from services.accounts import AccountService
+from services.api_tokens import ApiTokenService
 from services.archive import ArchiveService
 from services.assignments import AssignmentService
 from services.audit import AuditTrail
 from services.calendar import CalendarService
 from services.clock import Clock, utc_now
 from services.directories.importer import DirectoryImporter
+from services.directory_reads import DirectoryReads
 from services.drand_relay import DrandRelays, RelayTransport
 from services.draws import DrawService
 from services.notifications import Deliver, NotificationScanner, OutboxSender, RateLimiter
@@ -245,6 +247,17 @@ class Services(Provider):
                 results: ResultService, referrals: ReferralService) -> ArchiveService:
         """A task's records, results, forms and evidence for the archive (Art. 19)."""
         return ArchiveService(clock, tasks, records, results, referrals)
+
+    @provide
+    def api_tokens(self, session: AsyncSession, clock: Clock,
+                   audit: AuditTrail) -> ApiTokenService:
+        """Admin API tokens: issued, revoked and resolved to an actor (issue 13 item 5)."""
+        return ApiTokenService(session, clock, audit)
+
+    @provide
+    def directory_reads(self, session: AsyncSession) -> DirectoryReads:
+        """Paged directory reads for the admin API."""
+        return DirectoryReads(session)
 
 
 class Progress(Provider):

@@ -17,6 +17,7 @@ from cli import (
     web,
 )
 from cli import records as records_cli
+from cli import tokens as tokens_cli
 from cli.common import OPERATOR_ENV, set_operator
 from sandbox import cli as sandbox_cli
 
@@ -46,6 +47,7 @@ for module in (db, directories, planning, draws, accounts, running, schedule, sa
 publish.register(app)
 web.register(app)
 records_cli.register(app)
+tokens_cli.register(app)
 
 
 def main() -> None:

@@ -36,6 +36,7 @@ from fastapi_offline import FastAPIOffline
 from pydantic import ValidationError
 from services.accounts import AccountService
 
+from web.api import install_api
 from web.public import PUBLIC_POLICY, is_public_path, public_router
 
 log = logging.getLogger("jointcheck.web")
@@ -123,6 +124,7 @@ def create_web_app(
         return response
 
     app.include_router(public_router())
+    install_api(app, settings)  # the admin API under /api/v1 (docs/api.md)
 
     @app.get("/healthz", response_model=None)
     @inject

@@ -1,0 +1,25 @@
+# The admin API (issue 13 item 5): tokens and the API's messages
+api-token-invalid = The token is missing, invalid or revoked (Authorization: Bearer jct_…).
+api-token-bad-scope = Unknown scope: { $scope }; allowed: { $allowed }.
+api-token-no-scope = Give at least one scope: { $allowed }.
+api-token-bad-name = Give the token a name saying what it is for (1 to 200 characters).
+api-token-not-found = There is no token { $id }.
+api-token-already-revoked = Token { $id } is already revoked.
+forbidden-token-issue = Only an admin of { $department } (or the organiser) can issue that department's tokens.
+forbidden-token-revoke = Only an admin of { $department } (or the organiser) can revoke that department's tokens.
+api-scope-missing = This token lacks the scope "{ $scope }"; nothing was changed.
+api-not-participant = Task { $code } does not involve { $department }; this token cannot see or act on it.
+api-other-department = This token belongs to { $department }; it cannot read or change the directories of { $other }.
+api-too-large = The request is too large (limit { $limit } bytes); nothing was changed.
+api-rate-limited = Too many requests; try again in { $seconds } s.
+api-import-kind = The directory "{ $kind }" is not imported through the API (the item catalogue and the experts are imported by the organiser with the CLI).
+api-bad-request = The request is malformed: { $reason }
+api-draw-not-in-task = Draw { $id } does not belong to task { $code }.
+cli-token-issued = Issued token { $id } ({ $department }, scopes: { $scopes }, for: { $name }).
+cli-token-once = The full token follows, shown this once; only its hash is kept, so store it safely now:
+cli-token-none = No tokens yet.
+cli-token-active = active
+cli-token-revoked = revoked ({ $at })
+cli-token-line = { $id }  { $prefix }  { $department }  ({ $scopes })  { $name }  issued { $created }  last used { $used }  { $state }
+cli-token-revoked-done = Revoked token { $id } ({ $name }, { $department }); every later request with it is refused.
+api-no-route = There is no such endpoint: { $path } (see /docs).

@@ -1,0 +1,25 @@
+# 管理接口（issue 13 第 5 项）：令牌与接口的提示
+api-token-invalid = 令牌无效、已吊销或缺失（Authorization: Bearer jct_…）。
+api-token-bad-scope = 未知的权限范围：{ $scope }；可用：{ $allowed }。
+api-token-no-scope = 请至少给出一个权限范围：{ $allowed }。
+api-token-bad-name = 请给令牌一个用途说明（1 至 200 字）。
+api-token-not-found = 没有编号为 { $id } 的令牌。
+api-token-already-revoked = 令牌 { $id } 已经吊销。
+forbidden-token-issue = 只有 { $department } 的管理员（或牵头组织部门）可以为该部门签发令牌。
+forbidden-token-revoke = 只有 { $department } 的管理员（或牵头组织部门）可以吊销该部门的令牌。
+api-scope-missing = 此令牌没有“{ $scope }”权限范围，未作任何更改。
+api-not-participant = 任务 { $code } 不涉及 { $department }，该令牌不能查看或操作。
+api-other-department = 该令牌属于 { $department }，不能查看或更改 { $other } 的名录。
+api-too-large = 请求过大（上限 { $limit } 字节），未作任何更改。
+api-rate-limited = 请求过于频繁，请 { $seconds } 秒后再试。
+api-import-kind = 名录“{ $kind }”不能通过接口导入（抽查事项清单和专家库由牵头组织部门在命令行导入）。
+api-bad-request = 请求格式不正确：{ $reason }
+api-draw-not-in-task = 抽取 { $id } 不属于任务 { $code }。
+cli-token-issued = 已签发令牌 { $id }（{ $department }，范围：{ $scopes }，用途：{ $name }）。
+cli-token-once = 下面是令牌全文，只显示这一次；系统只保存它的哈希值，请立即妥善保存：
+cli-token-none = 还没有令牌。
+cli-token-active = 有效
+cli-token-revoked = 已吊销（{ $at }）
+cli-token-line = { $id }  { $prefix }  { $department }  ({ $scopes })  { $name }  签发 { $created }  最近使用 { $used }  { $state }
+cli-token-revoked-done = 已吊销令牌 { $id }（{ $name }，{ $department }）；此后使用它的请求都会被拒绝。
+api-no-route = 没有这个接口：{ $path }（见 /docs）。
