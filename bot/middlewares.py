@@ -32,6 +32,7 @@ from handlers.i18n import Translator, normalise
 from services.accounts import TOKEN_PATTERN, AccountService
 from services.assignments import AssignmentService
 from services.clock import Clock
+from services.inspection_codes import InspectionCodeService
 from services.progress import ProgressService
 from services.referrals import ReferralService
 from services.reminders import ReminderScanner
@@ -180,6 +181,7 @@ class DatabaseMiddleware(BaseMiddleware):
         data["reminders"] = await request.get(ReminderScanner)
         data["progress"] = await request.get(ProgressService)
         data["referrals"] = await request.get(ReferralService)
+        data["codes"] = await request.get(InspectionCodeService)
         try:
             result = await handler(event, data)
         except Exception:

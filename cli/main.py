@@ -16,6 +16,7 @@ from cli import (
     schedule,
     web,
 )
+from cli import codes as codes_cli
 from cli import records as records_cli
 from cli.common import OPERATOR_ENV, set_operator
 from sandbox import cli as sandbox_cli
@@ -46,6 +47,7 @@ for module in (db, directories, planning, draws, accounts, running, schedule, sa
 publish.register(app)
 web.register(app)
 records_cli.register(app)
+codes_cli.register(app)
 
 
 def main() -> None:

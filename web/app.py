@@ -36,6 +36,7 @@ from fastapi_offline import FastAPIOffline
 from pydantic import ValidationError
 from services.accounts import AccountService
 
+from web.codes import codes_router
 from web.public import PUBLIC_POLICY, is_public_path, public_router
 
 log = logging.getLogger("jointcheck.web")
@@ -123,6 +124,7 @@ def create_web_app(
         return response
 
     app.include_router(public_router())
+    app.include_router(codes_router())
 
     @app.get("/healthz", response_model=None)
     @inject
