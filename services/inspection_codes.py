@@ -66,6 +66,7 @@ SIGNATURE_BYTES = 64
 MAX_TOKEN_CHARS = 400
 MAX_COMMENT_CHARS = 500
 HEAD = struct.Struct(">B4s8sIII")
+DAY_OPENS, DAY_CLOSES = dt.time(6, 0), dt.time(20, 0)  # a later day's code, Asia/Shanghai
 
 
 class CodeStatus(StrEnum):
@@ -402,7 +403,8 @@ class InspectionCodeService:
     async def issue(self, task_code: str, uscc: str, inspector_id: int,
                     actor: Actor) -> IssuedCode:
         """An operator's code for the scheduled visit of ``uscc`` in ``task_code`` (the stop of
-        the fixed schedule); valid from the visit day's start when that is later than now."""
+        the fixed schedule): valid ``valid_minutes`` from now, or for a visit on a later day
+        from 06:00 to 20:00 of that day."""
         actor.require_organiser("codes-issue")
         stop = await self._session.scalar(
             select(ScheduleStop)
@@ -430,11 +432,12 @@ class InspectionCodeService:
         if inspector_id not in members:
             raise Forbidden("codes-not-a-member", task=task.code)
         now = self._clock().astimezone(dt.UTC).replace(microsecond=0)
-        day_start = dt.datetime.combine(stop.day, dt.time(0), SHANGHAI).astimezone(dt.UTC)
-        not_before = max(now, day_start)
+        not_before, expires = now, now + self._valid
+        if stop.day > local_date(now):  # an operator's code for a later day: that day's hours
+            not_before = dt.datetime.combine(stop.day, DAY_OPENS, SHANGHAI).astimezone(dt.UTC)
+            expires = dt.datetime.combine(stop.day, DAY_CLOSES, SHANGHAI).astimezone(dt.UTC)
         payload = Payload(self._signer.kid, secrets.token_hex(8), stop.id, not_before,
-                          not_before + self._valid, subject.identifier, task.code,
-                          tuple(members))
+                          expires, subject.identifier, task.code, tuple(members))
         token = encode(payload, self._signer.private)
         self._session.add(InspectionCode(
             nonce=payload.nonce, key_id=payload.kid, stop_id=stop.id, task_id=task.id,
