@@ -71,3 +71,4 @@ bot-cmd-code = Inspection code (show on entry)
 cli-codes-issued = Code { $id } ({ $name }) valid { $from } to { $until }:
 cli-codes-verify = Signature valid (key { $kid }). Id { $id }, task { $task }, USCC { $uscc }, inspectors { $inspectors }, valid { $from } to { $until }: { $status }
 cli-codes-bad = Bad signature or damaged code: { $reason }
+bot-help-code = /code: show the inspection code on the day of a visit; the business scans it to check the task, items and inspectors.

@@ -71,3 +71,4 @@ bot-cmd-code = 检查码（亮码入企）
 cli-codes-issued = 检查码 { $id }（{ $name }）有效期 { $from } 至 { $until }：
 cli-codes-verify = 签名有效（密钥 { $kid }）。编号 { $id }，任务 { $task }，统一社会信用代码 { $uscc }，执法人员 { $inspectors }，有效期 { $from } 至 { $until }：{ $status }
 cli-codes-bad = 签名无效或检查码损坏：{ $reason }
+bot-help-code = /code：检查当天出示检查码（亮码入企），企业扫码核验任务、事项和执法人员。
