@@ -7,9 +7,9 @@ and ``/rate`` carry a CSRF token bound to the code (refused without it). ``/c/ke
 public key for checking a code offline (docs/inspection-codes.md).
 
 Every response is ``Cache-Control: no-store``. Requests are limited per client address and
-token by an in-process sliding window (``RateLimit``): one process keeps its own counts, which
-is enough to stop guessing and form flooding from one address; several instances behind a
-balancer each count their own.
+token, and per address over all tokens, by an in-process sliding window (``RateLimit``): one
+process keeps its own counts, which is enough to stop guessing and form flooding from one
+address; several instances behind a balancer each count their own.
 """
 
 from __future__ import annotations
@@ -56,10 +56,13 @@ def _client(request: Request) -> str:
 
 
 def codes_router(page_limit: RateLimit | None = None,
-                 form_limit: RateLimit | None = None) -> APIRouter:
-    """The code's routes; the limits are per client address and token."""
+                 form_limit: RateLimit | None = None,
+                 address_limit: RateLimit | None = None) -> APIRouter:
+    """The code's routes; the limits are per client address and token, and per address over
+    every token (guessing tokens from one address)."""
     pages = page_limit or RateLimit(30, 60)
     forms = form_limit or RateLimit(10, 600)
+    addresses = address_limit or RateLimit(120, 60)
     router = APIRouter(include_in_schema=False)
 
     def page(request: Request, token: str, view: CodeView, codes: InspectionCodeService, *,
@@ -91,7 +94,8 @@ def codes_router(page_limit: RateLimit | None = None,
     @inject
     async def show(request: Request, token: str, codes: FromDishka[InspectionCodeService],
                    uscc: str = "") -> HTMLResponse:
-        if not pages.allow(f"{_client(request)}|{token[:MAX_TOKEN]}"):
+        if not (addresses.allow(_client(request))
+                and pages.allow(f"{_client(request)}|{token[:MAX_TOKEN]}")):
             return too_many(request)
         view = await codes.check(token[:MAX_TOKEN + 1], business_uscc=uscc[:32],
                                  ip=_client(request))

@@ -160,3 +160,8 @@ async def test_scans_are_rate_limited(site: Site) -> None:
         answers = [(await client.get(f"/c/{'A' * 40}")).status_code for _ in range(32)]
     assert answers[:30] == [200] * 30
     assert answers[30:] == [429, 429]
+    async with httpx.AsyncClient(base_url=site.base) as client:
+        guesses = [(await client.get(f"/c/{'B' * 30}{n:010d}")).status_code
+                   for n in range(120 - 32 + 2)]
+    assert guesses[:-2] == [200] * (120 - 32)
+    assert guesses[-2:] == [429, 429]
