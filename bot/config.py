@@ -123,6 +123,12 @@ class Settings(BaseSettings):
     code_key_path: Path = Field(
         default=VAR_DIR / "keys" / "codes-ed25519.pem",
         description="Ed25519 private key signing inspection codes (亮码)")
+    code_signing_key: SecretStr | None = Field(
+        default=None, description="the inspection codes' Ed25519 key: a PEM file's path or a "
+        "base64 32-byte seed; empty: code_key_path, generated on first use")
+    department_phones: Annotated[dict[str, str], NoDecode] = Field(
+        default_factory=dict, description="department code → the phone a business calls "
+        "back (inspection codes' page): JSON or CODE=PHONE,CODE=PHONE")
     code_valid_minutes: int = Field(default=240, gt=0, le=24 * 60,
                                     description="how long an inspection code is valid")
 
@@ -150,6 +156,18 @@ class Settings(BaseSettings):
         west, south, east, north = value
         if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
             raise ValueError("coordinate_region: west,south,east,north; west<east, south<north")
+        return value
+
+    @field_validator("department_phones", mode="before")
+    @classmethod
+    def _phones(cls, value: Any) -> Any:
+        """``{"SCJG": "0711-1234567"}`` or ``SCJG=0711-1234567,HBJ=0711-7654321``."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("{"):
+                return json.loads(text)
+            pairs = [p.split("=", 1) for p in re.split(r"[,;]+", text) if "=" in p]
+            return {k.strip(): v.strip() for k, v in pairs}
         return value
 
     @field_validator("drand_relays", mode="before")

@@ -34,6 +34,7 @@ from services.directories.importer import DirectoryImporter
 from services.directory_reads import DirectoryReads
 from services.drand_relay import DrandRelays, RelayTransport
 from services.draws import DrawService
+from services.inspection_codes import CodeSigner, InspectionCodeService, load_signer
 from services.notifications import Deliver, NotificationScanner, OutboxSender, RateLimiter
 from services.plans import PlanService
 from services.progress import ProgressService
@@ -271,6 +272,25 @@ class Progress(Provider):
         return ProgressService(session)
 
 
+class Codes(Provider):
+    """Inspection codes (亮码, issue 13 item 4): the signing key once, the service per scope."""
+
+    @provide(scope=Scope.APP)
+    def code_signer(self, settings: Settings) -> CodeSigner:
+        """``JOINTCHECK_CODE_SIGNING_KEY`` (a path or a base64 seed) or the generated PEM at
+        ``JOINTCHECK_CODE_KEY_PATH``."""
+        key = settings.code_signing_key
+        return load_signer(key.get_secret_value() if key else None, settings.code_key_path)
+
+    @provide(scope=Scope.REQUEST)
+    def inspection_codes(self, session: AsyncSession, clock: Clock, settings: Settings,
+                         signer: CodeSigner) -> InspectionCodeService:
+        """Issuing, checking and answering codes, valid ``code_valid_minutes``."""
+        return InspectionCodeService(session, clock, signer,
+                                     valid_minutes=settings.code_valid_minutes,
+                                     department_phones=settings.department_phones)
+
+
 def reminder_policy(settings: Settings) -> ReminderPolicy:
     """The reminders' figures from the settings."""
     quiet_start, quiet_end = ReminderPolicy.parse_quiet(settings.quiet_hours)
@@ -311,4 +331,4 @@ def make_container(
         context[async_sessionmaker[AsyncSession]] = sessions
         database = GivenDatabase()
     return make_async_container(Infrastructure(), database, Sending(), Services(), Progress(),
-                                *extra, context=context)
+                                Codes(), *extra, context=context)

@@ -33,6 +33,7 @@ from services.accounts import TOKEN_PATTERN, AccountService
 from services.archive import ArchiveService
 from services.assignments import AssignmentService
 from services.clock import Clock
+from services.inspection_codes import InspectionCodeService
 from services.progress import ProgressService
 from services.records import RecordService
 from services.referrals import ReferralService
@@ -194,6 +195,7 @@ class DatabaseMiddleware(BaseMiddleware):
         data["results"] = await request.get(ResultService)
         data["archive"] = await request.get(ArchiveService)
         data["records"] = await request.get(RecordService)
+        data["codes"] = await request.get(InspectionCodeService)
         try:
             result = await handler(event, data)
         except Exception:

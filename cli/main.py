@@ -16,6 +16,7 @@ from cli import (
     schedule,
     web,
 )
+from cli import codes as codes_cli
 from cli import records as records_cli
 from cli import tokens as tokens_cli
 from cli.common import OPERATOR_ENV, set_operator
@@ -48,6 +49,7 @@ publish.register(app)
 web.register(app)
 records_cli.register(app)
 tokens_cli.register(app)
+codes_cli.register(app)
 
 
 def main() -> None:

@@ -12,7 +12,17 @@ def build_routers(settings: BaseSettings) -> list[Router]:
     /start, /help and /cancel come first so that they work in the middle of a conversation;
     the fallback (unknown text) comes last.
     """
-    from handlers import progress, records, referrals, results, review, schedule, start, tasks
+    from handlers import (
+        codes,
+        progress,
+        records,
+        referrals,
+        results,
+        review,
+        schedule,
+        start,
+        tasks,
+    )
 
     return [
         start.build_router(),
@@ -21,6 +31,7 @@ def build_routers(settings: BaseSettings) -> list[Router]:
         schedule.build_router(),
         progress.build_router(),
         referrals.build_router(),
+        codes.build_router(str(getattr(settings, "public_base_url", ""))),
         records.build_router(),
         results.build_router(),
         start.build_fallback_router(),

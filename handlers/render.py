@@ -31,7 +31,7 @@ SECTION_KEYS = {"o": "tasks-section-overview", "i": "tasks-section-items",
 # commands each role may use, in menu order (the menu and setMyCommands show the same)
 COMMANDS_EVERYONE = ("start", "help")
 COMMANDS_BY_ROLE: dict[str, tuple[str, ...]] = {
-    Role.INSPECTOR: ("tasks", "record", "results"),
+    Role.INSPECTOR: ("tasks", "record", "code", "results"),
     Role.DEPT_ADMIN: ("review", "progress", "overdue"),
     Role.ORGANISER: ("progress", "overdue"),
     Role.SUPERVISOR: ("progress", "overdue"),

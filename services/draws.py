@@ -61,6 +61,7 @@ from services.actors import Actor
 from services.audit import AuditTrail
 from services.clock import Clock, local_date
 from services.errors import DomainError, IllegalTransition, NotFound, ValidationFailed
+from services.inspection_codes import revoke_member_codes
 from services.plans import SubjectScope, department_codes_by_id, departments_by_code
 from services.tasks import TaskService, TaskState
 from services.vocabulary import DrawStatus
@@ -960,6 +961,8 @@ class DrawService:
         old.active = False
         old.withdrawn_reason = str(manifest["reason"])
         old.replaced_by_id = new.id
+        await revoke_member_codes(self._session, task.id, withdrawn, self._clock(),
+                                  f"withdrawn: {manifest['reason']}")
         team = await self._session.get(Team, old.team_id)
         assert team is not None
         leader = result.get("leader")

@@ -37,6 +37,7 @@ from pydantic import ValidationError
 from services.accounts import AccountService
 
 from web.api import install_api
+from web.codes import codes_router
 from web.public import PUBLIC_POLICY, is_public_path, public_router
 
 log = logging.getLogger("jointcheck.web")
@@ -125,6 +126,7 @@ def create_web_app(
 
     app.include_router(public_router())
     install_api(app, settings)  # the admin API under /api/v1 (docs/api.md)
+    app.include_router(codes_router())
 
     @app.get("/healthz", response_model=None)
     @inject

@@ -59,9 +59,11 @@ class CodeScan(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     code_id: Mapped[int | None] = mapped_column(ForeignKey("inspection_code.id"), index=True)
-    nonce: Mapped[str] = mapped_column(String(64), default="")
+    nonce: Mapped[str] = mapped_column(String(64), default="", index=True)
     status: Mapped[str] = mapped_column(String(16))
     scanned_at: Mapped[dt.datetime]
+    # a keyed hash of the scanner's address (migration 0008_codes); never the address
+    ip_sha256: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class VisitConfirmation(Base):
@@ -76,6 +78,7 @@ class VisitConfirmation(Base):
     rating: Mapped[int | None] = mapped_column(Integer)
     comment: Mapped[str] = mapped_column(Text, default="")
     confirmed_at: Mapped[dt.datetime]
+    rated_at: Mapped[dt.datetime | None]  # migration 0008_codes
 
 
 class ApiToken(Base):

@@ -24,6 +24,7 @@ BOUND_LEADER_ZH = (
     "身份：执法检查人员\n\n"
     "您可以使用以下命令：\n"
     "/start — 开始 / 主菜单\n/help — 帮助\n/tasks — 我的检查任务\n/record — 填写检查记录\n"
+    "/code — 检查码（亮码入企）\n"
     "/results — 检查结果录入（组长）\n/cancel — 取消当前操作"
 )
 
@@ -55,7 +56,7 @@ async def test_invitation_binds_and_shows_the_menu_of_the_roles(h: Harness) -> N
 
     assert h.api.texts() == [BOUND_LEADER_ZH]
     (commands,) = h.api.sent("setMyCommands")
-    assert [c.command for c in commands.commands] == ["start", "help", "tasks", "record",
+    assert [c.command for c in commands.commands] == ["start", "help", "tasks", "record", "code",
                                                       "results", "cancel"]
     assert commands.scope == BotCommandScopeChat(chat_id=1001)
     async with h.sessions() as session:
