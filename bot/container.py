@@ -275,6 +275,8 @@ def reminder_policy(settings: Settings) -> ReminderPolicy:
         results_soon_working_days=settings.reminder_results_soon_working_days,
         result_due_working_days=settings.result_due_working_days,
         reminder_time=hm(settings.reminder_time), digest_time=hm(settings.digest_time),
+        record_missing_time=hm(settings.reminder_record_missing_time),
+        correction_time=hm(settings.reminder_correction_time),
         quiet_start=quiet_start, quiet_end=quiet_end,
         plan_reminders_from=settings.reminder_plan_from,
         plan_submission_deadline=settings.plan_submission_deadline,

@@ -14,6 +14,7 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from services.notification_kinds import (
     ConfirmPayload,
+    CorrectionDuePayload,
     DigestPayload,
     DrawDuePayload,
     DrawnPayload,
@@ -22,6 +23,7 @@ from services.notification_kinds import (
     Payload,
     PlanApprovalPayload,
     PlanMissingPayload,
+    RecordMissingPayload,
     ReferralPayload,
     ResultsPayload,
     ReviewPayload,
@@ -202,3 +204,17 @@ def _digest(p: DigestPayload, tr: Translator) -> Rendered:
 @renders(K.REFERRAL)
 def _referral(p: ReferralPayload, tr: Translator) -> Rendered:
     return referral_notice(p, tr)
+
+
+@renders(K.RECORD_MISSING)
+def _record_missing(p: RecordMissingPayload, tr: Translator) -> Rendered:
+    return tr("notify-record_missing", code=p.task_code, team=p.team_number,
+              subject=p.subject_name, day=day(p.day), department=p.department), \
+        _schedule_button(p.task_id, p.team_number, tr)
+
+
+@renders(K.CORRECTION_DUE)
+def _correction_due(p: CorrectionDuePayload, tr: Translator) -> Rendered:
+    return tr("notify-correction_due", code=p.task_code, team=p.team_number,
+              subject=p.subject_name, due=day(p.correction_due_on),
+              department=p.department_name or p.department), _task_button(p.task_id, tr)
