@@ -23,7 +23,8 @@ async def test_results_due_counts_from_the_records_check_date(
     world = await seeded(sessions, clock)
     await scan(sessions, clock)
     before = {r.dedup_key: r for _, k, r in await rows(sessions) if k == "results_due"}
-    assert before and all(r.payload["check_date"] == "2026-04-30" for r in before.values())
+    assert before
+    assert all(r.payload["check_date"] == "2026-04-30" for r in before.values())
     async with sessions() as session:  # the team submits a record of one subject on 5 March
         session.add(CheckRecord(
             task_id=world.drawn_task, team_id=world.team, subject_id=world.subjects[0],
