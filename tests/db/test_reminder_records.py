@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.calendar import CalendarService
 from services.reminder_times import results_due_on
-from storage.models import CheckRecord, FinalResult
+from storage.models import CheckRecord, FinalResult, ScheduleStop, TeamSchedule
 from tests.conftest import FixedClock
 from tests.db.test_reminder_scans import POLICY, bj, due, rows, scan, seeded
 
@@ -80,3 +80,40 @@ async def test_a_correction_deadline_reaches_the_ordering_department_once(
     assert [(r.status, r.cancel_reason) for r in got] == [
         ("cancelled", "result changed"), ("pending", "")]
     assert due(got[1]) == bj(2026, 11, 2, 9)
+
+
+async def test_a_visit_without_its_record_reminds_the_inspector_at_20_00_unless_submitted(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    world = await seeded(sessions, clock)
+    async with sessions() as session:
+        schedule = TeamSchedule(team_id=world.team, task_id=world.drawn_task, version=1,
+                                state="fixed", start_latitude=30.39, start_longitude=114.89,
+                                max_visits_per_day=4, created_by="t")
+        session.add(schedule)
+        await session.flush()
+        session.add_all([
+            ScheduleStop(schedule_id=schedule.id, subject_id=world.subjects[1],
+                         day=dt.date(2026, 4, 1), position=1),
+            ScheduleStop(schedule_id=schedule.id, subject_id=world.subjects[0],
+                         day=dt.date(2026, 4, 2), position=1)])
+        await session.commit()
+    await scan(sessions, clock)
+    assert await scan(sessions, clock) == 0
+    got = sorted(((n, due(r), r.payload["subject_id"]) for n, k, r in await rows(sessions)
+                  if k == "record_missing"), key=lambda x: x[1])
+    # 张三 is the only bound member (SCJG); one reminder per visit, that evening at 20:00
+    assert got == [("张三", bj(2026, 4, 1, 20), world.subjects[1]),
+                   ("张三", bj(2026, 4, 2, 20), world.subjects[0])]
+    async with sessions() as session:  # SCJG submits its record of the first visit
+        session.add(CheckRecord(
+            task_id=world.drawn_task, team_id=world.team, subject_id=world.subjects[1],
+            item_code="X", department_id=world.scjg, state="submitted",
+            opened_by_inspector_id=world.member, submitted_by_inspector_id=world.member,
+            submitted_at=bj(2026, 4, 1, 16), findings="无"))
+        await session.commit()
+    await scan(sessions, clock)
+    states = {r.payload["subject_id"]: (r.status, r.cancel_reason)
+              for _, k, r in await rows(sessions) if k == "record_missing"}
+    assert states == {world.subjects[1]: ("cancelled", "record submitted"),
+                      world.subjects[0]: ("pending", "")}
