@@ -28,7 +28,7 @@ from services.archive import ArchiveService
 from services.assignments import AssignmentService
 from services.audit import AuditTrail
 from services.calendar import CalendarService
-from services.clock import Clock, utc_now
+from services.clock import Clock, offset_clock, utc_now
 from services.directories.importer import DirectoryImporter
 from services.drand_relay import DrandRelays, RelayTransport
 from services.draws import DrawService
@@ -294,6 +294,8 @@ def make_container(
 ) -> AsyncContainer:
     """The application container. With ``sessions`` it uses that factory (and leaves its
     engine alone); otherwise it opens the configured database and disposes of it on close."""
+    if clock is utc_now and settings.clock_offset_seconds:
+        clock = offset_clock(settings.clock_offset_seconds)
     context: dict[object, object] = {Settings: settings, Clock: clock}
     database: Provider = ConfiguredDatabase()
     if sessions is not None:
