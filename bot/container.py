@@ -294,8 +294,8 @@ def make_container(
 ) -> AsyncContainer:
     """The application container. With ``sessions`` it uses that factory (and leaves its
     engine alone); otherwise it opens the configured database and disposes of it on close."""
-    if clock is utc_now and settings.clock_offset_seconds:
-        clock = offset_clock(settings.clock_offset_seconds)
+    if settings.clock_offset_seconds:
+        clock = offset_clock(settings.clock_offset_seconds, clock)
     context: dict[object, object] = {Settings: settings, Clock: clock}
     database: Provider = ConfiguredDatabase()
     if sessions is not None:
