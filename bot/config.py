@@ -118,6 +118,14 @@ class Settings(BaseSettings):
     reminder_plan_from: str = Field(default="11-15", description="MM-DD, Art. 11")
     reminder_plan_approval_lead_working_days: int = Field(default=5, ge=1)
     digest_time: str = Field(default="08:30", pattern=r"^\d\d:\d\d$")
+    clock_offset_seconds: float = Field(
+        default=0, description="demo and tests only: every process's clock runs this far ahead")
+    reminder_record_missing_time: str = Field(
+        default="20:00", pattern=r"^\d\d:\d\d$",
+        description="a visit day without its submitted record: the inspector is told then")
+    reminder_correction_time: str = Field(
+        default="09:00", pattern=r"^\d\d:\d\d$",
+        description="a correction order's deadline day: its department is told then")
     division_code: str = Field(default="420700", pattern=r"^\d{6}$",
                                description="the division code in public task codes (Ezhou)")
     code_key_path: Path = Field(

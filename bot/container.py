@@ -29,7 +29,7 @@ from services.archive import ArchiveService
 from services.assignments import AssignmentService
 from services.audit import AuditTrail
 from services.calendar import CalendarService
-from services.clock import Clock, utc_now
+from services.clock import Clock, offset_clock, utc_now
 from services.directories.importer import DirectoryImporter
 from services.directory_reads import DirectoryReads
 from services.drand_relay import DrandRelays, RelayTransport
@@ -308,6 +308,8 @@ def reminder_policy(settings: Settings) -> ReminderPolicy:
         results_soon_working_days=settings.reminder_results_soon_working_days,
         result_due_working_days=settings.result_due_working_days,
         reminder_time=hm(settings.reminder_time), digest_time=hm(settings.digest_time),
+        record_missing_time=hm(settings.reminder_record_missing_time),
+        correction_time=hm(settings.reminder_correction_time),
         quiet_start=quiet_start, quiet_end=quiet_end,
         plan_reminders_from=settings.reminder_plan_from,
         plan_submission_deadline=settings.plan_submission_deadline,
@@ -325,6 +327,8 @@ def make_container(
 ) -> AsyncContainer:
     """The application container. With ``sessions`` it uses that factory (and leaves its
     engine alone); otherwise it opens the configured database and disposes of it on close."""
+    if settings.clock_offset_seconds:
+        clock = offset_clock(settings.clock_offset_seconds, clock)
     context: dict[object, object] = {Settings: settings, Clock: clock}
     database: Provider = ConfiguredDatabase()
     if sessions is not None:

@@ -14,6 +14,7 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from services.notification_kinds import (
     ConfirmPayload,
+    CorrectionDuePayload,
     CosignPayload,
     DigestPayload,
     DrawDuePayload,
@@ -23,6 +24,7 @@ from services.notification_kinds import (
     Payload,
     PlanApprovalPayload,
     PlanMissingPayload,
+    RecordMissingPayload,
     ReferralPayload,
     ResultsPayload,
     ReviewPayload,
@@ -32,7 +34,7 @@ from services.notifications import OutgoingMessage
 
 from handlers.callbacks import TaskCb
 from handlers.i18n import Translator
-from handlers.records import cosign_notice
+from handlers.records import RecordCb, cosign_notice
 from handlers.referrals import referral_notice
 from handlers.render import day, review_card
 from handlers.schedule import ScheduleCb
@@ -75,6 +77,14 @@ def _button(text: str, callback_data: Any) -> InlineKeyboardMarkup:
 
 def _task_button(task_id: int, tr: Translator) -> InlineKeyboardMarkup:
     return _button(tr("notify-open-task-button"), TaskCb(task_id=task_id))
+
+
+def _record_button(task_id: int, subject_id: int, tr: Translator) -> InlineKeyboardMarkup:
+    """Opens the subject's items in /record, where the missing record is filled in."""
+    keyboard = InlineKeyboardBuilder()
+    keyboard.button(text=tr("notify-btn-record"),
+                    callback_data=RecordCb(a="su", r=task_id, n=subject_id).pack())
+    return keyboard.as_markup()
 
 
 def _schedule_button(task_id: int, team_number: int, tr: Translator) -> InlineKeyboardMarkup:
@@ -209,3 +219,15 @@ def _referral(p: ReferralPayload, tr: Translator) -> Rendered:
 @renders(K.COSIGN)
 def _cosign(p: CosignPayload, tr: Translator) -> Rendered:
     return cosign_notice(p, tr)
+@renders(K.RECORD_MISSING)
+def _record_missing(p: RecordMissingPayload, tr: Translator) -> Rendered:
+    return tr("notify-record_missing", code=p.task_code, team=p.team_number,
+              subject=p.subject_name, day=day(p.day), department=p.department), \
+        _record_button(p.task_id, p.subject_id, tr)
+
+
+@renders(K.CORRECTION_DUE)
+def _correction_due(p: CorrectionDuePayload, tr: Translator) -> Rendered:
+    return tr("notify-correction_due", code=p.task_code, team=p.team_number,
+              subject=p.subject_name, due=day(p.correction_due_on),
+              department=p.department_name or p.department), _task_button(p.task_id, tr)

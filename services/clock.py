@@ -15,6 +15,17 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def offset_clock(seconds: float, base: Clock = utc_now) -> Clock:
+    """``base`` moved ``seconds`` ahead: the demo and end-to-end processes' clock
+    (``JOINTCHECK_CLOCK_OFFSET_SECONDS``), so a test or the sandbox can jump to a deadline."""
+    delta = dt.timedelta(seconds=seconds)
+
+    def now() -> dt.datetime:
+        return base() + delta
+
+    return now
+
+
 def local_date(instant: dt.datetime) -> dt.date:
     """The calendar date of ``instant`` in Asia/Shanghai, where the inspections happen."""
     return instant.astimezone(SHANGHAI).date()

@@ -35,6 +35,8 @@ class NotificationKind(StrEnum):
     DIGEST = "digest"                    # the supervisor's daily digest
     REFERRAL = "referral"                # a finding referred to your department (告知, Art. 17)
     COSIGN = "cosign"                    # your department's record waits for your co-sign
+    RECORD_MISSING = "record_missing"    # a visit of the day with no submitted record by 20:00
+    CORRECTION_DUE = "correction_due"    # a correction order's (责令改正) deadline has come
 
 
 class Payload(BaseModel):
@@ -135,6 +137,34 @@ class ResultsPayload(TeamRef):
     days_late: int = 0
     leader_name: str = ""
     department_name: str = ""
+    # the check date the deadline was counted from (the earliest of the team's subjects still
+    # without a result); a reminder whose check date has moved is cancelled
+    check_date: dt.date | None = None
+
+
+class RecordMissingPayload(TeamRef):
+    """A visit of ``day`` with no submitted record of the member's department by the evening."""
+
+    schedule_id: int
+    member_id: int
+    inspector_id: int
+    department: str
+    department_id: int
+    subject_id: int
+    subject_name: str
+    day: dt.date
+
+
+class CorrectionDuePayload(TaskRef):
+    """A correction order (责令改正) of a final result whose deadline has come."""
+
+    result_id: int
+    subject_id: int
+    subject_name: str
+    team_number: int
+    department: str
+    department_name: str = ""
+    correction_due_on: dt.date
 
 
 class PlanMissingPayload(Payload):
@@ -222,6 +252,8 @@ PAYLOADS: dict[NotificationKind, type[Payload]] = {
     NotificationKind.DIGEST: DigestPayload,
     NotificationKind.REFERRAL: ReferralPayload,
     NotificationKind.COSIGN: CosignPayload,
+    NotificationKind.RECORD_MISSING: RecordMissingPayload,
+    NotificationKind.CORRECTION_DUE: CorrectionDuePayload,
 }
 
 

@@ -7,6 +7,7 @@ never sent. The sender asks just before it sends; the scans sweep the waiting ro
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable
 
 from sqlalchemy import func, select
@@ -19,6 +20,7 @@ from storage.models import (
     FinalResult,
     Referral,
     ScheduleAnswer,
+    ScheduleStop,
     Task,
     TaskReview,
     TaskSubject,
@@ -26,8 +28,10 @@ from storage.models import (
     TeamSchedule,
 )
 
+from services.clock import local_date
 from services.notification_kinds import (
     ConfirmPayload,
+    CorrectionDuePayload,
     CosignPayload,
     DrawDuePayload,
     DrawnPayload,
@@ -35,6 +39,7 @@ from services.notification_kinds import (
     NotificationKind,
     Payload,
     PlanApprovalPayload,
+    RecordMissingPayload,
     ReferralPayload,
     ResultsPayload,
     ReviewPayload,
@@ -151,6 +156,49 @@ async def results_in(session: AsyncSession, task_id: int, team_id: int) -> bool:
     return not missing
 
 
+def _aware(instant: dt.datetime) -> dt.datetime:
+    return instant if instant.tzinfo is not None else instant.replace(tzinfo=dt.UTC)
+
+
+async def team_check_date(session: AsyncSession, task_id: int, team_id: int) -> dt.date | None:
+    """The check date the team's results deadline counts from (Art. 16): of the team's subjects
+    still without a final result, the earliest check date — a subject's check date is the day of
+    its last submitted record (as ``ResultService.check_date``), before any record its visit day
+    in the team's current schedule, without one the task's window end. None: nothing missing."""
+    task = await session.get(Task, task_id)
+    if task is None:
+        return None
+    missing = (await session.scalars(select(TaskSubject.subject_id).where(
+        TaskSubject.task_id == task_id, TaskSubject.team_id == team_id,
+        ~select(FinalResult.id).where(
+            FinalResult.task_id == task_id,
+            FinalResult.subject_id == TaskSubject.subject_id).exists()))).all()
+    if not missing:
+        return None
+    submitted = dict((await session.execute(
+        select(CheckRecord.subject_id, func.max(CheckRecord.submitted_at))
+        .where(CheckRecord.task_id == task_id, CheckRecord.subject_id.in_(missing),
+               CheckRecord.state == "submitted", CheckRecord.submitted_at.is_not(None))
+        .group_by(CheckRecord.subject_id))).all())
+    schedule_id = await session.scalar(
+        select(TeamSchedule.id).where(TeamSchedule.team_id == team_id,
+                                      TeamSchedule.state.in_(PROPOSED))
+        .order_by(TeamSchedule.version.desc()).limit(1))
+    planned: dict[int, dt.date] = {}
+    if schedule_id is not None:
+        planned = dict((await session.execute(
+            select(ScheduleStop.subject_id, func.max(ScheduleStop.day))
+            .where(ScheduleStop.schedule_id == schedule_id,
+                   ScheduleStop.subject_id.in_(missing))
+            .group_by(ScheduleStop.subject_id))).all())
+    dates = []
+    for subject_id in missing:
+        last = submitted.get(subject_id)
+        dates.append(local_date(_aware(last)) if last is not None
+                     else planned.get(subject_id) or task.window_end)
+    return min(dates)
+
+
 async def _referral(session: AsyncSession, payload: Payload) -> str | None:
     assert isinstance(payload, ReferralPayload)
     row = await session.get(Referral, payload.referral_id)
@@ -169,7 +217,39 @@ async def _cosign(session: AsyncSession, payload: Payload) -> str | None:
 
 async def _results(session: AsyncSession, payload: Payload) -> str | None:
     assert isinstance(payload, ResultsPayload)
-    return "results in" if await results_in(session, payload.task_id, payload.team_id) else None
+    if await results_in(session, payload.task_id, payload.team_id):
+        return "results in"
+    if payload.check_date is not None and \
+            await team_check_date(session, payload.task_id, payload.team_id) != payload.check_date:
+        return "deadline moved"
+    return None
+
+
+async def _record_missing(session: AsyncSession, payload: Payload) -> str | None:
+    assert isinstance(payload, RecordMissingPayload)
+    submitted = await session.scalar(select(func.count(CheckRecord.id)).where(
+        CheckRecord.task_id == payload.task_id, CheckRecord.subject_id == payload.subject_id,
+        CheckRecord.department_id == payload.department_id, CheckRecord.state == "submitted"))
+    if submitted:
+        return "record submitted"
+    schedule = await session.get(TeamSchedule, payload.schedule_id)
+    if schedule is None or schedule.state not in PROPOSED:
+        return "schedule replaced"
+    member = await session.get(TeamMember, payload.member_id)
+    if member is None or not member.active:
+        return "member withdrawn"
+    return await _task_closed(session, payload.task_id)
+
+
+async def _correction(session: AsyncSession, payload: Payload) -> str | None:
+    assert isinstance(payload, CorrectionDuePayload)
+    row = await session.get(FinalResult, payload.result_id)
+    if row is None:
+        return "result gone"
+    if "correction" not in (row.disposals or []) or \
+            row.correction_due_on != payload.correction_due_on:
+        return "result changed"
+    return None
 
 
 async def _plan_approval(session: AsyncSession, payload: Payload) -> str | None:
@@ -194,6 +274,8 @@ CHECKS: dict[NotificationKind, Check] = {
     K.PLAN_APPROVAL: _plan_approval,
     K.REFERRAL: _referral,
     K.COSIGN: _cosign,
+    K.RECORD_MISSING: _record_missing,
+    K.CORRECTION_DUE: _correction,
 }
 
 

@@ -30,6 +30,8 @@ class ReminderPolicy:
     result_due_working_days: int = 20
     reminder_time: dt.time = dt.time(9, 0)  # day-based reminders go out at this local time
     digest_time: dt.time = dt.time(8, 30)
+    record_missing_time: dt.time = dt.time(20, 0)  # a visit day's records are due by then
+    correction_time: dt.time = dt.time(9, 0)  # a correction order's deadline day
     quiet_start: dt.time | None = dt.time(21, 0)  # None: no quiet hours
     quiet_end: dt.time | None = dt.time(8, 0)
     plan_reminders_from: str = "11-15"
@@ -137,6 +139,27 @@ def results_soon_due(rules: WorkingDays, due_on: dt.date, policy: ReminderPolicy
     """N working days before the results are due, at the reminder time."""
     day = working_days_before(rules, due_on, policy.results_soon_working_days)
     return out_of_quiet_hours(at_local(day, policy.reminder_time, policy.timezone), policy)
+
+
+def record_missing_due(day: dt.date, policy: ReminderPolicy) -> dt.datetime:
+    """A visit on ``day`` without a submitted record: that evening at 20:00 (out of the quiet
+    hours — with quiet hours from 19:00 it waits for the next morning)."""
+    return out_of_quiet_hours(at_local(day, policy.record_missing_time, policy.timezone), policy)
+
+
+def first_working_day(rules: WorkingDays, day: dt.date) -> dt.date:
+    """``day`` when it is a working day, else the next one (a deadline on a holiday runs to the
+    first working day after it)."""
+    while not rules.status(day).is_working:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def correction_due(rules: WorkingDays, deadline: dt.date, policy: ReminderPolicy
+                   ) -> dt.datetime:
+    """A correction order's deadline has come: that day (the first working day on or after
+    it) at the reminder time."""
+    return on_day_due(first_working_day(rules, deadline), policy, policy.correction_time)
 
 
 def on_day_due(day: dt.date, policy: ReminderPolicy, time: dt.time | None = None

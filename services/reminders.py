@@ -20,8 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import (
     Account,
     AnnualPlan,
+    CheckRecord,
     Department,
     Draw,
+    FinalResult,
     Inspector,
     Outbox,
     PlanEntry,
@@ -40,6 +42,7 @@ from services.calendar import CalendarService, WorkingDays
 from services.clock import Clock, local_date
 from services.notification_kinds import (
     ConfirmPayload,
+    CorrectionDuePayload,
     DigestDepartment,
     DigestLine,
     DigestPayload,
@@ -49,22 +52,26 @@ from services.notification_kinds import (
     Payload,
     PlanApprovalPayload,
     PlanMissingPayload,
+    RecordMissingPayload,
     ResultsPayload,
     ReviewPayload,
     ScheduleDuePayload,
     Stop,
 )
 from services.notifications import enqueue
-from services.obsolete import PROPOSED, results_in
+from services.obsolete import PROPOSED, results_in, team_check_date
+from services.records import finding_stated
 from services.reminder_times import (
     ReminderPolicy,
     at_local,
     before_window_due,
     confirm_due,
+    correction_due,
     inspection_eve_due,
     month_day,
     on_day_due,
     out_of_quiet_hours,
+    record_missing_due,
     results_due_on,
     results_soon_due,
     review_pending_due,
@@ -84,11 +91,11 @@ FIELD_STATES = ("teams_formed", "in_progress", "results_due")
 
 @dataclass(frozen=True)
 class TeamResults:
-    """One team's results deadline (from its schedule's visit dates until records land)."""
+    """One team's results deadline and the check date it counts from."""
 
     task: Task
     team: Team
-    last_visit: dt.date
+    last_visit: dt.date  # the check date (see ``ReminderScanner.team_results``)
     due_on: dt.date
 
 
@@ -127,7 +134,8 @@ class ReminderScanner:
         self._accounts = None
         total = 0
         for scan in (self.scan_review_pending, self.scan_draw_due, self.scan_schedule_due,
-                     self.scan_confirmations, self.scan_inspection_eve, self.scan_results,
+                     self.scan_confirmations, self.scan_inspection_eve,
+                     self.scan_record_missing, self.scan_results, self.scan_corrections,
                      self.scan_plan, self.scan_digest):
             total += await scan()
         return total
@@ -357,13 +365,118 @@ class ReminderScanner:
                                              payload, due)
         return count
 
+    # -- a visit without its record by the evening -------------------------------------------
+
+    async def scan_record_missing(self) -> int:
+        """Each stop of the team's current schedule, today or later: a member whose department
+        has no submitted record of the subject by 20:00 that day → that member (queued ahead,
+        cancelled the moment the record is submitted)."""
+        today = local_date(self._clock())
+        rows = (await self._session.execute(
+            select(TeamSchedule, Team, Task)
+            .join(Team, Team.id == TeamSchedule.team_id)
+            .join(Task, Task.id == TeamSchedule.task_id)
+            .where(TeamSchedule.state.in_(PROPOSED), Task.state.in_(FIELD_STATES))
+            .order_by(TeamSchedule.id))).all()
+        departments = {d.id: d for d in (await self._session.scalars(select(Department))).all()}
+        count = 0
+        for schedule, team, task in rows:
+            if (current := await self._current_schedule(team.id)) is None or \
+                    current.id != schedule.id:
+                continue
+            stops = (await self._session.execute(
+                select(ScheduleStop.day, ScheduleStop.subject_id, Subject.name)
+                .join(Subject, Subject.id == ScheduleStop.subject_id)
+                .where(ScheduleStop.schedule_id == schedule.id, ScheduleStop.day >= today)
+                .order_by(ScheduleStop.day, ScheduleStop.position))).all()
+            if not stops:
+                continue
+            members = (await self._session.execute(
+                select(TeamMember.id, TeamMember.inspector_id, TeamMember.department_id)
+                .where(TeamMember.team_id == team.id, TeamMember.active.is_(True),
+                       TeamMember.inspector_id.is_not(None))
+                .order_by(TeamMember.id))).all()
+            submitted = set((await self._session.execute(
+                select(CheckRecord.subject_id, CheckRecord.department_id)
+                .where(CheckRecord.task_id == task.id, CheckRecord.state == "submitted")
+            )).all())
+            for day, subject_id, subject_name in stops:
+                due = record_missing_due(day, self.policy)
+                for member_id, inspector_id, department_id in members:
+                    department = departments.get(department_id) if department_id else None
+                    if department is None or (subject_id, department_id) in submitted:
+                        continue
+                    account = await self._account_of(inspector_id)
+                    if account is None:
+                        continue
+                    payload = RecordMissingPayload(
+                        **self._task_ref(task), team_id=team.id, team_number=team.number,
+                        schedule_id=schedule.id, member_id=member_id, inspector_id=inspector_id,
+                        department=department.code, department_id=department.id,
+                        subject_id=subject_id, subject_name=subject_name, day=day)
+                    count += await self._put(
+                        [account], K.RECORD_MISSING,
+                        f"{schedule.id}:{subject_id}:{day.isoformat()}:{member_id}", payload, due)
+        return count
+
+    # -- correction orders (责令改正) -----------------------------------------------------------
+
+    async def scan_corrections(self) -> int:
+        """A final result ordering a correction (disposal ``correction``) whose deadline is today
+        or later → the admins of the department that ordered it (those whose submitted record of
+        the subject states a finding; without one the task's lead department), on the deadline
+        (the first working day on or after it) at the reminder time."""
+        rules = await self.rules()
+        today = local_date(self._clock())
+        rows = (await self._session.execute(
+            select(FinalResult, Task, Team, Subject)
+            .join(Task, Task.id == FinalResult.task_id)
+            .join(Team, Team.id == FinalResult.team_id)
+            .join(Subject, Subject.id == FinalResult.subject_id)
+            .where(FinalResult.correction_due_on.is_not(None),
+                   FinalResult.correction_due_on >= today - dt.timedelta(days=14))
+            .order_by(FinalResult.id))).all()
+        departments = {d.id: d for d in (await self._session.scalars(select(Department))).all()}
+        count = 0
+        for result, task, team, subject in rows:
+            deadline = result.correction_due_on
+            if "correction" not in (result.disposals or []) or deadline is None:
+                continue
+            due = correction_due(rules, deadline, self.policy)
+            if local_date(due) < today:
+                continue
+            records = (await self._session.execute(
+                select(CheckRecord.department_id, CheckRecord.findings)
+                .where(CheckRecord.task_id == task.id, CheckRecord.subject_id == subject.id,
+                       CheckRecord.state == "submitted")
+                .order_by(CheckRecord.id))).all()
+            ordering = list(dict.fromkeys(d for d, findings in records
+                                          if finding_stated(findings)))
+            if not ordering and task.lead_department_id is not None:
+                ordering = [task.lead_department_id]
+            for department_id in ordering:
+                department = departments.get(department_id)
+                if department is None:
+                    continue
+                payload = CorrectionDuePayload(
+                    **self._task_ref(task), result_id=result.id, subject_id=subject.id,
+                    subject_name=subject.name, team_number=team.number,
+                    department=department.code, department_name=department.name_zh,
+                    correction_due_on=deadline)
+                admins = await self._with_role("dept_admin", department.id)
+                count += await self._put(admins, K.CORRECTION_DUE,
+                                         f"{result.id}:{deadline.isoformat()}:{department.code}",
+                                         payload, due)
+        return count
+
     # -- results (Art. 16) ---------------------------------------------------------------------
 
     async def team_results(self) -> list[TeamResults]:
-        """Each field team's results deadline. The check-record and result tables come from
-        another branch; until they land the last visit is the last day of the team's current
-        schedule (the task's window end without one) and "results in" is
-        ``services.obsolete.results_in``. This is the one function to change then."""
+        """Each field team's results deadline (Art. 16): ``result_due_working_days`` after the
+        check date — of the team's subjects still without a final result, the earliest check
+        date (``services.obsolete.team_check_date``: the day of a subject's last submitted
+        record, as ``ResultService.check_date``; before any record its scheduled visit day, or
+        the task's window end)."""
         rules = await self.rules()
         rows = (await self._session.execute(
             select(Team, Task).join(Task, Task.id == Team.task_id)
@@ -372,15 +485,10 @@ class ReminderScanner:
         for team, task in rows:
             if await results_in(self._session, task.id, team.id):
                 continue
-            schedule = await self._current_schedule(team.id)
-            last = None
-            if schedule is not None:
-                last = await self._session.scalar(
-                    select(func.max(ScheduleStop.day))
-                    .where(ScheduleStop.schedule_id == schedule.id))
-            last_visit = last or task.window_end
-            out.append(TeamResults(task, team, last_visit,
-                                   results_due_on(rules, last_visit, self.policy)))
+            check = await team_check_date(self._session, task.id, team.id)
+            if check is None:
+                continue
+            out.append(TeamResults(task, team, check, results_due_on(rules, check, self.policy)))
         return out
 
     async def _leader_and_department(self, team: Team) -> tuple[str, str, int | None]:
@@ -404,12 +512,14 @@ class ReminderScanner:
             leader = await self._account_of(team.leader_inspector_id)
             leader_name, dept_name, dept_id = await self._leader_and_department(team)
             base = {**self._task_ref(task), "team_id": team.id, "team_number": team.number,
-                    "due_on": due_on, "leader_name": leader_name, "department_name": dept_name}
+                    "due_on": due_on, "leader_name": leader_name, "department_name": dept_name,
+                    "check_date": item.last_visit}
+            check = item.last_visit.isoformat()
             if leader is not None and today <= due_on:
                 soon = ResultsPayload(**base, days_left=self.policy.results_soon_working_days)
-                count += await self._put([leader], K.RESULTS_DUE, f"{team.id}:soon", soon,
+                count += await self._put([leader], K.RESULTS_DUE, f"{team.id}:soon:{check}", soon,
                                          results_soon_due(rules, due_on, self.policy))
-                count += await self._put([leader], K.RESULTS_DUE, f"{team.id}:today",
+                count += await self._put([leader], K.RESULTS_DUE, f"{team.id}:today:{check}",
                                          ResultsPayload(**base, days_left=0),
                                          on_day_due(due_on, self.policy))
             if today <= due_on or not rules.status(today).is_working:

@@ -81,3 +81,35 @@ def test_an_unknown_kind_is_refused_not_guessed() -> None:
                                 **TASK, team_id=1, team_number=1, due_on=dt.date(2026, 5, 8)))
     with pytest.raises(ValueError, match="no renderer"):
         notification(bogus)
+
+
+def test_a_missing_record_reminder_opens_the_subject_in_record() -> None:
+    from handlers.records import RecordCb
+    from services.notification_kinds import RecordMissingPayload
+
+    payload = RecordMissingPayload(
+        **TASK, team_id=4, team_number=1, schedule_id=9, member_id=5, inspector_id=11,
+        department="SCJG", department_id=2, subject_id=31, subject_name="鄂州市江南餐饮有限公司",
+        day=dt.date(2026, 4, 7))
+    text, markup = notification(message(NotificationKind.RECORD_MISSING, payload))
+    assert text == ("【提醒】任务【2026-LH-001】第 1 组今天（2026-04-07）检查的"
+                    "「鄂州市江南餐饮有限公司」，本部门（SCJG）的检查记录尚未提交，请在今天提交。")
+    assert markup is not None
+    button = markup.inline_keyboard[0][0]
+    assert button.text == "📝 填写检查记录"
+    assert button.callback_data == RecordCb(a="su", r=7, n=31).pack()
+
+
+def test_a_correction_deadline_reminder_names_the_subject_and_opens_the_task() -> None:
+    from services.notification_kinds import CorrectionDuePayload
+
+    payload = CorrectionDuePayload(
+        **TASK, result_id=3, subject_id=31, subject_name="华容区好味道小吃店", team_number=2,
+        department="HBJ", department_name="Ecology and Environment",
+        correction_due_on=dt.date(2026, 5, 6))
+    text, markup = notification(message(NotificationKind.CORRECTION_DUE, payload, "en"))
+    assert text == ('Correction due: the correction ordered for "华容区好味道小吃店" '
+                    "(task [2026-LH-001], team 2) was due by 2026-05-06 "
+                    "(Ecology and Environment); please follow up.")
+    assert markup is not None
+    assert markup.inline_keyboard[0][0].callback_data == TaskCb(task_id=7).pack()

@@ -41,3 +41,6 @@ bot-cmd-progress = Progress (Art. 22)
 bot-cmd-overdue = Late results
 bot-help-progress = /progress: each department's progress (tasks, subjects drawn, visited, results on time and late, referrals), with a chart.
 bot-help-overdue = /overdue: the teams whose results are late, with a button each.
+notify-record_missing = Reminder: task [{ $code }] team { $team } visited "{ $subject }" today ({ $day }) and your department's ({ $department }) check record is not submitted yet; please submit it today.
+notify-correction_due = Correction due: the correction ordered for "{ $subject }" (task [{ $code }], team { $team }) was due by { $due } ({ $department }); please follow up.
+notify-btn-record = 📝 Fill in the record

@@ -41,3 +41,6 @@ bot-cmd-progress = 工作进度（第二十二条）
 bot-cmd-overdue = 逾期未录入结果
 bot-help-progress = /progress：各部门工作进度（任务、抽取对象、检查、结果按时与逾期、移送），附图表。
 bot-help-overdue = /overdue：逾期未录入检查结果的检查小组，每项一个按钮。
+notify-record_missing = 【提醒】任务【{ $code }】第 { $team } 组今天（{ $day }）检查的「{ $subject }」，本部门（{ $department }）的检查记录尚未提交，请在今天提交。
+notify-correction_due = 【整改到期】任务【{ $code }】第 { $team } 组对「{ $subject }」责令改正的期限 { $due } 已到（{ $department }），请跟踪整改情况。
+notify-btn-record = 📝 填写检查记录
