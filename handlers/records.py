@@ -307,8 +307,8 @@ async def open_item(callback: CallbackQuery, *, callback_data: RecordCb, account
     """An item: the department's record (a draft on first open) in a message of its own; it
     becomes the open record, where photos, files and locations go."""
     try:
-        view = await records.open(account.inspector_id, callback_data.r, callback_data.n,
-                                  callback_data.s, account.actor.label)
+        view = await records.open(account.actor, callback_data.r, callback_data.n,
+                                  callback_data.s)
     except DomainError as error:
         await callback.answer(_refusal(error, tr), show_alert=True)
         return
@@ -328,9 +328,9 @@ async def change(callback: CallbackQuery, *, callback_data: RecordCb, account: A
     cb = callback_data
     try:
         if cb.a == "p":
-            view = await records.cycle_answer(cb.r, account.inspector_id, cb.n)
+            view = await records.cycle_answer(cb.r, account.actor, cb.n)
         else:
-            view = await records.toggle_method(cb.r, account.inspector_id, cb.s)
+            view = await records.toggle_method(cb.r, account.actor, cb.s)
     except DomainError as error:
         await callback.answer(_refusal(error, tr), show_alert=True)
         return
@@ -380,7 +380,7 @@ async def text_received(message: Message, *, account: AccountView, records: Reco
     """The awaited text: saved, and the card again."""
     data = await state.get_data()
     try:
-        view = await records.set_text(data.get(RECORD_KEY) or 0, account.inspector_id,
+        view = await records.set_text(data.get(RECORD_KEY) or 0, account.actor,
                                       str(data.get("field")), message.text or "")
     except DomainError as error:
         if error.key != "record-text-too-long":
@@ -428,9 +428,9 @@ async def location_received(message: Message, *, account: AccountView,
     record_id = (await state.get_data()).get(RECORD_KEY)
     try:
         view = await records.set_location(
-            record_id, account.inspector_id, latitude=location.latitude,
+            record_id, account.actor, latitude=location.latitude,
             longitude=location.longitude, accuracy_m=location.horizontal_accuracy,
-            live=bool(location.live_period), actor=account.actor.label)
+            live=bool(location.live_period))
     except DomainError as error:
         await message.answer(_refusal(error, tr), reply_markup=ReplyKeyboardRemove())
         return
@@ -453,10 +453,9 @@ async def live_location_moved(message: Message, *, account: AccountView,
     record_id = (await state.get_data()).get(RECORD_KEY)
     with contextlib.suppress(DomainError):
         await records.set_location(
-            record_id, account.inspector_id, latitude=message.location.latitude,
+            record_id, account.actor, latitude=message.location.latitude,
             longitude=message.location.longitude,
-            accuracy_m=message.location.horizontal_accuracy, live=True,
-            actor=account.actor.label)
+            accuracy_m=message.location.horizontal_accuracy, live=True)
 
 
 # -- evidence -------------------------------------------------------------------------------------
@@ -540,10 +539,10 @@ async def evidence_received(message: Message, *, bot: Bot, account: AccountView,
         check_upload(size, mime, name, records.max_upload_bytes)
         buffer = await bot.download(file_id)
         assert buffer is not None
-        outcome = await records.add_evidence(record_id, account.inspector_id, Upload(
+        outcome = await records.add_evidence(record_id, account.actor, Upload(
             data=buffer.read(), sent_as=sent_as, declared_mime=mime, file_name=name,
             file_unique_id=unique, media_group_id=message.media_group_id,
-            message_at=message.date), account.actor.label)
+            message_at=message.date))
     except DomainError as error:
         if message.media_group_id:
             albums.resume(bot, message.media_group_id)
@@ -605,7 +604,7 @@ async def submit(callback: CallbackQuery, *, callback_data: RecordCb, account: A
                  records: RecordService, tr: Translator) -> None:
     """✅ 确认提交: locked from now on; the second inspector is asked to co-sign."""
     try:
-        view = await records.submit(callback_data.r, account.inspector_id, account.actor.label)
+        view = await records.submit(callback_data.r, account.actor)
     except DomainError as error:
         await callback.answer(_refusal(error, tr), show_alert=True)
         return
@@ -623,7 +622,7 @@ async def cosign(callback: CallbackQuery, *, callback_data: RecordCb, account: A
         if len(view.amendments) != callback_data.n and not view.confirmed:
             await callback.answer(tr("rb-cosign-stale"), show_alert=True)
             return
-        view = await records.cosign(callback_data.r, account.inspector_id, account.actor.label)
+        view = await records.cosign(callback_data.r, account.actor)
     except DomainError as error:
         await callback.answer(_refusal(error, tr), show_alert=True)
         return
@@ -689,8 +688,8 @@ async def amend_reason(message: Message, *, account: AccountView, records: Recor
     await state.set_state(None)
     try:
         view = await records.amend(
-            data.get(RECORD_KEY) or 0, account.inspector_id, message.text or "",
-            account.actor.label, findings=value if field == "findings" else None,
+            data.get(RECORD_KEY) or 0, account.actor, message.text or "",
+            findings=value if field == "findings" else None,
             disposal=value if field == "disposal" else None,
             notes=value if field == "notes" else None)
     except DomainError as error:

@@ -42,6 +42,7 @@ from storage.models import (
 )
 
 from services import vocab
+from services.actors import Actor
 from services.audit import AuditTrail
 from services.clock import Clock, local_date
 from services.errors import DomainError, IllegalTransition, NotFound, ValidationFailed
@@ -633,10 +634,12 @@ class RecordService:
 
     # -- the draft -----------------------------------------------------------------------------
 
-    async def open(self, inspector_id: int | None, task_id: int, subject_id: int,
-                   item_code: str, actor: str) -> RecordView:
+    async def open(self, actor: Actor, task_id: int, subject_id: int,
+                   item_code: str) -> RecordView:
         """The department's record of this item at this subject: the existing one, or a new
-        draft with the item's checklist points."""
+        draft with the item's checklist points. Only an active member of the subject's team
+        (``actor.inspector_id``) may, for an item of their own department (Art. 15)."""
+        inspector_id = actor.inspector_id
         member, task, team = await self._membership(inspector_id, task_id, subject_id)
         assert inspector_id is not None
         if task.state not in FIELD_STATES:
@@ -670,12 +673,13 @@ class RecordService:
             await self._session.commit()
         return await self._view(row)
 
-    async def _editable(self, record_id: int | None, inspector_id: int | None,
+    async def _editable(self, record_id: int | None, actor: Actor,
                         *, draft: bool = True) -> CheckRecord:
         if record_id is None:
             raise EvidenceOutsideRecord()
         row = await self._row(record_id, lock=True)
-        member, task, _team = await self._membership(inspector_id, row.task_id, row.subject_id)
+        member, task, _team = await self._membership(actor.inspector_id, row.task_id,
+                                                     row.subject_id)
         if member.department_id != row.department_id:
             raise RecordWrongDepartment(department=await self._department_code(row.department_id))
         if task.state not in FIELD_STATES:
@@ -689,10 +693,10 @@ class RecordService:
         await self._session.commit()
         return await self._view(row)
 
-    async def set_answer(self, record_id: int, inspector_id: int | None, position: int,
+    async def set_answer(self, record_id: int, actor: Actor, position: int,
                          answer: str | None) -> RecordView:
         """Answer checklist point ``position`` (1-based): yes, no, na, or None to clear."""
-        row = await self._editable(record_id, inspector_id)
+        row = await self._editable(record_id, actor)
         if not 1 <= position <= len(row.checklist):
             raise ValidationFailed("record-bad-point", position=position)
         if answer is not None and answer not in vocab.answers().codes:
@@ -704,7 +708,7 @@ class RecordService:
         row.answers = answers
         return await self._touch(row)
 
-    async def cycle_answer(self, record_id: int, inspector_id: int | None,
+    async def cycle_answer(self, record_id: int, actor: Actor,
                            position: int) -> RecordView:
         """The toggle button: unanswered → 符合 → 不符合 → 不适用 → 符合 …"""
         view = await self.get(record_id)
@@ -714,12 +718,12 @@ class RecordService:
         current = view.points[position - 1].answer
         following = codes[0] if current not in codes else codes[(codes.index(current) + 1)
                                                                  % len(codes)]
-        return await self.set_answer(record_id, inspector_id, position, following)
+        return await self.set_answer(record_id, actor, position, following)
 
-    async def set_note(self, record_id: int, inspector_id: int | None, position: int,
+    async def set_note(self, record_id: int, actor: Actor, position: int,
                        note: str) -> RecordView:
         """A note on checklist point ``position``."""
-        row = await self._editable(record_id, inspector_id)
+        row = await self._editable(record_id, actor)
         if not 1 <= position <= len(row.checklist):
             raise ValidationFailed("record-bad-point", position=position)
         answers = [dict(a or {}) for a in row.answers]
@@ -727,32 +731,32 @@ class RecordService:
         row.answers = answers
         return await self._touch(row)
 
-    async def toggle_method(self, record_id: int, inspector_id: int | None,
+    async def toggle_method(self, record_id: int, actor: Actor,
                             method: str) -> RecordView:
         """Add or remove a method (multi-select, FIELDWORK §2)."""
         if method not in vocab.methods().codes:
             raise ValidationFailed("record-bad-method", method=method)
-        row = await self._editable(record_id, inspector_id)
+        row = await self._editable(record_id, actor)
         methods = list(row.methods)
         methods = [m for m in methods if m != method] if method in methods else [*methods, method]
         row.methods = vocab.methods().ordered(methods)
         return await self._touch(row)
 
-    async def set_text(self, record_id: int, inspector_id: int | None, field: str,
+    async def set_text(self, record_id: int, actor: Actor, field: str,
                        text: str) -> RecordView:
         """findings (发现问题情况, "无" allowed), disposal (处置情况) or notes."""
         if field not in TEXT_FIELDS:
             raise ValidationFailed("record-bad-field", field=field)
-        row = await self._editable(record_id, inspector_id)
+        row = await self._editable(record_id, actor)
         setattr(row, field, _clean_text(text, field))
         return await self._touch(row)
 
-    async def set_location(self, record_id: int | None, inspector_id: int | None, *,
+    async def set_location(self, record_id: int | None, actor: Actor, *,
                            latitude: float, longitude: float, accuracy_m: float | None,
-                           live: bool, actor: str) -> RecordView:
+                           live: bool) -> RecordView:
         """Where the inspector is: compared with the subject's registered coordinates and
         flagged past the configured distance. The last location counts."""
-        row = await self._editable(record_id, inspector_id)
+        row = await self._editable(record_id, actor)
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
             raise ValidationFailed("record-bad-location", lat=latitude, lon=longitude)
         subject = await self._session.get(Subject, row.subject_id)
@@ -772,10 +776,11 @@ class RecordService:
             "live": live, "distance_m": distance, "flagged": row.location_flagged})
         return await self._touch(row)
 
-    async def add_evidence(self, record_id: int | None, inspector_id: int | None,
-                           upload: Upload, actor: str) -> EvidenceOutcome:
+    async def add_evidence(self, record_id: int | None, actor: Actor,
+                           upload: Upload) -> EvidenceOutcome:
         """Store a photo or file (image or PDF, within the limit) and tie it to the record."""
-        row = await self._editable(record_id, inspector_id)
+        row = await self._editable(record_id, actor)
+        inspector_id = actor.inspector_id
         assert inspector_id is not None
         check_upload(len(upload.data), upload.declared_mime, upload.file_name, self._max_bytes)
         mime = sniff_type(upload.data)
@@ -827,10 +832,11 @@ class RecordService:
         if view.has_finding and not view.evidence:
             raise FindingNeedsEvidence()
 
-    async def submit(self, record_id: int, inspector_id: int | None, actor: str) -> RecordView:
+    async def submit(self, record_id: int, actor: Actor) -> RecordView:
         """Submit the draft: every point answered, a method, the findings ("无" allowed), and
         evidence when a problem was found. The record is locked from now on."""
-        row = await self._editable(record_id, inspector_id)
+        row = await self._editable(record_id, actor)
+        inspector_id = actor.inspector_id
         await self._check_complete(row)
         row.state = SUBMITTED
         row.submitted_by_inspector_id = inspector_id
@@ -868,8 +874,10 @@ class RecordService:
                 payload=payload, due_at=self._clock())
         return sent
 
-    async def cosign(self, record_id: int, inspector_id: int | None, actor: str) -> RecordView:
-        """The department's second inspector in the team confirms the submitted record."""
+    async def cosign(self, record_id: int, actor: Actor) -> RecordView:
+        """The department's second inspector in the team confirms the submitted record
+        (enforcement on site needs two officers)."""
+        inspector_id = actor.inspector_id
         row = await self._row(record_id, lock=True)
         member, _task, _team = await self._membership(inspector_id, row.task_id, row.subject_id)
         if member.department_id != row.department_id:
@@ -886,13 +894,14 @@ class RecordService:
                                  {"inspector_id": inspector_id})
         return await self._touch(row)
 
-    async def amend(self, record_id: int, inspector_id: int | None, reason: str, actor: str, *,
+    async def amend(self, record_id: int, actor: Actor, reason: str, *,
                     findings: str | None = None, disposal: str | None = None,
                     notes: str | None = None, methods: Sequence[str] | None = None,
                     answers: dict[int, str] | None = None) -> RecordView:
         """Correct a submitted record: the reason and the content before and after are kept;
         the co-sign lapses (the second inspector confirms the corrected record again)."""
-        row = await self._editable(record_id, inspector_id, draft=False)
+        row = await self._editable(record_id, actor, draft=False)
+        inspector_id = actor.inspector_id
         assert inspector_id is not None
         if row.state != SUBMITTED:
             raise IllegalTransition("record-amend-draft", id=row.id)

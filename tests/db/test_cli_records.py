@@ -38,14 +38,15 @@ def field_db(db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> It
         async with session_factory(engine)() as session:
             world = await seed_world(session)
             records = RecordService(session, clock, LocalFileStore(files))
-            view = await records.open(world.leader, world.drawn_task, world.subjects[0],
-                                      "SC-SP-01", "a")
-            await records.set_answer(view.id, world.leader, 1, "yes")
-            await records.set_answer(view.id, world.leader, 2, "no")
-            await records.set_text(view.id, world.leader, "findings", "=HYPERLINK(\"x\") 地址不符")
-            await records.add_evidence(view.id, world.leader, Upload(
-                PHOTO, "document", "image/jpeg", "IMG_1.jpg", "u1"), "a")
-            await records.submit(view.id, world.leader, "a")
+            view = await records.open(ins(world.leader), world.drawn_task, world.subjects[0],
+                                      "SC-SP-01")
+            await records.set_answer(view.id, ins(world.leader), 1, "yes")
+            await records.set_answer(view.id, ins(world.leader), 2, "no")
+            await records.set_text(view.id, ins(world.leader), "findings",
+                                   "=HYPERLINK(\"x\") 地址不符")
+            await records.add_evidence(view.id, ins(world.leader), Upload(
+                PHOTO, "document", "image/jpeg", "IMG_1.jpg", "u1"))
+            await records.submit(view.id, ins(world.leader))
             results = ResultService(session, clock, CalendarService(session, clock),
                                     task_service(session, clock), records)
             await results.enter(ins(world.leader), world.drawn_task, world.subjects[0],

@@ -30,16 +30,16 @@ async def test_the_form_carries_subject_items_inspectors_and_evidence_hashes(
     world = await seed_world(session)
     clock.now = dt.datetime(2026, 4, 1, 10, tzinfo=SHANGHAI).astimezone(dt.UTC)
     records = RecordService(session, clock, LocalFileStore(tmp_path / "files"))
-    view = await records.open(world.leader, world.drawn_task, world.subjects[0], "SC-SP-01", "a")
-    await records.set_answer(view.id, world.leader, 1, "yes")
-    await records.set_answer(view.id, world.leader, 2, "no")
-    await records.set_text(view.id, world.leader, "findings", "实际经营地址与许可地址不一致")
-    await records.set_text(view.id, world.leader, "disposal", "当场责令改正")
+    view = await records.open(ins(world.leader), world.drawn_task, world.subjects[0], "SC-SP-01")
+    await records.set_answer(view.id, ins(world.leader), 1, "yes")
+    await records.set_answer(view.id, ins(world.leader), 2, "no")
+    await records.set_text(view.id, ins(world.leader), "findings", "实际经营地址与许可地址不一致")
+    await records.set_text(view.id, ins(world.leader), "disposal", "当场责令改正")
     photo = jpeg(gps=(30.3901, 114.8902), taken="2026:04:01 10:15:00")
-    await records.add_evidence(view.id, world.leader, Upload(
-        photo, "document", "image/jpeg", "IMG_0001.jpg", "u1"), "a")
-    await records.submit(view.id, world.leader, "a")
-    await records.cosign(view.id, world.member, "a")
+    await records.add_evidence(view.id, ins(world.leader), Upload(
+        photo, "document", "image/jpeg", "IMG_0001.jpg", "u1"))
+    await records.submit(view.id, ins(world.leader))
+    await records.cosign(view.id, ins(world.member))
     results = ResultService(session, clock, CalendarService(session, clock),
                             task_service(session, clock), records)
     outcome = await results.enter(ins(world.leader), world.drawn_task, world.subjects[0],

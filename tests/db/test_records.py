@@ -91,75 +91,72 @@ async def actions(session: AsyncSession, prefix: str) -> list[str]:
 
 async def filled(records: RecordService, world: World, *, finding: str = "无",
                  answers: tuple[str, ...] = ("yes", "yes"), subject: int = 0) -> int:
-    view = await records.open(world.leader, world.drawn_task, world.subjects[subject],
-                              "SC-SP-01", "account:1")
+    view = await records.open(ins(world.leader), world.drawn_task, world.subjects[subject],
+                              "SC-SP-01")
     for n, answer in enumerate(answers, start=1):
-        await records.set_answer(view.id, world.leader, n, answer)
-    await records.set_text(view.id, world.leader, "findings", finding)
+        await records.set_answer(view.id, ins(world.leader), n, answer)
+    await records.set_text(view.id, ins(world.leader), "findings", finding)
     return view.id
 
 
 async def test_a_record_is_filled_submitted_cosigned_and_locked(
     records: RecordService, world: World, session: AsyncSession, store: LocalFileStore
 ) -> None:
-    view = await records.open(world.leader, world.drawn_task, world.subjects[0], "SC-SP-01",
-                              "account:1")
+    view = await records.open(ins(world.leader), world.drawn_task, world.subjects[0], "SC-SP-01")
     assert view.state == "draft"
     assert [p.text for p in view.points] == ["食品经营许可证是否在有效期内",
                                              "实际经营地址与许可地址是否一致"]
     assert view.methods == ("onsite",)  # the item's first method, changeable
     assert view.cosigner_available  # 王五 is the second SCJG inspector in the team
-    again = await records.open(world.member, world.drawn_task, world.subjects[0], "SC-SP-01",
-                               "account:2")
+    again = await records.open(ins(world.member), world.drawn_task, world.subjects[0], "SC-SP-01")
     assert again.id == view.id  # one record per subject × item × department
     # the toggle walks 符合 → 不符合 → 不适用
-    states = [(await records.cycle_answer(view.id, world.leader, 1)).points[0].answer
+    states = [(await records.cycle_answer(view.id, ins(world.leader), 1)).points[0].answer
               for _ in range(4)]
     assert states == ["yes", "no", "na", "yes"]
-    await records.toggle_method(view.id, world.leader, "document")
-    await records.toggle_method(view.id, world.leader, "authority")
-    after = await records.toggle_method(view.id, world.leader, "authority")
+    await records.toggle_method(view.id, ins(world.leader), "document")
+    await records.toggle_method(view.id, ins(world.leader), "authority")
+    after = await records.toggle_method(view.id, ins(world.leader), "authority")
     assert after.methods == ("onsite", "document")
     with pytest.raises(RecordIncomplete) as incomplete:
-        await records.submit(view.id, world.leader, "account:1")
+        await records.submit(view.id, ins(world.leader))
     assert incomplete.value.args_map["missing"] == "points, findings"
-    await records.set_answer(view.id, world.leader, 2, "yes")
-    await records.set_text(view.id, world.leader, "findings", "无")
-    await records.set_text(view.id, world.leader, "disposal", "无需处置")
-    located = await records.set_location(view.id, world.leader, latitude=30.3905,
-                                         longitude=114.8902, accuracy_m=12, live=True,
-                                         actor="account:1")
+    await records.set_answer(view.id, ins(world.leader), 2, "yes")
+    await records.set_text(view.id, ins(world.leader), "findings", "无")
+    await records.set_text(view.id, ins(world.leader), "disposal", "无需处置")
+    located = await records.set_location(view.id, ins(world.leader), latitude=30.3905,
+                                         longitude=114.8902, accuracy_m=12, live=True)
     assert located.location is not None
     assert located.location.distance_m == pytest.approx(58.8, abs=0.5)
     assert not located.location.flagged
     photo = jpeg(gps=(30.3901, 114.8902), taken="2026:04:01 10:15:00")
-    added = await records.add_evidence(view.id, world.member, Upload(
-        photo, "document", "image/jpeg", "IMG_0001.jpg", "uniq-1"), "account:2")
+    added = await records.add_evidence(view.id, ins(world.member), Upload(
+        photo, "document", "image/jpeg", "IMG_0001.jpg", "uniq-1"))
     assert added.evidence.exif_latitude == pytest.approx(30.3901)
     assert added.evidence.exif_taken_at == "2026:04:01 10:15:00"
     assert added.evidence.uploaded_by == "王五"
     assert await read_all(store, added.evidence.sha256) == photo
-    submitted = await records.submit(view.id, world.leader, "account:1")
+    submitted = await records.submit(view.id, ins(world.leader))
     assert submitted.locked
     assert not submitted.confirmed
     assert submitted.submitted_by is not None
     assert submitted.submitted_by.certificate_no == "42070001"
     with pytest.raises(RecordLocked):
-        await records.set_text(view.id, world.leader, "findings", "改了")
+        await records.set_text(view.id, ins(world.leader), "findings", "改了")
     with pytest.raises(RecordLocked):
-        await records.add_evidence(view.id, world.leader, Upload(jpeg((1, 2, 3)), "photo"), "a")
+        await records.add_evidence(view.id, ins(world.leader), Upload(jpeg((1, 2, 3)), "photo"))
     with pytest.raises(CosignRefused) as own:
-        await records.cosign(view.id, world.leader, "account:1")
+        await records.cosign(view.id, ins(world.leader))
     assert own.value.args_map["reason"] == "own"
     with pytest.raises(CosignRefused) as other:
-        await records.cosign(view.id, world.partner, "account:3")
+        await records.cosign(view.id, ins(world.partner))
     assert other.value.args_map["reason"] == "department"
-    confirmed = await records.cosign(view.id, world.member, "account:2")
+    confirmed = await records.cosign(view.id, ins(world.member))
     assert confirmed.confirmed
     assert confirmed.cosigned_by is not None
     assert confirmed.cosigned_by.name == "王五"
     with pytest.raises(CosignRefused):
-        await records.cosign(view.id, world.member, "account:2")
+        await records.cosign(view.id, ins(world.member))
     assert await actions(session, "record.") == [
         "record.opened", "record.location", "record.evidence_added", "record.submitted",
         "record.cosigned"]
@@ -169,19 +166,19 @@ async def test_an_amendment_keeps_the_original_and_the_cosign_lapses(
     records: RecordService, world: World, session: AsyncSession
 ) -> None:
     record_id = await filled(records, world)
-    await records.submit(record_id, world.leader, "account:1")
-    await records.cosign(record_id, world.member, "account:2")
+    await records.submit(record_id, ins(world.leader))
+    await records.cosign(record_id, ins(world.member))
     with pytest.raises(ValidationFailed) as no_reason:
-        await records.amend(record_id, world.leader, "  ", "account:1", notes="补记")
+        await records.amend(record_id, ins(world.leader), "  ", notes="补记")
     assert no_reason.value.key == "record-amend-needs-reason"
     with pytest.raises(ValidationFailed) as same:
-        await records.amend(record_id, world.leader, "核对", "account:1", findings="无")
+        await records.amend(record_id, ins(world.leader), "核对", findings="无")
     assert same.value.key == "record-amend-no-change"
     # an amendment that states a problem needs evidence like a draft does
     with pytest.raises(FindingNeedsEvidence):
-        await records.amend(record_id, world.leader, "复核发现", "account:1",
+        await records.amend(record_id, ins(world.leader), "复核发现",
                             findings="许可证过期", answers={1: "no"})
-    amended = await records.amend(record_id, world.member, "漏记现场负责人", "account:2",
+    amended = await records.amend(record_id, ins(world.member), "漏记现场负责人",
                                   notes="现场负责人：刘经理")
     assert amended.notes == "现场负责人：刘经理"
     assert not amended.confirmed  # the co-sign lapsed with the change
@@ -201,27 +198,27 @@ async def test_refusals_change_nothing(
     records: RecordService, world: World, session: AsyncSession, store: LocalFileStore
 ) -> None:
     with pytest.raises(RecordNotMember):  # 赵六 is not in the team
-        await records.open(world.idle, world.drawn_task, world.subjects[0], "SC-SP-01", "a")
+        await records.open(ins(world.idle), world.drawn_task, world.subjects[0], "SC-SP-01")
     with pytest.raises(ValidationFailed) as not_ours:  # an HBJ item for an SCJG inspector
-        await records.open(world.leader, world.drawn_task, world.subjects[0], "HB-PW-01", "a")
+        await records.open(ins(world.leader), world.drawn_task, world.subjects[0], "HB-PW-01")
     assert not_ours.value.key == "record-item-not-for-department"
     record_id = await filled(records, world, finding="后厨卫生不达标", answers=("yes", "no"))
     with pytest.raises(RecordWrongDepartment):
-        await records.set_text(record_id, world.partner, "notes", "x")
+        await records.set_text(record_id, ins(world.partner), "notes", "x")
     with pytest.raises(FindingNeedsEvidence):
-        await records.submit(record_id, world.leader, "a")
+        await records.submit(record_id, ins(world.leader))
     with pytest.raises(EvidenceOutsideRecord):
-        await records.add_evidence(None, world.leader, Upload(jpeg(), "photo"), "a")
+        await records.add_evidence(None, ins(world.leader), Upload(jpeg(), "photo"))
     with pytest.raises(WrongFileType):
-        await records.add_evidence(record_id, world.leader, Upload(
-            b"PK\x03\x04 a zip, not a photo", "document", "application/zip", "a.zip"), "a")
+        await records.add_evidence(record_id, ins(world.leader), Upload(
+            b"PK\x03\x04 a zip, not a photo", "document", "application/zip", "a.zip"))
     with pytest.raises(WrongFileType):  # declared as a JPEG, but the bytes are not one
-        await records.add_evidence(record_id, world.leader, Upload(
-            b"MZ\x90\x00 an exe", "document", "image/jpeg", "photo.jpg"), "a")
+        await records.add_evidence(record_id, ins(world.leader), Upload(
+            b"MZ\x90\x00 an exe", "document", "image/jpeg", "photo.jpg"))
     small = RecordService(session, records._clock, store, max_upload_bytes=1000)
     with pytest.raises(FileTooLarge) as large:
-        await small.add_evidence(record_id, world.leader, Upload(
-            jpeg(size=(400, 400)) + b"\0" * 2000, "document", "image/jpeg", "big.jpg"), "a")
+        await small.add_evidence(record_id, ins(world.leader), Upload(
+            jpeg(size=(400, 400)) + b"\0" * 2000, "document", "image/jpeg", "big.jpg"))
     assert large.value.args_map["limit"] == "1000 B"
     assert (await session.scalars(select(Evidence))).all() == []
     assert not (store.root / "incoming").exists() or not any(
@@ -237,23 +234,23 @@ async def test_the_same_file_is_stored_once_and_albums_keep_their_group(
     first = await filled(records, world, finding="灭蝇设施缺失", answers=("yes", "no"))
     second = await filled(records, world, subject=1)
     photo = jpeg((10, 200, 10))
-    one = await records.add_evidence(first, world.leader, Upload(
-        photo, "photo", "", "", "u-1", media_group_id="album-7"), "a")
-    again = await records.add_evidence(first, world.member, Upload(
-        photo, "photo", "", "", "u-1", media_group_id="album-7"), "a")
-    other = await records.add_evidence(second, world.leader, Upload(photo, "photo"), "a")
+    one = await records.add_evidence(first, ins(world.leader), Upload(
+        photo, "photo", "", "", "u-1", media_group_id="album-7"))
+    again = await records.add_evidence(first, ins(world.member), Upload(
+        photo, "photo", "", "", "u-1", media_group_id="album-7"))
+    other = await records.add_evidence(second, ins(world.leader), Upload(photo, "photo"))
     assert (one.duplicate, one.stored_new) == (False, True)
     assert again.duplicate
     assert again.evidence.id == one.evidence.id
     assert (other.duplicate, other.stored_new) == (False, False)  # new row, same stored file
     assert one.evidence.media_group_id == "album-7"
     assert one.evidence.exif_latitude is None  # a photo carries no EXIF
-    doc = await records.add_evidence(first, world.leader, Upload(
-        pdf(), "document", "application/pdf", "许可证.pdf"), "a")
+    doc = await records.add_evidence(first, ins(world.leader), Upload(
+        pdf(), "document", "application/pdf", "许可证.pdf"))
     assert doc.evidence.mime == "application/pdf"
     stored = [p for p in store.root.rglob("*") if p.is_file() and "incoming" not in p.parts]
     assert len(stored) == 2  # the photo once, the PDF once
-    submitted = await records.submit(first, world.leader, "a")
+    submitted = await records.submit(first, ins(world.leader))
     assert len(submitted.evidence) == 2
 
 
@@ -261,16 +258,15 @@ async def test_a_location_far_from_the_subject_is_flagged(
     records: RecordService, world: World
 ) -> None:
     record_id = await filled(records, world)
-    far = await records.set_location(record_id, world.leader, latitude=JIANGNAN[0] + 0.018,
-                                     longitude=JIANGNAN[1], accuracy_m=30, live=False,
-                                     actor="a")
+    far = await records.set_location(record_id, ins(world.leader), latitude=JIANGNAN[0] + 0.018,
+                                     longitude=JIANGNAN[1], accuracy_m=30, live=False)
     assert far.location is not None
     assert far.location.distance_m == pytest.approx(2001, abs=5)
     assert far.location.flagged
     assert not far.location.live
     with pytest.raises(ValidationFailed):
-        await records.set_location(record_id, world.leader, latitude=91, longitude=0,
-                                   accuracy_m=None, live=True, actor="a")
+        await records.set_location(record_id, ins(world.leader), latitude=91, longitude=0,
+                                   accuracy_m=None, live=True)
 
 
 async def test_todays_stops_come_from_the_fixed_schedule(
@@ -301,7 +297,7 @@ async def test_final_result_completes_the_task_and_marks_late_entries(
     field_clock: FixedClock,
 ) -> None:
     first = await filled(records, world)
-    await records.submit(first, world.leader, "a")
+    await records.submit(first, ins(world.leader))
     sheet = await results.sheet(world.drawn_task, world.subjects[0])
     assert [(line.department_code, line.state) for line in sheet.lines] == [
         ("SCJG", "submitted"), ("HBJ", "missing")]

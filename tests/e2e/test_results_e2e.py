@@ -32,6 +32,7 @@ from tests.e2e.test_bot_e2e import (  # noqa: F401 -- fixtures, re-used
     text_in,
     world,
 )
+from tests.services import inspector_actor as ins
 
 pytestmark = pytest.mark.e2e
 SUBJECT = "鄂州市江南餐饮有限公司"
@@ -44,12 +45,12 @@ def _submitted_record(url: str, seeded: World, files: Path) -> None:
 
     async def work(session: AsyncSession) -> None:
         records = RecordService(session, utc_now, LocalFileStore(files))
-        view = await records.open(seeded.leader, seeded.drawn_task, seeded.subjects[0],
-                                  "SC-SP-01", "test")
+        view = await records.open(ins(seeded.leader), seeded.drawn_task, seeded.subjects[0],
+                                  "SC-SP-01")
         for n in (1, 2):
-            await records.set_answer(view.id, seeded.leader, n, "yes")
-        await records.set_text(view.id, seeded.leader, "findings", "无")
-        await records.submit(view.id, seeded.leader, "test")
+            await records.set_answer(view.id, ins(seeded.leader), n, "yes")
+        await records.set_text(view.id, ins(seeded.leader), "findings", "无")
+        await records.submit(view.id, ins(seeded.leader))
 
     in_db(url, work)
 

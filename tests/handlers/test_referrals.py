@@ -18,6 +18,7 @@ from storage.models import Referral
 from tests.handlers.conftest import Harness
 from tests.handlers.test_notifications import FakeTime
 from tests.services import inspector_actor
+from tests.services import inspector_actor as ins
 
 
 async def _referral(h: Harness, tmp_path: Path) -> int:
@@ -27,8 +28,8 @@ async def _referral(h: Harness, tmp_path: Path) -> int:
             Persona(1202, "市场监管局管理员", "SCJG", roles=("dept_admin",)),
         ])
         records = RecordService(session, h.clock, LocalFileStore(tmp_path / "files"))
-        view = await records.open(h.world.leader, h.world.drawn_task, h.world.subjects[0],
-                                  "SC-SP-01", "account:1")
+        view = await records.open(ins(h.world.leader), h.world.drawn_task, h.world.subjects[0],
+                                  "SC-SP-01")
         sent = await ReferralService(session, h.clock).refer(
             inspector_actor(h.world.leader),
             ReferralRequest("inform", "后厨废水直排雨水管", "HBJ"),

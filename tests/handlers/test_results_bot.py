@@ -25,6 +25,7 @@ from storage.models import AuditEvent, FinalResult, Outbox, Referral
 from tests.conftest import SHANGHAI
 from tests.evidence_files import jpeg
 from tests.handlers.conftest import Harness, Person
+from tests.services import inspector_actor as ins
 
 SUBJECT = "鄂州市江南餐饮有限公司"
 
@@ -52,15 +53,15 @@ async def submitted_record(h: Harness, tmp_path: Path, *, subject: int = 0,
     a photo, as the record service requires)."""
     async with h.sessions() as session:
         records = RecordService(session, h.clock, LocalFileStore(tmp_path / "files"))
-        view = await records.open(h.world.leader, h.world.drawn_task, h.world.subjects[subject],
-                                  "SC-SP-01", "account:1")
+        view = await records.open(ins(h.world.leader), h.world.drawn_task,
+                                  h.world.subjects[subject], "SC-SP-01")
         for n in (1, 2):
-            await records.set_answer(view.id, h.world.leader, n, "yes")
-        await records.set_text(view.id, h.world.leader, "findings", finding)
+            await records.set_answer(view.id, ins(h.world.leader), n, "yes")
+        await records.set_text(view.id, ins(h.world.leader), "findings", finding)
         if finding != "无":
-            await records.add_evidence(view.id, h.world.leader, Upload(
-                jpeg(), "photo", "image/jpeg", "IMG_1.jpg", "u-1"), "account:1")
-        await records.submit(view.id, h.world.leader, "account:1")
+            await records.add_evidence(view.id, ins(h.world.leader), Upload(
+                jpeg(), "photo", "image/jpeg", "IMG_1.jpg", "u-1"))
+        await records.submit(view.id, ins(h.world.leader))
         return view.id
 
 
