@@ -58,6 +58,7 @@ async def _department(url: str) -> None:
 
 
 async def _case_import(url: str, csv_path: Path) -> dict[str, Any]:
+    from services.actors import Actor
     from services.clock import utc_now
     from services.directories.importer import DirectoryImporter, ImportRequest
     from storage.db import create_engine, session_factory
@@ -67,7 +68,8 @@ async def _case_import(url: str, csv_path: Path) -> dict[str, Any]:
     async with session_factory(engine)() as session:
         start = time.perf_counter()
         report = await DirectoryImporter(session, utc_now).run(
-            ImportRequest(kind="subjects", path=csv_path, department="SCJG", actor="bench")
+            ImportRequest(kind="subjects", path=csv_path, department="SCJG",
+                          actor=Actor.system("bench"))
         )
         seconds = time.perf_counter() - start
     await engine.dispose()

@@ -21,7 +21,8 @@ from rich.progress import (
 from rich.table import Table
 
 from bot.i18n import Translator
-from cli.common import console, database, err_console, run, scope
+from cli.common import console, database, err_console, operator, run, scope
+from services.actors import Actor as Who
 from services.clock import SHANGHAI, utc_now
 from services.errors import DomainError
 
@@ -170,8 +171,10 @@ def import_command(
 
     tr = Translator(lang)
     settings = get_settings()
+    who = operator(tr, settings)  # --as names an account: its department's rules apply
     request = ImportRequest(kind=kind.value, path=file, department=department, year=year,
-                            dry_run=dry_run, sync=sync, actor=_actor(actor),
+                            dry_run=dry_run, sync=sync,
+                            actor=Who.system(_actor(actor)) if who.is_system else who,
                             region=settings.coordinate_region,
                             sync_confirm_above=settings.sync_confirm_threshold, confirmed=yes)
     try:

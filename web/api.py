@@ -438,7 +438,7 @@ def api_router(settings: Settings) -> APIRouter:
             path.write_bytes(await file.read())
             report = await importer.run(ImportRequest(
                 kind=kind, path=path, department=who.department, dry_run=dry_run, sync=sync,
-                actor=who.actor.label, region=settings.coordinate_region,
+                actor=who.actor, region=settings.coordinate_region,
                 sync_confirm_above=settings.sync_confirm_threshold, confirmed=confirm))
         body = report_json(report, lang, shown)
         if not report.ok:

@@ -34,6 +34,7 @@ from sqlalchemy import Table, bindparam, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from storage.models import CatalogueYear, Department, InspectionItem, Inspector, Subject
 
+from services.actors import Actor
 from services.audit import AuditEntry, AuditTrail
 from services.clock import Clock, local_date
 from services.directories import pipeline
@@ -67,13 +68,25 @@ class ImportRequest:
     year: int | None = None  # items: the catalogue year (default: this year)
     dry_run: bool = False
     sync: bool = False
-    actor: str = "cli"
+    # who imports: the audit names them, and only the organiser or the department's admin may
+    actor: Actor = field(default_factory=lambda: Actor.system("cli"))
     parallel: bool | None = None  # validate in a child process (None: by file size)
     # subjects: coordinates must lie in this box (west, south, east, north); None: anywhere
     region: tuple[float, float, float, float] | None = None
     # --sync: deactivating more than this many records needs ``confirmed`` (None: never asks)
     sync_confirm_above: int | None = None
     confirmed: bool = False
+
+
+def authorize_import(actor: Actor, kind: str, department: str | None) -> None:
+    """Who may import a directory: a department's admin its own subjects, inspectors,
+    conflicts and inspection history (``--department``); the organiser (or the system) any
+    file, the item catalogue and the experts' pool (Art. 6, 7: the lists are kept by each
+    department, the catalogue and the pool by the organiser). Refused before a row is read."""
+    if department is None or kind in ("items", "experts"):
+        actor.require_organiser("import-all", kind=kind)
+    else:
+        actor.require_department(department, "import", organiser_too=True, kind=kind)
 
 
 @dataclass(frozen=True)
@@ -187,6 +200,7 @@ class DirectoryImporter:
             fixed = refs.find_department(request.department)
             if fixed is None:
                 raise UnknownDepartment(code=request.department)
+        authorize_import(request.actor, request.kind, fixed.code if fixed else None)
         item_codes: frozenset[str] = frozenset()
         if request.kind in ("inspectors", "experts", "inspections"):
             item_codes = frozenset(

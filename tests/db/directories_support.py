@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.actors import Actor
 from services.clock import Clock
 from services.directories import uscc
 from services.directories.importer import DirectoryImporter, ImportReport, ImportRequest
@@ -107,7 +108,7 @@ async def run_import(
     """Import ``path`` in a session of its own, as the CLI does."""
     async with sessions() as session:
         return await DirectoryImporter(session, clock).run(
-            ImportRequest(kind=kind, path=path, actor="tester", **options)
+            ImportRequest(kind=kind, path=path, **{"actor": Actor.system("tester"), **options})
         )
 
 

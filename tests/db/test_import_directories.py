@@ -343,3 +343,34 @@ async def test_conflicts_need_an_existing_inspector_and_subject(
     empty = write_csv(tmp_path / "none.csv", header, [["1001", code(1), "近亲属任职"]])
     await run_import(sessions, clock, "conflicts", empty, department="SCJG", sync=True)
     assert await count(sessions, Conflict, Conflict.active.is_(True)) == 2
+
+
+async def test_a_department_imports_only_its_own_directory(
+    sessions: Sessions, clock: FixedClock, departments: dict[str, int], tmp_path: Path
+) -> None:
+    """Issue 8 item 5: the importer itself decides who may import — a department's admin its
+    own lists, the organiser any; refused before a row is read, nothing written or audited."""
+    from services.actors import Actor, Role
+    from services.errors import Forbidden
+
+    sthj_admin = Actor(account_id=9, name="生态环境局管理员", roles=frozenset({Role.DEPT_ADMIN}),
+                       department_code="STHJ")
+    organiser = Actor(account_id=1, name="组织者", roles=frozenset({Role.ORGANISER}))
+    path = write_csv(tmp_path / "s.csv", SUBJECT_HEADER, [subject_row(1), subject_row(2)])
+    for department, key in (("SCJG", "forbidden-import"), (None, "forbidden-import-all")):
+        with pytest.raises(Forbidden) as refused:
+            await run_import(sessions, clock, "subjects", path, department=department,
+                             actor=sthj_admin)
+        assert refused.value.key == key
+    assert await count(sessions, Subject) == 0
+    assert await _events(sessions, "directory.imported") == []
+
+    own = await run_import(sessions, clock, "subjects", path, department="STHJ",
+                           actor=sthj_admin)
+    assert own.ok
+    assert await count(sessions, Subject) == 2
+    (event,) = await _events(sessions, "directory.imported")
+    assert event.actor == "account:9"
+    other = write_csv(tmp_path / "o.csv", SUBJECT_HEADER, [subject_row(3)])
+    assert (await run_import(sessions, clock, "subjects", other, department="SCJG",
+                             actor=organiser)).ok

@@ -189,7 +189,7 @@ async def test_an_unknown_subject_in_a_later_batch_is_reported_too(
         pipeline.BATCH_SIZE = 1
         try:
             report = await DirectoryImporter(session, clock).run(ImportRequest(
-                "inspections", path, department="SCJG", actor="tester"))
+                "inspections", path, department="SCJG", actor=Actor.system("tester")))
         finally:
             pipeline.BATCH_SIZE = original
     assert [(e.row, e.reason) for e in report.errors] == [
@@ -327,7 +327,8 @@ async def test_an_imported_recent_inspection_excludes_the_subject_from_the_draw(
         [identifiers[a[2]], "", "SC-02", "2025-12-01"],  # an item the task does not have
     ])
     report = await DirectoryImporter(session, clock).run(
-        ImportRequest("inspections", path, department="SCJG", actor="tester"))
+        ImportRequest("inspections", path, department="SCJG",
+                      actor=Actor.system("tester")))
     assert report.ok, report.errors
     task_id = await approved_task(session, clock)
     draws = draw_service(session, clock)

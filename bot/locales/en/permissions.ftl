@@ -24,3 +24,5 @@ forbidden-invite = Only the organiser or an admin of { $department } can invite 
 forbidden-revoke = Only the organiser or an admin of { $department } can unbind that department's accounts.
 operator-unknown = No single active account "{ $reference }" (found { $count }); give the account id or the exact name (--as or JOINTCHECK_OPERATOR).
 review-button-old = This button is old; send /review to open the tasks waiting for you again.
+forbidden-import = Only { $department }'s department admin (or the organiser) may import that department's directory ({ $kind }); nothing was changed.
+forbidden-import-all = Only the organiser may import a directory for every department, the item catalogue or the expert pool ({ $kind }); nothing was changed.

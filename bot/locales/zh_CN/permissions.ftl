@@ -24,3 +24,5 @@ forbidden-invite = 只有组织部门或{ $department }的部门管理员可以�
 forbidden-revoke = 只有组织部门或{ $department }的部门管理员可以解除该部门账号的绑定。
 operator-unknown = 没有唯一的有效账号“{ $reference }”（找到 { $count } 个）；请用账号编号或准确的姓名（--as 或 JOINTCHECK_OPERATOR）。
 review-button-old = 这个按钮已过时，请发送 /review 重新打开待审任务。
+forbidden-import = 只有{ $department }的部门管理员（或组织部门）可以导入该部门的名录（{ $kind }）；未做任何更改。
+forbidden-import-all = 只有组织部门可以导入不限部门的名录、抽查事项清单和专家库（{ $kind }）；未做任何更改。
