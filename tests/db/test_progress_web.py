@@ -5,6 +5,7 @@ carry the same numbers with formula-like text neutralised."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 import io
@@ -17,17 +18,21 @@ import httpx
 import openpyxl
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from typer.testing import CliRunner
 
-from bot.config import Settings
+from bot.config import Settings, get_settings
 from bot.container import make_container
+from cli.main import app
+from services.clock import utc_now
 from services.progress import DepartmentProgress, ProgressService
-from services.progress_links import sign_link
+from services.progress_links import sign_link, verify_link
 from storage.models import Department
 from tests.db.test_api import issue
 from tests.db.test_publication import demo_task
 from web.app import create_web_app
 
 SECRET = "test-progress-secret"
+runner = CliRunner()
 EVIL_NAME = '=HYPERLINK("http://x.example","点我")'
 
 
@@ -197,3 +202,43 @@ async def test_xlsx_opens_with_the_same_numbers(world: World) -> None:
     assert by_name[scjg.name] == [int(n) for n in numbers(scjg)]
     assert rows[-1][0] == "合计"
     assert rows[-1][2] == sum(p.subjects_drawn for p in world.figures.values())
+
+
+def test_cli_prints_a_link_the_page_accepts(db_url: str, sessions: async_sessionmaker[
+        AsyncSession], monkeypatch: pytest.MonkeyPatch) -> None:
+    """``jointcheck progress link``: a department's or the city's signed address on the
+    public base URL, valid for ``--days``; an unknown department is refused, exit 1."""
+    monkeypatch.setenv("JOINTCHECK_DATABASE_URL", db_url)
+    monkeypatch.setenv("JOINTCHECK_PROGRESS_LINK_SECRET", SECRET)
+    monkeypatch.setenv("JOINTCHECK_PUBLIC_BASE_URL", "https://jc.example.cn/")
+    monkeypatch.delenv("JOINTCHECK_OPERATOR", raising=False)
+    get_settings.cache_clear()
+    try:
+        assert runner.invoke(app, ["departments", "add", "SCJG", "市场监督管理局"]).exit_code == 0
+        result = runner.invoke(app, ["progress", "link", "-d", "SCJG", "--days", "3"])
+        assert result.exit_code == 0, result.output
+        url = result.stdout.strip().splitlines()[-1]
+        match = re.fullmatch(r"https://jc\.example\.cn/progress/SCJG\?sig=([\w-]+)&exp=(\d+)",
+                             url)
+        assert match, url
+        expires = dt.datetime.fromtimestamp(int(match.group(2)), dt.UTC)
+        assert abs(expires - (utc_now() + dt.timedelta(days=3))) < dt.timedelta(minutes=1)
+        token = f"SCJG.{match.group(2)}.{match.group(1)}"
+        assert verify_link(SECRET.encode(), token, utc_now()) == "SCJG"
+        city = runner.invoke(app, ["progress", "link"])
+        assert city.exit_code == 0, city.output
+        assert "https://jc.example.cn/progress?sig=" in city.stdout
+        missing = runner.invoke(app, ["progress", "link", "-d", "NOPE"])
+        assert missing.exit_code == 1
+        assert "没有部门 NOPE" in missing.output
+
+        async def fetch() -> int:
+            config = Settings(bot_token=None, progress_link_secret=SECRET)
+            web_app = create_web_app(config, make_container(config, sessions=sessions))
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=web_app),
+                                         base_url="http://web") as client:
+                return (await client.get(url.replace("https://jc.example.cn", ""))).status_code
+
+        assert asyncio.run(fetch()) == 200
+    finally:
+        get_settings.cache_clear()
