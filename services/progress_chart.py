@@ -49,7 +49,9 @@ def progress_png(rows: Sequence[DepartmentProgress], label: Callable[[str], str]
             for n, (key, values) in enumerate(series):
                 ax.bar([i + n * width for i in range(len(rows))], values, width, label=label(key))
             ax.set_xticks([i + 0.4 - width / 2 for i in range(len(rows))],
-                          [r.name for r in rows], fontfamily=family)
+                          [r.name for r in rows], fontfamily=family,
+                          rotation=30 if len(rows) > 2 else 0,  # long names side by side
+                          ha="right" if len(rows) > 2 else "center")
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts, not fractions
             ax.set_title(label("progress-chart-title"), fontfamily=family)
             ax.legend(prop={"family": family} if family else None)
