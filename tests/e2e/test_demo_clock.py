@@ -1,7 +1,8 @@
 """Issue 12 item 6: the sandbox's demo clock. ``jointcheck demo`` runs (one process: emulator,
 bot, worker, web); the control API jumps its clock one working day ahead, the reminder scans run
 at once and the demo supervisor receives that day's digest (【每日督办】); the sandbox page shows
-the clock and its button jumps it again (headless Chromium, phone size)."""
+the clock and its button jumps it again (headless Chromium, phone size); a jump past the demo
+task's results deadline brings the escalation (【逾期督办】) and a digest listing what is late."""
 
 from __future__ import annotations
 
@@ -14,19 +15,24 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from demo.sandbox import SUPERVISOR_UID
+from services.clock import SHANGHAI
 from tests.e2e.test_demo_sandbox import demo  # noqa: F401 -- the demo process, this module's own
 from tests.e2e.test_public_pages import PHONE
 from tests.e2e.test_sandbox_page import ARTIFACTS, LAUNCH_ARGS, chromium_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 DIGEST = "【每日督办】"
+ESCALATION = "【逾期督办】"
+
+
+def texts(control: httpx.Client) -> list[str]:
+    answer = control.get(f"/control/chats/{SUPERVISOR_UID}/messages", params={"since_id": 0})
+    answer.raise_for_status()
+    return [m.get("text") or "" for m in answer.json() if m.get("from_bot")]
 
 
 def digests(control: httpx.Client) -> list[str]:
-    answer = control.get(f"/control/chats/{SUPERVISOR_UID}/messages", params={"since_id": 0})
-    answer.raise_for_status()
-    return [m.get("text") or "" for m in answer.json()
-            if m.get("from_bot") and (m.get("text") or "").startswith(DIGEST)]
+    return [t for t in texts(control) if t.startswith(DIGEST)]
 
 
 def wait_for(check: Any, timeout: float = 30) -> None:
@@ -76,3 +82,13 @@ def test_the_demo_clock_jumps_and_the_supervisor_gets_the_digest(
         browser.close()
     with httpx.Client(base_url=demo["url"], timeout=30) as control:
         wait_for(lambda: len(digests(control)) == seen + 2)  # the button's day, one more digest
+        # past the demo task's results deadline (its plan year: demo.workflow.demo_plan_year)
+        today = dt.datetime.now(SHANGHAI).date()
+        year = today.year + (1 if (today.month, today.day) <= (11, 30) else 2)
+        assert control.post("/control/clock",
+                            json={"to": f"{year}-08-14T10:00:00+08:00"}).status_code == 200
+        assert control.post("/control/clock", json={"working_days": 1}).status_code == 200
+        wait_for(lambda: any(t.startswith(ESCALATION) for t in texts(control)))
+        late = [t for t in texts(control) if t.startswith(DIGEST)][-1]
+        assert "逾期" in late
+        assert "DEMO-" in late
