@@ -21,6 +21,7 @@ signature is in the address and must not leave in a Referer header).
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import csv
 import io
@@ -140,7 +141,9 @@ def progress_router() -> APIRouter:
         if fmt == "xlsx":
             return download(xlsx_bytes(table(shown, tr), tr("progress-chart-title")),
                             XLSX_TYPE, f"progress-{scope}.xlsx")
-        chart = base64.b64encode(progress_png(rows, tr)).decode() if rows else ""
+        # drawing takes a few hundred ms: off the event loop (the drawing holds its own lock)
+        png = await asyncio.to_thread(progress_png, rows, tr) if rows else b""
+        chart = base64.b64encode(png).decode()
         short = "en" if lang == "en" else "zh"
         query = f"sig={sig}&exp={exp}&lang={short}" if sig else f"lang={short}"
         title = "progress-web-city-title" if department is None else "progress-web-dept-title"
