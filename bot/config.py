@@ -137,6 +137,14 @@ class Settings(BaseSettings):
     department_phones: Annotated[dict[str, str], NoDecode] = Field(
         default_factory=dict, description="department code → the phone a business calls "
         "back (inspection codes' page): JSON or CODE=PHONE,CODE=PHONE")
+    progress_link_secret: SecretStr | None = Field(
+        default=None, description="HMAC secret of the progress pages' signed links (issue 12); "
+        "empty: progress_link_key_path, generated on first use")
+    progress_link_key_path: Path = Field(
+        default=VAR_DIR / "keys" / "progress-links.key",
+        description="the generated secret of the progress links (mode 0600)")
+    progress_link_days: int = Field(default=30, gt=0, le=366,
+                                    description="how long `jointcheck progress link` is valid")
     code_valid_minutes: int = Field(default=240, gt=0, le=24 * 60,
                                     description="how long an inspection code is valid")
 

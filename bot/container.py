@@ -38,6 +38,7 @@ from services.inspection_codes import CodeSigner, InspectionCodeService, load_si
 from services.notifications import Deliver, NotificationScanner, OutboxSender, RateLimiter
 from services.plans import PlanService
 from services.progress import ProgressService
+from services.progress_links import ProgressLinks, load_link_secret
 from services.publication import PublicationService, ResultsSource
 from services.records import RecordService
 from services.referrals import ReferralService
@@ -270,6 +271,13 @@ class Progress(Provider):
     def progress(self, session: AsyncSession) -> ProgressService:
         """Figures per department, read-only."""
         return ProgressService(session)
+
+    @provide(scope=Scope.APP)
+    def progress_links(self, settings: Settings) -> ProgressLinks:
+        """The signed links' secret: the setting, or the generated key file."""
+        secret = settings.progress_link_secret
+        return ProgressLinks(load_link_secret(secret.get_secret_value() if secret else None,
+                                              settings.progress_link_key_path))
 
 
 class Codes(Provider):

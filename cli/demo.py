@@ -11,20 +11,30 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import socket
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import typer
 import uvicorn
+from dishka import AsyncContainer
+from dishka.integrations.fastapi import FastapiProvider
 from pydantic import SecretStr
 from rich.panel import Panel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings, get_settings
+from bot.container import make_container
 from bot.i18n import Translator
 from cli.common import application, console, err_console, now, run
+from sandbox.control import ClockIn
 from services.accounts import AccountService
+from services.calendar import CalendarService
+from services.clock import SHANGHAI, Clock
+from services.demo_clock import AdjustableClock, working_day_morning
 from services.draws import DrawService
+from services.notifications import NotificationScanner
 from services.plans import PlanService
 from services.schedule import ScheduleService
 from services.tasks import TaskService
@@ -96,6 +106,35 @@ def banner(chat_url: str, web_url: str) -> str:
     )
 
 
+def clock_control(demo_clock: AdjustableClock, container: AsyncContainer
+                  ) -> Callable[[ClockIn | None], Awaitable[dict[str, object]]]:
+    """``POST /control/clock`` of the sandbox (issue 12 item 6): jump the demo clock, then run
+    the reminder scans once so what has come due is queued at once (the worker sends it)."""
+
+    async def control(body: ClockIn | None) -> dict[str, object]:
+        queued = 0
+        if body is not None:
+            async with container() as request:
+                now = (await request.get(Clock))()
+                if body.working_days is not None:
+                    target = await working_day_morning(await request.get(CalendarService), now,
+                                                       body.working_days)
+                elif body.hours is not None:
+                    target = now + dt.timedelta(hours=body.hours)
+                else:
+                    assert body.to is not None
+                    target = body.to if body.to.tzinfo else body.to.replace(tzinfo=SHANGHAI)
+            demo_clock.jump(target - now)
+            async with container() as request:
+                queued = await (await request.get(NotificationScanner)).scan()
+        async with container() as request:
+            now = (await request.get(Clock))()
+        return {"now": now.astimezone(SHANGHAI).isoformat(timespec="minutes"),
+                "offset_seconds": round(demo_clock.offset.total_seconds()), "queued": queued}
+
+    return control
+
+
 # Ctrl+C stops the sandbox within this many seconds even while a browser keeps a long poll open.
 STOP_GRACE_SECONDS = 3
 
@@ -107,13 +146,19 @@ async def _serve(settings: Settings, personas: list[dict[str, object]], open_url
     from sandbox.state import EmulatorState
     from web.app import create_web_app
 
+    demo_clock = AdjustableClock()  # one clock for the bot, the worker and the web server
+    bot_container = make_container(settings, clock=demo_clock)
+    web_container = make_container(settings, clock=demo_clock, extra=(FastapiProvider(),))
+    emulator_app = create_emulator(EmulatorState(personas=personas))
+    emulator_app.state.clock_control = clock_control(demo_clock, bot_container)
     emulator = uvicorn.Server(uvicorn.Config(
-        create_emulator(EmulatorState(personas=personas)), host=settings.web_host,
+        emulator_app, host=settings.web_host,
         port=settings.sandbox_port, log_level="warning", lifespan="on",
         timeout_graceful_shutdown=STOP_GRACE_SECONDS))
     web = uvicorn.Server(uvicorn.Config(
-        create_web_app(settings), host=settings.web_host, port=settings.web_port,
-        log_level="warning", lifespan="on", timeout_graceful_shutdown=STOP_GRACE_SECONDS))
+        create_web_app(settings, web_container), host=settings.web_host,
+        port=settings.web_port, log_level="warning", lifespan="on",
+        timeout_graceful_shutdown=STOP_GRACE_SECONDS))
     emulator_task = asyncio.create_task(emulator.serve())
     web_task = asyncio.create_task(web.serve())
     for server, task in ((emulator, emulator_task), (web, web_task)):
@@ -123,8 +168,8 @@ async def _serve(settings: Settings, personas: list[dict[str, object]], open_url
                 raise RuntimeError("a server did not start")
             await asyncio.sleep(0.05)
     stop = asyncio.Event()
-    async with application(settings) as app:
-        bot_task = asyncio.create_task(run_polling(settings, app, stop))
+    try:
+        bot_task = asyncio.create_task(run_polling(settings, bot_container, stop))
         web_url = f"http://{settings.web_host}:{settings.web_port}/"
         console.print(Panel.fit(banner(open_url, web_url), title="jointcheck sandbox",
                                 border_style="green"))
@@ -141,6 +186,9 @@ async def _serve(settings: Settings, personas: list[dict[str, object]], open_url
         for task in (bot_task, web_task, emulator_task):
             if task.done() and not task.cancelled() and task.exception() is not None:
                 raise task.exception()  # type: ignore[misc]
+    finally:
+        await web_container.close()
+        await bot_container.close()
 
 
 def register(app: typer.Typer) -> None:

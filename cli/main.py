@@ -17,6 +17,7 @@ from cli import (
     web,
 )
 from cli import codes as codes_cli
+from cli import progress as progress_cli
 from cli import records as records_cli
 from cli import tokens as tokens_cli
 from cli.common import OPERATOR_ENV, set_operator
@@ -50,6 +51,7 @@ web.register(app)
 records_cli.register(app)
 tokens_cli.register(app)
 codes_cli.register(app)
+progress_cli.register(app)
 
 
 def main() -> None:

@@ -1,55 +1,16 @@
-"""The chart of the Art. 22 figures: a PNG drawn with matplotlib, Chinese labels (Noto CJK)."""
+"""The chart of the Art. 22 figures for ``/progress``: ``services.progress_chart`` with the
+user's translator (the same drawing the web page shows)."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
-from pathlib import Path
 
-import matplotlib as mpl
+from services.progress import DepartmentProgress
+from services.progress_chart import progress_png as _render
 
-mpl.use("Agg")  # no display: render to memory
-import matplotlib.pyplot as plt  # noqa: E402 -- the backend is chosen before pyplot loads
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-from services.progress import DepartmentProgress  # noqa: E402
-
-from handlers.i18n import Translator  # noqa: E402
-
-CJK_FONTS = (
-    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
-    Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),
-)
-
-
-def _cjk_family() -> str | None:
-    for path in CJK_FONTS:
-        if path.exists():
-            font_manager.fontManager.addfont(str(path))
-            return font_manager.FontProperties(fname=str(path)).get_name()
-    return None
+from handlers.i18n import Translator
 
 
 def progress_png(rows: Sequence[DepartmentProgress], tr: Translator) -> bytes:
-    """Grouped bars per department: tasks, subjects drawn (and visited/with a result once
-    records land)."""
-    family = _cjk_family()
-    series = [("progress-tasks", [r.tasks for r in rows]),
-              ("progress-drawn", [r.subjects_drawn for r in rows]),
-              ("progress-visited", [r.visited or 0 for r in rows]),
-              ("progress-with-result", [r.with_result or 0 for r in rows])]
-    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
-    try:
-        width = 0.8 / len(series)
-        for n, (key, values) in enumerate(series):
-            ax.bar([i + n * width for i in range(len(rows))], values, width, label=tr(key))
-        ax.set_xticks([i + 0.4 - width / 2 for i in range(len(rows))],
-                      [r.name for r in rows], fontfamily=family)
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts, not fractions
-        ax.set_title(tr("progress-chart-title"), fontfamily=family)
-        ax.legend(prop={"family": family} if family else None)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", bbox_inches="tight")
-        return buffer.getvalue()
-    finally:
-        plt.close(fig)
+    """Grouped bars per department, labels in the user's language."""
+    return _render(rows, tr)

@@ -7,9 +7,11 @@ button that is not on the message) answer 404/400 with ``{"detail": "..."}``.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
@@ -58,6 +60,20 @@ class GroupIn(BaseModel):
     title: str
     type: Literal["group", "supergroup"] = "group"
     members: list[int] = []
+
+
+class ClockIn(BaseModel):
+    """A jump of the demo clock (``POST /control/clock``): ``working_days`` ahead (to 10:00
+    Beijing time that day), or ``hours`` ahead, or to the instant ``to``."""
+
+    working_days: int | None = Field(default=None, ge=1, le=400)
+    hours: float | None = Field(default=None, gt=0, le=24 * 800)
+    to: dt.datetime | None = None
+
+
+# ``jointcheck demo`` sets ``app.state.clock_control`` to this: it moves the clock of the bot,
+# the worker and the web server and runs the reminder scans once; answers what the clock says.
+ClockControl = Callable[[ClockIn | None], Awaitable[Json]]
 
 
 class SendIn(BaseModel):
@@ -459,6 +475,29 @@ def build_router(state: EmulatorState, api: BotApi) -> APIRouter:
             raise HTTPException(404, "no such file")
         return Response(stored.data, media_type=stored.mime_type,
                         headers={"Cache-Control": "max-age=3600"})
+
+    def clock_control(request: Request) -> ClockControl:
+        control = getattr(request.app.state, "clock_control", None)
+        if control is None:
+            raise HTTPException(404, "no demo clock here: only `jointcheck demo` has one")
+        return control  # type: ignore[no-any-return]
+
+    @router.get("/clock")
+    async def clock_now(request: Request) -> Json:
+        """The demo clock: ``{"now": ISO instant, "offset_seconds": …}``."""
+        return await clock_control(request)(None)
+
+    @router.post("/clock")
+    async def clock_jump(request: Request, body: ClockIn) -> Json:
+        """Jump the demo clock ahead (the scans run at once): ``{"working_days": 1}``,
+        ``{"hours": 6}`` or ``{"to": "2027-05-20T10:00:00+08:00"}``; 400 for none or a step
+        backwards."""
+        if sum(x is not None for x in (body.working_days, body.hours, body.to)) != 1:
+            raise HTTPException(400, "give one of working_days, hours, to")
+        try:
+            return await clock_control(request)(body)
+        except ValueError as error:
+            raise HTTPException(400, str(error)) from error
 
     @router.get("/webhook")
     async def webhook() -> Json:

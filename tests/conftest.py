@@ -176,5 +176,6 @@ def _private_var(tmp_path_factory: pytest.TempPathFactory,
     for name, path in (("AUDIT_KEY_PATH", var / "keys" / "audit-ed25519.pem"),
                        ("AUDIT_CHECKPOINT_PATH", var / "audit" / "checkpoints.jsonl"),
                        ("CODE_KEY_PATH", var / "keys" / "codes-ed25519.pem"),
+                       ("PROGRESS_LINK_KEY_PATH", var / "keys" / "progress-links.key"),
                        ("FILES_DIR", var / "files")):
         monkeypatch.setenv(f"JOINTCHECK_{name}", str(path))

@@ -38,6 +38,7 @@ from services.accounts import AccountService
 
 from web.api import install_api
 from web.codes import codes_router
+from web.progress import progress_router
 from web.public import PUBLIC_POLICY, is_public_path, public_router
 
 log = logging.getLogger("jointcheck.web")
@@ -127,6 +128,7 @@ def create_web_app(
     app.include_router(public_router())
     install_api(app, settings)  # the admin API under /api/v1 (docs/api.md)
     app.include_router(codes_router())
+    app.include_router(progress_router())  # issue 12 item 5: the Art. 22 pages
 
     @app.get("/healthz", response_model=None)
     @inject

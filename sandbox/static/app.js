@@ -17,6 +17,7 @@
       failed: "发送失败：", noPersonas: "没有演示身份（用 --personas 提供）",
       locating: "正在定位…", locationDenied: "无法获取定位，已使用预设位置",
       openLink: "打开链接：", sendingPhoto: "正在上传照片…",
+      clockLabel: "演示时钟", clockJump: "快进 1 个工作日", clockQueued: "已排队提醒：",
     },
     en: {
       pickerTitle: "Choose a demo person", pickerHint: "Chat with the bot as this person",
@@ -28,6 +29,7 @@
       locationBrowser: "Use browser location", edited: "edited", photo: "Photo",
       location: "Location", contact: "Contact", document: "File", today: "Today",
       me: "You are", langButton: "中文", failed: "Could not send: ",
+      clockLabel: "Demo clock", clockJump: "Jump 1 working day", clockQueued: "Reminders queued: ",
       noPersonas: "No demo people (pass --personas)", locating: "Locating…",
       locationDenied: "Location unavailable; sent the preset location",
       openLink: "Open link: ", sendingPhoto: "Uploading photo…",
@@ -654,8 +656,33 @@
     renderPersonas();
   }
 
+  /* ---------- the demo clock (jointcheck demo only: 404 elsewhere, then hidden) ---------- */
+
+  function showClock(clock) {
+    $("clock-now").textContent = clock.now.replace("T", " ").slice(0, 16);
+    $("clock-now").dateTime = clock.now;
+    $("demo-clock").hidden = false;
+  }
+
+  async function loadClock() {
+    try { showClock(await api("/control/clock")); } catch (_) { /* no demo clock here */ }
+    $("clock-jump").addEventListener("click", async () => {
+      $("clock-jump").disabled = true;
+      try {
+        const clock = await postJson("/control/clock", { working_days: 1 });
+        showClock(clock);
+        toast(t("clockQueued") + clock.queued);
+      } catch (error) {
+        toast(t("failed") + error.message);
+      } finally {
+        $("clock-jump").disabled = false;
+      }
+    });
+  }
+
   async function boot() {
     wire();
+    loadClock();
     try {
       const bot = await api("/control/bot");
       $("bot-name").textContent = bot.first_name || bot.username;
