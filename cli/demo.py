@@ -125,9 +125,8 @@ async def _past_task(settings: Settings, seed: int) -> PastTaskSummary:
 def banner(chat_url: str, web_url: str, past_task: str | None = None) -> str:
     """What ``demo`` prints once everything runs: the chat to open, the public pages (with the
     past task's result announcement) and the web server."""
-    public = (f"公示页面 / public pages: {web_url}public/tasks"
-              + (f" (检查结果公告 / results: {web_url}public/tasks/{past_task}/results)"
-                 if past_task else "") + "\n")
+    public = f"公示页面 / public pages: {web_url}public/tasks\n" + (
+        f"结果公告 / results: {web_url}public/tasks/{past_task}/results\n" if past_task else "")
     return (
         f"[bold]打开 / open:[/] {chat_url}\n"
         + public

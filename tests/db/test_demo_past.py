@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import datetime as dt
 import hashlib
 import time
 from pathlib import Path
@@ -26,24 +27,27 @@ from services.audit import AuditTrail
 from services.clock import local_date
 from services.draws import DrawService
 from services.plans import PlanService
-from services.publication import PublicationService
+from services.publication import NoResultsYet, PublicationService
 from services.records import RecordService
 from services.results import ResultService
 from services.schedule import ScheduleService
 from services.tasks import TaskService
 from storage.db import create_engine, session_factory
-from storage.files import read_all
+from storage.files import LocalFileStore, read_all
+from storage.migrate import upgrade_async
 from storage.models import (
     AuditEvent,
     CheckRecord,
     Evidence,
     FinalResult,
     Publication,
+    Subject,
     Task,
     TaskSubject,
 )
 from tests.conftest import FixedClock
 from tests.services import demo_task_services
+from web.app import create_web_app
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -82,7 +86,6 @@ async def test_the_past_task_is_published_with_records_photos_and_results(
     took = time.perf_counter() - started
     async with sessions() as session:  # then the current task, as ``jointcheck demo`` does
         current = await create_demo_task(session, clock, **demo_task_services(session, clock))
-    print(f"past task: {took:.2f} s, {summary.records} records, {summary.photos} photos")
     assert took < 30
     assert summary.created
     assert summary.state == "published"
@@ -111,7 +114,6 @@ async def test_the_past_task_is_published_with_records_photos_and_results(
                 CheckRecord.task_id == task.id))).all()
         assert len(evidence) == summary.photos >= 3
         assert all(e.exif_taken_at and e.exif_taken_at.startswith("2025:03") for e in evidence)
-        from storage.files import LocalFileStore
         store = LocalFileStore(tmp_path / "files")
         for e in evidence:
             data = await read_all(store, e.sha256)
@@ -132,8 +134,7 @@ async def test_the_past_task_is_published_with_records_photos_and_results(
 
     # the public pages show it
     settings = Settings(bot_token=None, files_dir=tmp_path / "files")
-    app = __import__("web.app", fromlist=["create_web_app"]).create_web_app(
-        settings, make_container(settings, sessions=sessions, clock=clock))
+    app = create_web_app(settings, make_container(settings, sessions=sessions, clock=clock))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                  base_url="http://web") as client:
         page = await client.get(f"/public/tasks/{summary.task_code}/results")
@@ -143,7 +144,7 @@ async def test_the_past_task_is_published_with_records_photos_and_results(
     assert "发现问题已责令改正" in page.text
     assert "未发现问题" in page.text
     async with sessions() as session:
-        ann = await PublicationService(session, clock, _no_results()).announcement(
+        ann = await PublicationService(session, clock, NoResultsYet()).announcement(
             summary.task_code)
         assert ann is not None
         assert {r.subject_id for r in ann.rows} == drawn
@@ -153,11 +154,6 @@ async def test_the_past_task_is_published_with_records_photos_and_results(
     assert summary.task_code in index.text
     async with sessions() as session:
         assert (await AuditTrail(session, clock).verify()).intact
-
-
-def _no_results():  # type: ignore[no-untyped-def]
-    from services.publication import NoResultsYet
-    return NoResultsYet()
 
 
 def test_the_national_export_of_the_past_task(
@@ -199,3 +195,35 @@ def test_the_banner_names_the_public_pages() -> None:
     assert "http://127.0.0.1:8081/" in text
     assert "public pages: http://127.0.0.1:8080/public/tasks" in text
     assert "http://127.0.0.1:8080/public/tasks/DEMO-2025-001/results" in text
+
+
+async def fingerprint(url: str, files: Path, seed: int, instant: dt.datetime
+                      ) -> tuple[object, ...]:
+    """The past task made on a fresh SQLite database: who was drawn, what was found, photos."""
+    await upgrade_async(url)
+    engine = create_engine(url)
+    try:
+        sessions = session_factory(engine)
+        async with sessions() as session:
+            await load_demo_data(session, FixedClock(instant), subjects=300, seed=seed)
+        summary = await run_past(sessions, FixedClock(instant), files, seed=seed)
+        async with sessions() as session:
+            drawn = sorted((await session.scalars(select(Subject.identifier).join(
+                TaskSubject, TaskSubject.subject_id == Subject.id).where(
+                    TaskSubject.task_id == summary.task_id))).all())
+            found = sorted((await session.execute(select(Subject.identifier, CheckRecord.item_code,
+                                                         CheckRecord.findings).join(
+                CheckRecord, CheckRecord.subject_id == Subject.id))).all())
+            photos = sorted((await session.scalars(select(Evidence.sha256))).all())
+        return summary.task_code, drawn, [tuple(f) for f in found], photos
+    finally:
+        await engine.dispose()
+
+
+async def test_the_same_seed_makes_the_same_past_task(tmp_path: Path, clock: FixedClock) -> None:
+    first = await fingerprint(f"sqlite+aiosqlite:///{tmp_path}/a.db", tmp_path / "fa", 5,
+                              clock())
+    second = await fingerprint(f"sqlite+aiosqlite:///{tmp_path}/b.db", tmp_path / "fb", 5,
+                               clock())
+    assert first == second
+    assert len(first[3]) >= 3  # photos, byte for byte the same
