@@ -1,9 +1,9 @@
 """``jointcheck demo``: the whole flow on one machine, with no network and no Telegram.
 
-Migrates the embedded SQLite database, loads the Ezhou demo directories, creates the demo plan
-and joint task, runs its review (会审) and every draw, makes last year's task checked and
-published (``demo.past``: the public pages and the export show it), binds the demo persons to chat users of
-the Bot API emulator, then starts the emulator, the bot (long polling against the emulator,
+Migrates the embedded SQLite database, loads the Ezhou demo directories, makes last year's task
+checked and published (``demo.past``: the public pages and the export show it), creates the demo
+plan and joint task, runs its review (会审) and every draw, binds the demo persons to chat users
+of the Bot API emulator, then starts the emulator, the bot (long polling against the emulator,
 with the reminder worker in the same process) and the web server, and prints the one URL to
 open. Running it again reuses what is already in the database.
 """
