@@ -181,7 +181,7 @@ async def create_past_task(session: AsyncSession, today: dt.date, clock: PastClo
         entry_id = await _plan_entry(session, clock, s.plans, year)
         clock.at(dt.date(year, 2, 9))
         view = await s.tasks.create(TaskSpec(
-            plan_entry_id=entry_id, name=f"{year}年餐饮、排污与危险化学品联合抽查（已公示）",
+            plan_entry_id=entry_id, name=f"{year}年餐饮、排污与危险化学品联合抽查",
             lead_department=LEAD, departments=DEPARTMENTS, items=ITEMS,
             window_start=dt.date(year, 3, 2), window_end=dt.date(year, 3, 31),
             team_count=PAST_TEAMS, members_per_team=MEMBERS, sample=PAST_SAMPLE,
