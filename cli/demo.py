@@ -1,8 +1,9 @@
 """``jointcheck demo``: the whole flow on one machine, with no network and no Telegram.
 
-Migrates the embedded SQLite database, loads the Ezhou demo directories, creates the demo plan
-and joint task, runs its review (会审) and every draw, binds the demo persons to chat users of
-the Bot API emulator, then starts the emulator, the bot (long polling against the emulator,
+Migrates the embedded SQLite database, loads the Ezhou demo directories, makes last year's task
+checked and published (``demo.past``: the public pages and the export show it), creates the demo
+plan and joint task, runs its review (会审) and every draw, binds the demo persons to chat users
+of the Bot API emulator, then starts the emulator, the bot (long polling against the emulator,
 with the reminder worker in the same process) and the web server, and prints the one URL to
 open. Running it again reuses what is already in the database.
 """
@@ -14,7 +15,7 @@ import contextlib
 import datetime as dt
 import socket
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import uvicorn
@@ -39,6 +40,9 @@ from services.plans import PlanService
 from services.schedule import ScheduleService
 from services.tasks import TaskService
 from storage.migrate import upgrade_async
+
+if TYPE_CHECKING:
+    from demo.past import PastTaskSummary
 
 # Any token of Telegram's shape; the emulator accepts it, Telegram never sees it.
 DEMO_TOKEN = "100000001:SANDBOXdemoTokenForTheLocalEmulator"
@@ -67,6 +71,9 @@ async def _prepare(settings: Settings, subjects: int, seed: int) -> dict[str, ob
             async with app() as request:
                 data = await load_demo_data(await request.get(AsyncSession), now,
                                             subjects=subjects, seed=seed)
+        with console.status("往年任务：检查、结果与公示 / last year's task: checks, results, "
+                            "publication"):
+            past = await _past_task(settings, seed)
         with console.status("计划、任务、会审与摇号 / plan, task, review and draws"):
             async with app() as request:
                 task = await create_demo_task(
@@ -93,14 +100,48 @@ async def _prepare(settings: Settings, subjects: int, seed: int) -> dict[str, ob
         state = Translator("zh_CN")(f"bot-state-{cast.review_task_state}")
         console.print(f"[green]✓[/] 会审任务 review task {cast.review_task_code}: {state} "
                       f"({cast.review_task_state})")
-    return {"personas": cast.personas}
+    console.print(
+        f"[green]✓[/] 往年任务 past task {past.task_code} 「{past.task_name}」: {past.state}, "
+        f"{past.subjects} subjects, {past.records} records, {past.photos} photos"
+        + ("" if past.created else " (already made)"))
+    return {"personas": cast.personas, "past_task": past.task_code}
 
 
-def banner(chat_url: str, web_url: str) -> str:
-    """What ``demo`` prints once everything runs: the chat to open and the web server."""
+async def _past_task(settings: Settings, seed: int) -> PastTaskSummary:
+    """Last year's published task (``demo.past``), its services on a clock of their own."""
+    from bot.container import make_container
+    from demo.past import PastClock, PastServices, create_past_task
+    from services.clock import local_date
+    from services.publication import PublicationService
+    from services.records import RecordService
+    from services.results import ResultService
+
+    past = PastClock()
+    container = make_container(settings, clock=past)
+    try:
+        async with container() as request:
+            services = PastServices(
+                plans=await request.get(PlanService), tasks=await request.get(TaskService),
+                draws=await request.get(DrawService),
+                schedules=await request.get(ScheduleService),
+                records=await request.get(RecordService),
+                results=await request.get(ResultService),
+                publication=await request.get(PublicationService))
+            return await create_past_task(await request.get(AsyncSession), local_date(now()),
+                                          past, services, seed=seed)
+    finally:
+        await container.close()
+
+
+def banner(chat_url: str, web_url: str, past_task: str | None = None) -> str:
+    """What ``demo`` prints once everything runs: the chat to open, the public pages (with the
+    past task's result announcement) and the web server."""
+    public = f"公示页面 / public pages: {web_url}public/tasks\n" + (
+        f"结果公告 / results: {web_url}public/tasks/{past_task}/results\n" if past_task else "")
     return (
         f"[bold]打开 / open:[/] {chat_url}\n"
-        f"网页服务 / web server: {web_url} (API: {web_url}docs)\n"
+        + public
+        + f"网页服务 / web server: {web_url} (API: {web_url}docs)\n"
         "选择一位演示人员，与机器人对话（发送 /tasks）。按 Ctrl+C 结束。\n"
         "Pick a demo person and talk to the bot (send /tasks). Ctrl+C stops."
     )
@@ -139,7 +180,8 @@ def clock_control(demo_clock: AdjustableClock, container: AsyncContainer
 STOP_GRACE_SECONDS = 3
 
 
-async def _serve(settings: Settings, personas: list[dict[str, object]], open_url: str) -> None:
+async def _serve(settings: Settings, personas: list[dict[str, object]], open_url: str,
+                 past_task: str | None = None) -> None:
     """Emulator, bot and web server in one process until Ctrl+C."""
     from bot.app import run_polling
     from sandbox.emulator import create_app as create_emulator
@@ -171,7 +213,7 @@ async def _serve(settings: Settings, personas: list[dict[str, object]], open_url
     try:
         bot_task = asyncio.create_task(run_polling(settings, bot_container, stop))
         web_url = f"http://{settings.web_host}:{settings.web_port}/"
-        console.print(Panel.fit(banner(open_url, web_url), title="jointcheck sandbox",
+        console.print(Panel.fit(banner(open_url, web_url, past_task), title="jointcheck sandbox",
                                 border_style="green"))
         try:
             await asyncio.wait({bot_task, web_task, emulator_task},
@@ -227,5 +269,6 @@ def register(app: typer.Typer) -> None:
             return
         personas = prepared["personas"]
         assert isinstance(personas, list)
+        past_task = str(prepared["past_task"])
         with contextlib.suppress(KeyboardInterrupt):
-            run(_serve(settings, personas, emulator_url + "/"))
+            run(_serve(settings, personas, emulator_url + "/", past_task))

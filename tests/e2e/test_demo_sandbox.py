@@ -121,6 +121,14 @@ def test_demo_prints_what_it_set_up(demo: dict[str, str]) -> None:
     assert "operator-secret" in out  # the offline demo's entropy is labelled for what it is
     assert f"web server: {demo['web']}/" in out  # the banner names the web server too
     assert httpx.get(demo["web"] + "/healthz", timeout=10).json()["status"] == "ok"
+    # issue 13 item 7: the public pages beside the chat, with last year's published task
+    assert f"public pages: {demo['web']}/public/tasks" in out
+    results_url = out.split("results: ", 1)[1].split()[0]
+    assert results_url.startswith(f"{demo['web']}/public/tasks/DEMO-")
+    page = httpx.get(results_url, timeout=10)
+    assert page.status_code == 200
+    assert "检查结果公告" in page.text
+    assert "发现问题已责令改正" in page.text
 
 
 async def test_inspector_sees_the_drawn_assignment(demo: dict[str, str]) -> None:
