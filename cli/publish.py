@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-from cli.common import LANG, command, plain_console, with_service
+from cli.common import LANG, command, operator, plain_console, with_service
+from services.actors import Actor
 from services.errors import ValidationFailed
 from services.national_export import FORMATS, build_records, load_mapping, write_export
 from services.publication import PublicationService
@@ -21,14 +22,17 @@ publish_app = typer.Typer(help="结果公示与导出 / publication and the nati
 def publish_results(
     task: str = typer.Argument(..., help="task code"),
     reason: str = typer.Option("", "--reason", help="why, for a correction of a published task"),
-    actor: str = typer.Option("cli", "--actor", help="who publishes (the organiser)"),
+    actor: str = typer.Option("cli", "--actor", help="who publishes, without --as (the system)"),
     lang: str | None = LANG,
 ) -> None:
     """Publish the task's results once every subject has a final result (公示检查结果)."""
     settings, tr = command(lang)
+    who = operator(tr, settings)  # --as ACCOUNT: the organiser or the lead department's admin
+    if who.is_system:
+        who = Actor.system(actor)
 
     async def call(pub: PublicationService) -> None:
-        ann = await pub.publish(task, actor, reason=reason)
+        ann = await pub.publish(task, who, reason=reason)
         plain_console.print(tr("cli-publish-done", code=task, version=ann.version,
                                public=ann.columns["task_code"], rows=len(ann.rows),
                                url=f"{settings.public_base_url}/public/tasks/{task}/results"))

@@ -287,7 +287,7 @@ async def _field_work(session: AsyncSession, clock: PastClock, s: PastServices, 
         await s.results.enter(_inspector(team.leader_inspector_id), task_id, subject_id, entry)
     if (await s.tasks.get(task_id)).state == TaskState.RESULTS_ENTERED:
         clock.at(last_day + dt.timedelta(days=14), 10)
-        await s.publication.publish((await s.tasks.get(task_id)).code, DEMO_ACTOR.label)
+        await s.publication.publish((await s.tasks.get(task_id)).code, DEMO_ACTOR)
 
 
 async def _summary(session: AsyncSession, s: PastServices, task_id: int,

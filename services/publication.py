@@ -30,6 +30,7 @@ from storage.models import (
     TaskSubject,
 )
 
+from services.actors import Actor
 from services.audit import AuditTrail
 from services.clock import SHANGHAI, Clock
 from services.errors import DomainError, IllegalTransition, NotFound, ValidationFailed
@@ -473,17 +474,17 @@ class PublicationService:
             raise NotFound("publication-no-task", code=code)
         return task
 
-    async def publish(self, code: str, actor: str, *, reason: str = "",
-                      lead_department: str | None = None) -> Announcement:
+    async def publish(self, code: str, actor: Actor, *, reason: str = "") -> Announcement:
         """Publish the task's results (a correction when already published: give ``reason``).
 
-        Refused before every drawn subject has a final result, with what is missing; refused
-        for another department than the lead when ``lead_department`` is given (the API)."""
+        Only the organiser or the lead department's admin (or the system) may (Art. 16: the
+        departments publish the results of the acts they took part in, through the lead);
+        refused first, before anything is read out. Refused before every drawn subject has a
+        final result, with what is missing."""
         task = await self._task_by_code(code)
         departments = await self._departments()
         lead = departments[task.lead_department_id]
-        if lead_department is not None and lead_department != lead.code:
-            raise IllegalTransition("publication-not-lead", code=code, lead=lead.code)
+        actor.require_department(lead.code, "publish", organiser_too=True, code=code)
         correcting = task.state in CORRECTABLE_STATES
         if not correcting and task.state not in PUBLISHABLE_STATES:
             raise IllegalTransition("publication-wrong-state", code=code, state=task.state)
@@ -521,7 +522,7 @@ class PublicationService:
         self._session.add(Publication(
             task_id=task.id, version=version, public_task_code=task_code,
             public_plan_code=plan_code, number=number, year=year, snapshot=snapshot,
-            reason=reason.strip(), published_by=actor, published_at=now))
+            reason=reason.strip(), published_by=actor.label, published_at=now))
         if task.state in PUBLISHABLE_STATES:
             task.state = "published"
         await self._audit.record(actor, "publication.publish", "task", str(task.id),

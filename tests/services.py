@@ -8,12 +8,15 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.accounts import AccountService
-from services.actors import Actor
+from services.actors import Actor, Role
 from services.calendar import RESULT_DUE_WORKING_DAYS, CalendarService
 from services.clock import Clock
 from services.draws import DrawService
 from services.plans import PlanService
 from services.tasks import TaskService
+
+# the organiser's account (牵头组织部门): publishes, approves plans, steers every task
+ORGANISER_ACTOR = Actor(account_id=1, name="组织者", roles=frozenset({Role.ORGANISER}))
 
 
 def task_service(session: AsyncSession, clock: Clock,

@@ -555,8 +555,7 @@ def api_router(settings: Settings) -> APIRouter:
         """Publish the results once every subject has a final result (refused with what is
         missing); only the lead department's token. A correction needs a reason."""
         view = await participating(tasks, code, who)
-        announcement = await publication.publish(view.code, who.actor.label, reason=body.reason,
-                                                 lead_department=who.department)
+        announcement = await publication.publish(view.code, who.actor, reason=body.reason)
         return plain(announcement)
 
     @router.get("/tasks/{code}/export", tags=["results"], responses={

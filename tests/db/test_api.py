@@ -312,8 +312,8 @@ async def test_publish_before_results_is_refused_with_what_is_missing_and_draws_
     assert f"任务 {code} 尚有 10 个检查对象没有最终检查结果" in refused.json()["message"]
     not_lead = await c.post(f"/api/v1/tasks/{code}/publish", headers=bearer(tokens["other"]),
                             json={})
-    assert not_lead.status_code == 409
-    assert not_lead.json()["error"] == "publication-not-lead"
+    assert not_lead.status_code == 403
+    assert not_lead.json()["error"] == "forbidden-publish"
     early = await c.get(f"/api/v1/tasks/{code}/export", headers=bearer(tokens["lead"]),
                         params={"format": "gsxt", "as": "csv"})
     assert early.status_code == 409

@@ -20,7 +20,7 @@ from services.publication import PublicationService
 from storage.db import create_engine, session_factory
 from storage.models import Subject, Task, TaskSubject
 from tests.db.test_publication import FakeResults, result_for
-from tests.services import demo_task_services
+from tests.services import ORGANISER_ACTOR, demo_task_services
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_publish_is_refused_without_results_and_export_follows_publication(
                 TaskSubject.task_id == select(Task.id).where(Task.code == published)
                 .scalar_subquery()))).all())
             await PublicationService(session, clock, FakeResults(
-                {i: result_for(i) for i in ids})).publish(published, "organiser")
+                {i: result_for(i) for i in ids})).publish(published, ORGANISER_ACTOR)
             first = await session.get(Subject, min(ids))
             assert first is not None
             pair = first.name, first.identifier

@@ -24,7 +24,7 @@ from services.publication import (
     SubjectResult,
 )
 from storage.models import AuditEvent, Publication, Subject, Task, TaskSubject
-from tests.services import demo_task_services, task_service
+from tests.services import ORGANISER_ACTOR, demo_task_services, task_service
 from web.app import create_web_app
 
 NONE_FOUND = ResultCategory("1", "未发现问题", "no problem found")
@@ -67,7 +67,7 @@ async def test_publication_waits_for_every_result_then_numbers_and_corrects(
     partial = FakeResults({i: result_for(i) for i in ids[1:]})
     service = PublicationService(session, clock, partial)
     with pytest.raises(PublicationIncomplete) as refused:
-        await service.publish(code, "organiser")
+        await service.publish(code, ORGANISER_ACTOR)
     first = await session.get(Subject, ids[0])
     assert refused.value.args_map["count"] == 1
     assert first is not None
@@ -75,7 +75,7 @@ async def test_publication_waits_for_every_result_then_numbers_and_corrects(
     assert (await session.scalars(select(Publication))).all() == []
 
     partial.results[ids[0]] = result_for(ids[0], CORRECTED)
-    ann = await service.publish(code, "organiser")
+    ann = await service.publish(code, ORGANISER_ACTOR)
     assert ann.version == 1
     assert not ann.corrected
     day = clock().astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y%m%d")
@@ -94,10 +94,10 @@ async def test_publication_waits_for_every_result_then_numbers_and_corrects(
     assert view.state == "published"
 
     with pytest.raises(Exception, match="reason|原因") as no_reason:
-        await service.publish(code, "organiser")
+        await service.publish(code, ORGANISER_ACTOR)
     assert no_reason.value.key == "publication-correction-needs-reason"  # type: ignore[attr-defined]
     partial.results[ids[0]] = result_for(ids[0])
-    corrected = await service.publish(code, "organiser", reason="录入错误")
+    corrected = await service.publish(code, ORGANISER_ACTOR, reason="录入错误")
     assert corrected.version == 2
     assert corrected.corrected
     assert corrected.columns["task_code"] == ann.columns["task_code"]
@@ -153,3 +153,28 @@ async def test_public_pages_over_http_escape_and_carry_headers(
     assert bundle.json()["commitment"]
     assert "http://" not in task.text.replace("http://web", "")
     assert "https://" not in task.text
+
+
+async def test_only_the_organiser_or_the_lead_departments_admin_publishes(
+        session: AsyncSession, clock) -> None:
+    """The rule lives in the service, so the CLI's --as, the API's token and the demo meet the
+    same refusal: another department's admin is refused before anything is written."""
+    from services.actors import Actor, Role
+    from services.errors import Forbidden
+
+    _task_id, code, ids = await demo_task(session, clock)
+    service = PublicationService(session, clock, FakeResults({i: result_for(i) for i in ids}))
+
+    def admin(department: str) -> Actor:
+        return Actor(account_id=5, name=f"{department} 管理员",
+                     roles=frozenset({Role.DEPT_ADMIN}), department_code=department)
+
+    with pytest.raises(Forbidden) as refused:
+        await service.publish(code, admin("STHJ"))
+    assert refused.value.key == "forbidden-publish"
+    assert refused.value.args_map["department"] == "SCJG"
+    assert (await session.scalars(select(Publication))).all() == []
+    ann = await service.publish(code, admin("SCJG"))
+    assert ann.version == 1
+    published_by = await session.scalar(select(Publication.published_by))
+    assert published_by == "account:5"

@@ -27,6 +27,7 @@ from storage.models import Subject
 from tests.conftest import FixedClock
 from tests.db.test_publication import demo_task
 from tests.e2e.test_sandbox_page import ARTIFACTS, LAUNCH_ARGS, chromium_path
+from tests.services import ORGANISER_ACTOR
 from web.app import create_web_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -64,7 +65,7 @@ async def site(tmp_path: Path) -> AsyncIterator[tuple[str, str, str, str]]:
     clock = FixedClock(dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC))
     async with sessions() as session:
         _task_id, task_code, ids = await demo_task(session, clock)
-        await PublicationService(session, clock, Results(ids)).publish(task_code, "organiser")
+        await PublicationService(session, clock, Results(ids)).publish(task_code, ORGANISER_ACTOR)
         first = await session.get(Subject, ids[0])
         assert first is not None
         name, uscc = first.name, first.identifier

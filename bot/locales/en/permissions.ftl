@@ -26,3 +26,4 @@ operator-unknown = No single active account "{ $reference }" (found { $count });
 review-button-old = This button is old; send /review to open the tasks waiting for you again.
 forbidden-import = Only { $department }'s department admin (or the organiser) may import that department's directory ({ $kind }); nothing was changed.
 forbidden-import-all = Only the organiser may import a directory for every department, the item catalogue or the expert pool ({ $kind }); nothing was changed.
+forbidden-publish = Only the organiser or an admin of the lead department ({ $department }) may publish the results of task [{ $code }]; nothing was changed.

@@ -97,7 +97,6 @@ publication-no-draw = There is no public draw { $id }.
 publication-no-version = Task { $code } has no version { $version } of its announcement.
 publication-no-subject = This subject is not in the announcement of task { $code }.
 publication-missing-results = Task { $code } still has { $count } subjects without a final result, so it cannot be published: { $subjects }
-publication-not-lead = Only the lead department { $lead } can publish the results of task { $code }.
 publication-wrong-state = Task { $code } is { $state }: its results cannot be published.
 publication-correction-needs-reason = Task { $code } is already published; a correction needs a reason.
 public-entropy-witnessed = numbers drawn in public: { $description }

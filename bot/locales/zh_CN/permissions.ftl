@@ -26,3 +26,4 @@ operator-unknown = 没有唯一的有效账号“{ $reference }”（找到 { $c
 review-button-old = 这个按钮已过时，请发送 /review 重新打开待审任务。
 forbidden-import = 只有{ $department }的部门管理员（或组织部门）可以导入该部门的名录（{ $kind }）；未做任何更改。
 forbidden-import-all = 只有组织部门可以导入不限部门的名录、抽查事项清单和专家库（{ $kind }）；未做任何更改。
+forbidden-publish = 只有组织部门或牵头部门（{ $department }）的管理员可以公示任务【{ $code }】的检查结果；未做任何更改。

@@ -97,7 +97,6 @@ publication-no-draw = 没有公开的摇号 { $id }。
 publication-no-version = 任务 { $code } 没有第 { $version } 版公告。
 publication-no-subject = 任务 { $code } 的公告中没有该检查对象。
 publication-missing-results = 任务 { $code } 尚有 { $count } 个检查对象没有最终检查结果，不能公示：{ $subjects }
-publication-not-lead = 只有牵头部门 { $lead } 可以公示任务 { $code } 的结果。
 publication-wrong-state = 任务 { $code } 当前状态为 { $state }，不能公示结果。
 publication-correction-needs-reason = 任务 { $code } 已公示；更正需要说明原因。
 public-entropy-witnessed = 公开见证的随机数：{ $description }
