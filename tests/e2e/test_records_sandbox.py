@@ -1,6 +1,8 @@
 """检查记录 in the sandbox's browser chat at phone size (issue 11): the demo inspector opens
 /record, answers the checklist, sends a photo and the preset location from the page's own
-controls, types "无" and submits. Screenshots go to tests/artifacts/records-*.png."""
+controls, types "无" and submits; then the team leader enters the final result with /results
+and receives the on-site record form as a PDF. Screenshots: tests/artifacts/records-*.png and
+results-*.png."""
 
 from __future__ import annotations
 
@@ -80,6 +82,56 @@ async def test_the_demo_inspector_records_a_check_with_a_photo_and_a_location(
         await expect(done.last).to_be_visible(timeout=30_000)
         await expect(done.last.locator(".kb-btn", has_text="更正")).to_be_visible()
         await page.screenshot(path=ARTIFACTS / "records-5-submitted.png")
+
+        # the team leader (same team) sees the record and enters the final result (Art. 13)
+        # the submission's alert says the record stays unconfirmed: no second inspector of the
+        # department in this team to co-sign it
+        await expect(page.locator("#alert-text")).to_contain_text("记录保持“未确认”")
+        await page.locator("#alert-ok").click()
+        await page.wait_for_timeout(6500)
+        await page.locator("#back").click()
+        await page.locator(".persona", has_text="组长").first.click()
+        await page.locator("#text").fill("/results")
+        await page.locator("#send").click()
+        overview = page.locator(".row.in", has_text="已录入结果 0/")
+        await expect(overview.last).to_be_visible(timeout=30_000)
+        await expect(overview.last).to_contain_text("记录 1/")
+        await page.screenshot(path=ARTIFACTS / "results-1-overview.png")
+        # the subject the inspector just recorded: its line reads "N. 名称：记录 1/3 已提交…"
+        line = next(t for t in (await overview.last.inner_text()).splitlines() if "记录 1/" in t)
+        name = line.split(". ", 1)[1].split("：", 1)[0]
+        await overview.last.locator(".kb-btn", has_text=name).click()
+        sheet = page.locator(".row.in", has_text="各部门检查记录")
+        await expect(sheet.last).to_contain_text("已提交", timeout=30_000)
+        await expect(sheet.last).to_contain_text("未确认")
+        await page.screenshot(path=ARTIFACTS / "results-2-sheet.png")
+        await sheet.last.locator(".kb-btn", has_text="录入最终结果").click()
+        form = page.locator(".row.in", has_text="第 1 步")
+        await expect(form.last).to_be_visible(timeout=30_000)
+        await form.last.locator(".kb-btn", has_text="未发现问题").first.click()
+        await expect(form.last).to_contain_text("检查结果：未发现问题", timeout=30_000)
+        await form.last.locator(".kb-btn", has_text="下一步").click()
+        await expect(page.locator(".row.in", has_text="第 2 步").last).to_be_visible(
+            timeout=30_000)
+        await page.wait_for_timeout(6500)
+        await page.locator("#text").fill("现场检查未发现问题")
+        await page.locator("#send").click()
+        measures = page.locator(".row.in", has_text="第 3 步")
+        await expect(measures.last).to_be_visible(timeout=30_000)
+        await measures.last.locator(".kb-btn", has_text="无需后续处置").click()
+        await expect(measures.last).to_contain_text("后续处置：未发现问题或问题已改正",
+                                                    timeout=30_000)
+        await measures.last.locator(".kb-btn", has_text="下一步").click()
+        review = page.locator(".row.in", has_text="请核对后确认")
+        await expect(review.last).to_be_visible(timeout=30_000)
+        await page.screenshot(path=ARTIFACTS / "results-3-review.png")
+        await review.last.locator(".kb-btn", has_text="确认录入").click()
+        await expect(page.locator(".row.in", has_text="的最终检查结果").last).to_be_visible(
+            timeout=30_000)
+        # the on-site record form arrives as a PDF document in the chat
+        pdf = page.locator(".row.in", has_text=f"现场检查记录表（随机抽查情况记录表）：{name}")
+        await expect(pdf.last.locator("a.doc", has_text=".pdf")).to_be_visible(timeout=45_000)
+        await page.screenshot(path=ARTIFACTS / "results-4-pdf.png")
         assert errors == []
         await browser.close()
     # what the page showed is what the bot sent: the location reply names the distance
