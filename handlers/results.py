@@ -795,8 +795,10 @@ async def _referral_text(message: Message, state: FSMContext) -> tuple[dict[str,
     return form, (message.text or "").strip()
 
 
-async def organ_received(message: Message, *, state: FSMContext, tr: Translator) -> None:
-    """The judicial organ; then the transfer date."""
+async def _referral_field(message: Message, state: FSMContext, tr: Translator, *, field: str,
+                          following: State, ask: str) -> None:
+    """One typed step of the referral form: an empty text is asked again, anything else is kept
+    under ``field`` and the next step asked for."""
     got = await _referral_text(message, state)
     if got is None:
         return
@@ -804,10 +806,16 @@ async def organ_received(message: Message, *, state: FSMContext, tr: Translator)
     if not text:
         await message.answer(tr("results-form-need-text"))
         return
-    form["organ"] = text
+    form[field] = text
     await _save(state, "referral", form)
-    await state.set_state(ResultStates.transferred_on)
-    await message.answer(tr("referral-form-ask-date"))
+    await state.set_state(following)
+    await message.answer(tr(ask))
+
+
+async def organ_received(message: Message, *, state: FSMContext, tr: Translator) -> None:
+    """The judicial organ; then the transfer date."""
+    await _referral_field(message, state, tr, field="organ",
+                          following=ResultStates.transferred_on, ask="referral-form-ask-date")
 
 
 async def transfer_date_received(message: Message, *, state: FSMContext, clock: Clock,
@@ -833,17 +841,8 @@ async def transfer_date_received(message: Message, *, state: FSMContext, clock: 
 
 async def document_received(message: Message, *, state: FSMContext, tr: Translator) -> None:
     """The document number; then the finding."""
-    got = await _referral_text(message, state)
-    if got is None:
-        return
-    form, text = got
-    if not text:
-        await message.answer(tr("results-form-need-text"))
-        return
-    form["document"] = text
-    await _save(state, "referral", form)
-    await state.set_state(ResultStates.finding)
-    await message.answer(tr("referral-form-ask-finding"))
+    await _referral_field(message, state, tr, field="document",
+                          following=ResultStates.finding, ask="referral-form-ask-finding")
 
 
 async def finding_received(message: Message, *, state: FSMContext, tr: Translator) -> None:
