@@ -414,8 +414,9 @@ async def test_a_pdf_with_its_name_and_a_jpeg_file_with_gps(h: Harness, files: F
     await document(leader, files.add("gps.jpg", jpeg(gps=(30.3901, 114.8902),
                                                      taken="2026:04:01 10:05:00")),
                    "IMG_0001.jpg", "image/jpeg", 3000)
-    await document(leader, files.add("lic.pdf", pdf()), "许可证.pdf", "application/pdf", 900)
-    await document(leader, files.add("lic2.pdf", pdf()), "许可证.pdf", "application/pdf", 900)
+    licence = pdf()  # the same bytes twice (Pillow stamps each PDF with the second it was made)
+    await document(leader, files.add("lic.pdf", licence), "许可证.pdf", "application/pdf", 900)
+    await document(leader, files.add("lic2.pdf", licence), "许可证.pdf", "application/pdf", 900)
     assert h.api.texts() == [
         "文件“IMG_0001.jpg”已保存（本记录共 1 份证据），含拍摄位置 30.39010, 114.89020。",
         "文件“许可证.pdf”已保存（本记录共 2 份证据）。",
