@@ -1,6 +1,6 @@
 """``jointcheck demo``: the whole flow on one machine, with no network and no Telegram.
 
-Migrates the embedded SQLite database, loads the Ezhou demo directories, makes last year's task
+Migrates the embedded SQLite database, loads the Ezhou demo directories, makes a past year's task
 checked and published (``demo.past``: the public pages and the export show it), creates the demo
 plan and joint task, runs its review (会审) and every draw, binds the demo persons to chat users
 of the Bot API emulator, then starts the emulator, the bot (long polling against the emulator,
@@ -71,7 +71,7 @@ async def _prepare(settings: Settings, subjects: int, seed: int) -> dict[str, ob
             async with app() as request:
                 data = await load_demo_data(await request.get(AsyncSession), now,
                                             subjects=subjects, seed=seed)
-        with console.status("往年任务：检查、结果与公示 / last year's task: checks, results, "
+        with console.status("往年任务：检查、结果与公示 / a past year's task: checks, results, "
                             "publication"):
             past = await _past_task(settings, seed)
         with console.status("计划、任务、会审与摇号 / plan, task, review and draws"):

@@ -1,6 +1,7 @@
-"""The demo's past task: last year's joint task, checked, with records, photos and results, and
-published — so the public pages and the national export have something real to show while the
-current demo task (``demo.workflow``) stays open for the sandbox's field work.
+"""The demo's past task: an earlier year's joint task (``past_year``), checked, with records,
+photos and results, and published — so the public pages and the national export have
+something real to show while the current demo task (``demo.workflow``) stays open for the
+sandbox's field work.
 
 Every step runs through the services at the time it would have happened: the services share a
 :class:`PastClock` that this module moves (plan in the autumn before, task and draws in February,
@@ -34,7 +35,13 @@ from demo.workflow import (
 )
 from services.actors import Actor
 from services.clock import SHANGHAI, Clock, local_date
-from services.draws import DrawRefused, DrawService, operator_secret_source
+from services.draws import (
+    PAIRING_WINDOW_MONTHS,
+    DrawRefused,
+    DrawService,
+    months_before,
+    operator_secret_source,
+)
 from services.plans import PlanService
 from services.publication import PublicationService
 from services.records import RecordService, Upload
@@ -95,8 +102,19 @@ class PastTaskSummary:
 
 
 def past_year(today: dt.date) -> int:
-    """The past task's year: last year, whose window is over whatever today is."""
-    return today.year - 1
+    """The past task's year: the latest whose window (March) ended before the draws' pairing
+    window (no inspector-subject pairing repeated within PAIRING_WINDOW_MONTHS) begins today.
+
+    A past task inside that window makes its teams' pairings forbidden in the current demo
+    task's matching; with the demo's few inspectors per department that leaves, now and then,
+    no feasible matching at all (draw-error-no-feasible-matching) — right for a real task,
+    where the departments then draw replacements, wrong for a demo that must always start.
+    In December 2026 this is 2024; in February 2026, 2023."""
+    since = months_before(today, PAIRING_WINDOW_MONTHS)
+    year = today.year - 1
+    while dt.date(year, 3, 31) >= since:
+        year -= 1
+    return year
 
 
 def past_code(today: dt.date) -> str:

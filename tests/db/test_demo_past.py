@@ -89,7 +89,7 @@ async def test_the_past_task_is_published_with_records_photos_and_results(
     assert took < 30
     assert summary.created
     assert summary.state == "published"
-    assert summary.task_code == past_code(local_date(clock())) == "DEMO-2025-001"
+    assert summary.task_code == past_code(local_date(clock())) == "DEMO-2023-001"
     async with sessions() as session:
         task = await session.scalar(select(Task).where(Task.code == summary.task_code))
         assert task is not None
@@ -113,7 +113,7 @@ async def test_the_past_task_is_published_with_records_photos_and_results(
             CheckRecord, CheckRecord.id == Evidence.record_id).where(
                 CheckRecord.task_id == task.id))).all()
         assert len(evidence) == summary.photos >= 3
-        assert all(e.exif_taken_at and e.exif_taken_at.startswith("2025:03") for e in evidence)
+        assert all(e.exif_taken_at and e.exif_taken_at.startswith("2023:03") for e in evidence)
         store = LocalFileStore(tmp_path / "files")
         for e in evidence:
             data = await read_all(store, e.sha256)
@@ -186,15 +186,15 @@ def test_the_national_export_of_the_past_task(
     # one row per subject × item; the one finding (SCJG's item at one subject) shows
     assert len(body) == 24
     assert sorted(r[result] for r in body) == ["发现问题"] + ["未发现问题"] * 23
-    assert {r[header.index("insDate")][:7] for r in body} == {"2025-03"}
+    assert {r[header.index("insDate")][:7] for r in body} == {"2023-03"}
 
 
 def test_the_banner_names_the_public_pages() -> None:
     text = banner("http://127.0.0.1:8081/", "http://127.0.0.1:8080/",
-                  "DEMO-2025-001")
+                  "DEMO-2023-001")
     assert "http://127.0.0.1:8081/" in text
     assert "public pages: http://127.0.0.1:8080/public/tasks" in text
-    assert "http://127.0.0.1:8080/public/tasks/DEMO-2025-001/results" in text
+    assert "http://127.0.0.1:8080/public/tasks/DEMO-2023-001/results" in text
 
 
 async def fingerprint(url: str, files: Path, seed: int, instant: dt.datetime
@@ -227,3 +227,20 @@ async def test_the_same_seed_makes_the_same_past_task(tmp_path: Path, clock: Fix
                                clock())
     assert first == second
     assert len(first[3]) >= 3  # photos, byte for byte the same
+
+
+def test_the_past_task_lies_outside_the_pairing_window() -> None:
+    """Its teams' pairings must not constrain the current demo task's matching (with the demo's
+    few inspectors that left, now and then, no feasible matching and a demo that did not start)."""
+    import datetime as dt
+
+    from demo.past import past_year
+    from services.draws import PAIRING_WINDOW_MONTHS, months_before
+
+    for today in (dt.date(2026, 12, 3), dt.date(2026, 3, 2), dt.date(2027, 1, 1),
+                  dt.date(2028, 4, 1)):
+        year = past_year(today)
+        assert dt.date(year, 3, 31) < months_before(today, PAIRING_WINDOW_MONTHS)
+        assert dt.date(year + 1, 3, 31) >= months_before(today, PAIRING_WINDOW_MONTHS)
+    assert past_year(dt.date(2026, 12, 3)) == 2024
+    assert past_year(dt.date(2026, 3, 2)) == 2023
