@@ -454,17 +454,29 @@ async def categories_done(callback: CallbackQuery, *, callback_data: ResCb,
                 None)
 
 
-async def summary_received(message: Message, *, state: FSMContext, tr: Translator) -> None:
-    """The summary; then the disposal measures."""
-    form = (await state.get_data()).get("result")
+async def _kept_text(message: Message, state: FSMContext, tr: Translator, *, form_key: str,
+                     field: str) -> dict[str, Any] | None:
+    """One typed step of a form kept in the conversation (``form_key``: the result or the
+    referral): the text is kept under ``field`` and the form returned; an empty text is asked
+    for again, a form gone (a stale conversation) ends the step — both give None."""
+    form = (await state.get_data()).get(form_key)
     if not isinstance(form, dict):
         await state.clear()
-        return
-    if not message.text or not message.text.strip():
+        return None
+    text = (message.text or "").strip()
+    if not text:
         await message.answer(tr("results-form-need-text"))
+        return None
+    form[field] = text
+    await _save(state, form_key, form)
+    return form
+
+
+async def summary_received(message: Message, *, state: FSMContext, tr: Translator) -> None:
+    """The summary; then the disposal measures."""
+    form = await _kept_text(message, state, tr, form_key="result", field="summary")
+    if form is None:
         return
-    form["summary"] = message.text.strip()
-    await _save(state, "result", form)
     await state.set_state(None)
     await message.answer(_step(form, "results-form-step-disposals", tr),
                          reply_markup=disposal_markup(form, tr))
@@ -563,15 +575,9 @@ async def disposals_done(callback: CallbackQuery, *, callback_data: ResCb, state
 async def other_received(message: Message, *, state: FSMContext, clock: Clock,
                          results: ResultService, tr: Translator) -> None:
     """The text of the "other" measure."""
-    form = (await state.get_data()).get("result")
-    if not isinstance(form, dict):
-        await state.clear()
+    form = await _kept_text(message, state, tr, form_key="result", field="other")
+    if form is None:
         return
-    if not message.text or not message.text.strip():
-        await message.answer(tr("results-form-need-text"))
-        return
-    form["other"] = message.text.strip()
-    await _save(state, "result", form)
     await _next_after_disposals(message, form, state, clock=clock, results=results, tr=tr)
 
 
@@ -632,15 +638,9 @@ async def deadline_tapped(callback: CallbackQuery, *, callback_data: ResCb, stat
 async def reason_received(message: Message, *, state: FSMContext, clock: Clock,
                           results: ResultService, tr: Translator) -> None:
     """The reason of a revision."""
-    form = (await state.get_data()).get("result")
-    if not isinstance(form, dict):
-        await state.clear()
+    form = await _kept_text(message, state, tr, form_key="result", field="reason")
+    if form is None:
         return
-    if not message.text or not message.text.strip():
-        await message.answer(tr("results-form-need-text"))
-        return
-    form["reason"] = message.text.strip()
-    await _save(state, "result", form)
     await _next_after_disposals(message, form, state, clock=clock, results=results, tr=tr)
 
 
@@ -799,15 +799,8 @@ async def _referral_field(message: Message, state: FSMContext, tr: Translator, *
                           following: State, ask: str) -> None:
     """One typed step of the referral form: an empty text is asked again, anything else is kept
     under ``field`` and the next step asked for."""
-    got = await _referral_text(message, state)
-    if got is None:
+    if await _kept_text(message, state, tr, form_key="referral", field=field) is None:
         return
-    form, text = got
-    if not text:
-        await message.answer(tr("results-form-need-text"))
-        return
-    form[field] = text
-    await _save(state, "referral", form)
     await state.set_state(following)
     await message.answer(tr(ask))
 
@@ -847,15 +840,10 @@ async def document_received(message: Message, *, state: FSMContext, tr: Translat
 
 async def finding_received(message: Message, *, state: FSMContext, tr: Translator) -> None:
     """The finding; then the review with the confirmation."""
-    got = await _referral_text(message, state)
-    if got is None:
+    form = await _kept_text(message, state, tr, form_key="referral", field="finding")
+    if form is None:
         return
-    form, text = got
-    if not text:
-        await message.answer(tr("results-form-need-text"))
-        return
-    form["finding"] = text
-    await _save(state, "referral", form)
+    text = form["finding"]
     await state.set_state(None)
     if form["kind"] == JUDICIAL:
         review = tr("referral-form-judicial", organ=form["organ"], day=form["on"],
