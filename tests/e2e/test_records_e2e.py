@@ -95,8 +95,10 @@ def _open_item(emulator: Emulator, mark: str) -> dict[str, Any]:
     """/record → the subject → the item (``mark`` is its state): the card."""
     before = len(emulator.bot_messages(INSPECTOR))
     emulator.send(INSPECTOR, "/record")
-    menu = wait_until(lambda: (found := emulator.bot_messages(INSPECTOR)[before:]) and found[-1],
-                      timeout=45)
+    # the answer to /record, whatever else the worker sends meanwhile (the world's task is
+    # overdue on the real clock, so the leader may get its reminder in between)
+    menu = _new(emulator, before, lambda m: bool(m.get("reply_markup")) and any(
+        label.startswith("1. ") for label in _labels(m)))
     assert menu["text"] == "今天没有已确定日程的检查对象；以下是本组的全部检查对象："
     emulator.tap(INSPECTOR, menu["message_id"], _button(menu, "1. 鄂州市江南餐饮有限公司"))
     items = dict(wait_until(lambda: next(
@@ -105,9 +107,14 @@ def _open_item(emulator: Emulator, mark: str) -> dict[str, Any]:
     count = len(emulator.bot_messages(INSPECTOR))
     emulator.tap(INSPECTOR, items["message_id"],
                  _button(items, f"{mark} SC-SP-01 食品经营许可和备案情况的检查"))
-    return dict(wait_until(
-        lambda: (found := emulator.bot_messages(INSPECTOR)) and len(found) > count
-        and found[-1]["text"].startswith("【2026-LH-001】") and found[-1], timeout=45))
+    return _new(emulator, count, lambda m: (m.get("text") or "").startswith("【2026-LH-001】"))
+
+
+def _new(emulator: Emulator, before: int, wanted: Callable[[dict[str, Any]], bool]
+         ) -> dict[str, Any]:
+    """The first message to the inspector after the first ``before`` that is ``wanted``."""
+    return dict(wait_until(lambda: next(
+        (m for m in emulator.bot_messages(INSPECTOR)[before:] if wanted(m)), None), timeout=45))
 
 
 def _upload(emulator: Emulator, kind: str, name: str, data: bytes, mime: str, *,
