@@ -38,7 +38,7 @@ from services.inspection_codes import CodeSigner, InspectionCodeService, load_si
 from services.notifications import Deliver, NotificationScanner, OutboxSender, RateLimiter
 from services.plans import PlanService
 from services.progress import ProgressService
-from services.progress_links import ProgressLinks, load_link_secret
+from services.progress_links import ProgressLinks, ProgressLinkService, load_link_secret
 from services.publication import PublicationService, ResultsSource
 from services.records import RecordService
 from services.referrals import ReferralService
@@ -278,6 +278,12 @@ class Progress(Provider):
         secret = settings.progress_link_secret
         return ProgressLinks(load_link_secret(secret.get_secret_value() if secret else None,
                                               settings.progress_link_key_path))
+
+    @provide
+    def progress_link_register(self, session: AsyncSession, clock: Clock, audit: AuditTrail,
+                               links: ProgressLinks) -> ProgressLinkService:
+        """Every link printed, revocable one by one."""
+        return ProgressLinkService(session, clock, audit, links)
 
 
 class Codes(Provider):

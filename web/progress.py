@@ -7,9 +7,10 @@ the bot's ``/progress``) and CSV/XLSX downloads (``?format=csv|xlsx``; every cel
 
 Access is one of two ways, decided before anything is read:
 
-- a signed link ``?sig=…&exp=…`` (``jointcheck progress link``): the HMAC covers the page's scope
-  (the department code, or ``city``) and the expiry, so another department's page, a changed
-  expiry or signature, or an expired link is refused;
+- a signed link ``?link=…&exp=…&sig=…`` (``jointcheck progress link``): the HMAC covers the
+  page's scope (the department code, or ``city``), the expiry and the link's id, and the link's
+  row must be unrevoked (``ProgressLinkService.opens``), so another department's page, a
+  changed expiry, id or signature, an expired or a revoked link is refused;
 - ``Authorization: Bearer jct_…``, an admin API token with scope ``read``: its own department's
   page only; the city page is refused to every token (a token is one department's; the city's
   figures go out as a signed link).
@@ -33,11 +34,10 @@ from fastapi.responses import HTMLResponse, Response
 from handlers.i18n import Translator
 from openpyxl import Workbook
 from services.api_tokens import ApiTokenService
-from services.clock import Clock
 from services.errors import DomainError
 from services.progress import DepartmentProgress, ProgressService
 from services.progress_chart import progress_png
-from services.progress_links import CITY, ProgressLinks, neutral_cell
+from services.progress_links import CITY, ProgressLinkService, neutral_cell
 
 from web.public import PUBLIC_POLICY, page_language, render
 
@@ -103,8 +103,8 @@ def progress_router() -> APIRouter:
         return _guard(render(request, "error.html", "progress-web-refused-title", status=403,
                              message=tr("progress-web-refused")))
 
-    async def allowed(request: Request, scope: str, sig: str, exp: str, *,
-                      links: ProgressLinks, tokens: ApiTokenService, clock: Clock) -> bool:
+    async def allowed(request: Request, scope: str, link: str, sig: str, exp: str, *,
+                      links: ProgressLinkService, tokens: ApiTokenService) -> bool:
         header = request.headers.get("authorization", "")
         if header[:7].lower() == "bearer ":
             try:
@@ -112,20 +112,21 @@ def progress_router() -> APIRouter:
             except DomainError:
                 return False
             return scope != CITY and principal.allows("read") and principal.department == scope
-        if not sig or len(sig) > MAX_SIG or not exp.isdigit() or len(exp) > 12:
+        if not sig or len(sig) > MAX_SIG or not exp.isdigit() or len(exp) > 12 \
+                or not link.isdigit() or len(link) > 12:
             return False
-        return links.verify(f"{scope}.{exp}.{sig}", clock()) == scope
+        return await links.opens(scope, f"{scope}.{exp}.{link}.{sig}")
 
     def download(body: bytes, media_type: str, filename: str) -> Response:
         return _guard(Response(body, media_type=media_type, headers={
             "Content-Disposition": f'attachment; filename="{filename}"'}))
 
-    async def answer(request: Request, department: str | None, *, sig: str, exp: str,
-                     fmt: str, links: ProgressLinks, tokens: ApiTokenService, clock: Clock,
+    async def answer(request: Request, department: str | None, *, link: str, sig: str,
+                     exp: str, fmt: str, links: ProgressLinkService, tokens: ApiTokenService,
                      progress: ProgressService) -> Response:
         scope = department or CITY
-        if "." in scope or not await allowed(request, scope, sig, exp, links=links,
-                                             tokens=tokens, clock=clock):
+        if "." in scope or not await allowed(request, scope, link, sig, exp, links=links,
+                                             tokens=tokens):
             return refused(request)
         rows = await progress.by_department(department)
         if department is not None and not rows:
@@ -145,7 +146,7 @@ def progress_router() -> APIRouter:
         png = await asyncio.to_thread(progress_png, rows, tr) if rows else b""
         chart = base64.b64encode(png).decode()
         short = "en" if lang == "en" else "zh"
-        query = f"sig={sig}&exp={exp}&lang={short}" if sig else f"lang={short}"
+        query = f"link={link}&exp={exp}&sig={sig}&lang={short}" if sig else f"lang={short}"
         title = "progress-web-city-title" if department is None else "progress-web-dept-title"
         return _guard(render(request, "progress.html", title,
                              title_args={"department": rows[0].name} if department else None,
@@ -154,20 +155,20 @@ def progress_router() -> APIRouter:
 
     @router.get("/progress", response_class=HTMLResponse)
     @inject
-    async def city(request: Request, *, links: FromDishka[ProgressLinks],
-                   tokens: FromDishka[ApiTokenService], clock: FromDishka[Clock],
-                   progress: FromDishka[ProgressService], sig: str = "", exp: str = "",
-                   format: str = "html") -> Response:  # noqa: A002 -- the query's name
-        return await answer(request, None, sig=sig, exp=exp, fmt=format, links=links,
-                            tokens=tokens, clock=clock, progress=progress)
+    async def city(request: Request, *, links: FromDishka[ProgressLinkService],
+                   tokens: FromDishka[ApiTokenService],
+                   progress: FromDishka[ProgressService], link: str = "", sig: str = "",
+                   exp: str = "", format: str = "html") -> Response:  # noqa: A002 -- the query
+        return await answer(request, None, link=link, sig=sig, exp=exp, fmt=format,
+                            links=links, tokens=tokens, progress=progress)
 
     @router.get("/progress/{department}", response_class=HTMLResponse)
     @inject
-    async def one(request: Request, department: str, *, links: FromDishka[ProgressLinks],
-                  tokens: FromDishka[ApiTokenService], clock: FromDishka[Clock],
-                  progress: FromDishka[ProgressService], sig: str = "", exp: str = "",
-                  format: str = "html") -> Response:  # noqa: A002 -- the query's name
-        return await answer(request, department[:64], sig=sig, exp=exp, fmt=format,
-                            links=links, tokens=tokens, clock=clock, progress=progress)
+    async def one(request: Request, department: str, *,
+                  links: FromDishka[ProgressLinkService], tokens: FromDishka[ApiTokenService],
+                  progress: FromDishka[ProgressService], link: str = "", sig: str = "",
+                  exp: str = "", format: str = "html") -> Response:  # noqa: A002 -- the query
+        return await answer(request, department[:64], link=link, sig=sig, exp=exp, fmt=format,
+                            links=links, tokens=tokens, progress=progress)
 
     return router

@@ -26,6 +26,7 @@ from storage.models.public import (
     ApiToken,
     CodeScan,
     InspectionCode,
+    ProgressLink,
     Publication,
     VisitConfirmation,
 )
@@ -40,6 +41,7 @@ from storage.models.schedule import (
 
 __all__ = [
     "ApiToken",
+    "ProgressLink",
     "CodeScan",
     "InspectionCode",
     "Publication",

@@ -96,3 +96,20 @@ class ApiToken(Base):
     created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
     revoked_at: Mapped[dt.datetime | None]
     last_used_at: Mapped[dt.datetime | None]
+
+
+class ProgressLink(Base):
+    """A signed link to a progress page (Art. 22) as it was given out: its scope (a department's
+    code or ``city``), expiry, who printed it and for whom; revoking it closes that link alone."""
+
+    __tablename__ = "progress_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(64))
+    recipient: Mapped[str] = mapped_column(String(200), default="")
+    expires_at: Mapped[dt.datetime]
+    issued_by: Mapped[str] = mapped_column(String(200))
+    issued_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]
+    revoked_by: Mapped[str | None] = mapped_column(String(200))
+    opened_at: Mapped[dt.datetime | None]  # the last time the page was opened with it

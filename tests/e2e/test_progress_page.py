@@ -13,12 +13,16 @@ from pathlib import Path
 import pytest
 import uvicorn
 from playwright.async_api import Page, async_playwright
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.container import make_container
+from cli.progress import progress_url
+from services.actors import Actor
+from services.audit import AuditTrail
 from services.clock import SHANGHAI
 from services.progress import ProgressService
-from services.progress_links import sign_link
+from services.progress_links import ProgressLinks, ProgressLinkService
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade_async
 from tests.conftest import FixedClock
@@ -37,13 +41,17 @@ class Site:
     clock: FixedClock
     names: dict[str, str]
     drawn: dict[str, int]
+    sessions: async_sessionmaker[AsyncSession]
 
 
-def address(site: Site, department: str | None) -> str:
-    token = sign_link(SECRET.encode(), department, site.clock() + dt.timedelta(days=7))
-    _scope, exp, sig = token.split(".")
-    path = "/progress" if department is None else f"/progress/{department}"
-    return f"{site.base}{path}?sig={sig}&exp={exp}"
+async def address(site: Site, department: str | None) -> str:
+    """A link printed by the register, as ``jointcheck progress link`` prints it."""
+    async with site.sessions() as session:
+        _view, token = await ProgressLinkService(
+            session, site.clock, AuditTrail(session, site.clock),
+            ProgressLinks(SECRET.encode())).issue(Actor.system("test"), department,
+                                                  dt.timedelta(days=7))
+    return f"{site.base}{progress_url('', token)}"
 
 
 @pytest.fixture
@@ -67,7 +75,7 @@ async def site(tmp_path: Path) -> AsyncIterator[Site]:
         await asyncio.sleep(0.05)  # noqa: ASYNC110
     try:
         yield Site(f"http://127.0.0.1:{port}", clock, {r.code: r.name for r in rows},
-                   {r.code: r.subjects_drawn for r in rows})
+                   {r.code: r.subjects_drawn for r in rows}, sessions)
     finally:
         server.should_exit = True
         await serving
@@ -99,7 +107,7 @@ async def test_the_city_and_a_department_page_on_a_phone(site: Site) -> None:
         page.on("console", lambda m: violations.append(m.text)
                 if "Content Security Policy" in m.text else None)
 
-        response = await page.goto(address(site, None))
+        response = await page.goto(await address(site, None))
         assert response is not None
         assert response.status == 200
         assert response.headers["cache-control"] == "private, no-store"
@@ -111,7 +119,7 @@ async def test_the_city_and_a_department_page_on_a_phone(site: Site) -> None:
         await fits_and_shows_the_chart(page)
         await page.screenshot(path=str(ARTIFACTS / "progress-city.png"), full_page=True)
 
-        response = await page.goto(address(site, "SCJG"))
+        response = await page.goto(await address(site, "SCJG"))
         assert response is not None
         assert response.status == 200
         body = await page.locator("main").inner_text()
@@ -127,7 +135,7 @@ async def test_the_city_and_a_department_page_on_a_phone(site: Site) -> None:
         head = await asyncio.to_thread(Path(saved).read_bytes)
         assert head.startswith(b"\xef\xbb\xbf")
 
-        response = await page.goto(address(site, "SCJG").replace("/SCJG", "/SThJ"))
+        response = await page.goto((await address(site, "SCJG")).replace("/SCJG", "/SThJ"))
         assert response is not None
         assert response.status == 403
         body = await page.locator("main").inner_text()
