@@ -2,8 +2,10 @@
 
 The demo task (``demo/workflow.py``) is fully drawn, so its inspectors have something
 to see in /tasks. A second task is left waiting for one department's review (会审), so the
-department admin has Approve / Return buttons to press. Nobody is invented: the inspector and
-the team leader are the people the draw picked.
+department admin has Approve / Return buttons to press. Nobody is invented: the inspectors and
+the team leader are the people the draw picked. Team 1 holds two inspectors of the lead
+department (``MEMBERS``), the leader and one member, so a record of the member's is co-signed
+by the leader in the sandbox (enforcement on site needs two officers of the department).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ LEADER_UID = 910002
 ADMIN_UID = 910003
 SUPERVISOR_UID = 910004
 ENGLISH_UID = 910005
+LEAD_MEMBER_UID = 910006  # team 1's second inspector of the lead department (the leader co-signs)
 REVIEWING_DEPARTMENT = "STHJ"
 
 
@@ -104,6 +107,7 @@ async def prepare_sandbox(
     first, second = summary.teams[0], summary.teams[1 % len(summary.teams)]
     leader = next(m for m in first.members if m.is_leader)
     member = next(m for m in first.members if not m.is_leader and m.department != LEAD)
+    lead_member = next(m for m in first.members if not m.is_leader and m.department == LEAD)
     english = next(m for m in second.members if m.is_leader)
 
     def dept(code: str) -> dict[str, str]:
@@ -121,6 +125,13 @@ async def prepare_sandbox(
           "description": f"从牵头部门抽中的第{first.number}组组长",
           "description_en": f"Leader of team {first.number}, drawn from the lead department",
           **dept(leader.department)}),
+        (Persona(LEAD_MEMBER_UID, lead_member.name, lead_member.department, (),
+                 lead_member.inspector_id),
+         {"role": "检查人员（市场监管）", "role_en": "Inspector (market regulation)",
+          "language_code": "zh-hans",
+          "description": f"第{first.number}组第二名市场监管检查人员",
+          "description_en": f"Team {first.number}'s second market-regulation inspector",
+          **dept(lead_member.department)}),
         (Persona(ADMIN_UID, "王五", REVIEWING_DEPARTMENT, (Role.DEPT_ADMIN.value,)),
          {"role": "部门管理员", "role_en": "Department admin", "language_code": "zh-hans",
           "description": f"任务 {review_code} 等待本部门会审",

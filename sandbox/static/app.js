@@ -39,6 +39,8 @@
   const EZHOU = { latitude: 30.391, longitude: 114.894 };
   const ROLE_CLASS = { 检查人员: "inspector", 组长: "team-leader", 部门管理员: "department-admin",
     分管领导: "supervisor" };
+  // "检查人员（市场监管）", "组长 (English)": the role before its qualifier picks the colour
+  const roleClass = (role) => ROLE_CLASS[String(role || "").split(/[（(]/)[0].trim()] || "other";
 
   const $ = (id) => document.getElementById(id);
   const state = {
@@ -194,7 +196,7 @@
       body.className = "persona-body";
       body.innerHTML = `
         <div class="persona-top"><span class="persona-name">${esc(personaField(p, "name"))}</span>
-          <span class="role role-${esc(ROLE_CLASS[p.role] || "other")}">${esc(role)}</span></div>
+          <span class="role role-${esc(roleClass(p.role))}">${esc(role)}</span></div>
         <div class="persona-meta">${esc(personaField(p, "department"))}</div>
         <div class="persona-desc">${esc(personaField(p, "description"))}</div>`;
       button.append(body);

@@ -142,7 +142,7 @@ async def test_inspector_sees_the_drawn_assignment(demo: dict[str, str]) -> None
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         await page.goto(demo["url"])
-        await expect(page.locator(".persona")).to_have_count(5)
+        await expect(page.locator(".persona")).to_have_count(6)
         await page.screenshot(path=ARTIFACTS / "demo-1-picker.png")
 
         await page.locator(".persona", has_text="检查人员").first.click()
