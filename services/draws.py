@@ -409,7 +409,7 @@ class DrawService:
     async def _open_draws(self, task_id: int, kind: str,
                           department_id: int | None = None) -> list[Draw]:
         stmt = select(Draw).where(Draw.task_id == task_id, Draw.kind == kind,
-                                  Draw.status.in_(("committed", "completed")))
+                                  Draw.status.in_((DrawStatus.COMMITTED, DrawStatus.COMPLETED)))
         if department_id is not None:
             stmt = stmt.where(Draw.department_id == department_id)
         return list((await self._session.scalars(stmt)).all())
@@ -828,7 +828,7 @@ class DrawService:
         codes = await department_codes_by_id(self._session)
         actor.require_department(codes[draw.department_id or task.lead_department_id],
                                  f"draw-{draw.kind}", organiser_too=True)
-        if draw.status != "committed":
+        if draw.status != DrawStatus.COMMITTED:
             raise IllegalTransition("draw-already-completed", id=draw_id, status=draw.status)
         manifest = orjson.loads(await self._manifest_text(draw.id))
         try:

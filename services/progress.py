@@ -22,6 +22,8 @@ from storage.models import (
     TaskSubject,
 )
 
+from services.tasks import TaskState
+
 
 @dataclass(frozen=True)
 class DepartmentProgress:
@@ -51,7 +53,7 @@ class ProgressService:
             select(Department).where(Department.active.is_(True)).order_by(Department.code)
         )).all()
         tasks = (await self._session.scalars(
-            select(Task).where(Task.state.not_in(("draft", "returned"))))).all()
+            select(Task).where(Task.state.not_in((TaskState.DRAFT, TaskState.RETURNED))))).all()
         drawn = dict((await self._session.execute(
             select(Subject.department_id, func.count(TaskSubject.id))
             .join(Subject, Subject.id == TaskSubject.subject_id)

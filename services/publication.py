@@ -34,15 +34,17 @@ from services.actors import Actor
 from services.audit import AuditTrail
 from services.clock import SHANGHAI, Clock
 from services.errors import DomainError, IllegalTransition, NotFound, ValidationFailed
+from services.tasks import TaskState
 from services.vocabulary import PlanEntryStatus, PlanStatus
 
 DIVISION_CODE = "420700"  # Ezhou (FIELDWORK §6)
 # states in which a task is public: approved by every department, drawn, checked, published
-PUBLIC_STATES = ("approved", "subjects_drawn", "inspectors_drawn", "teams_formed",
-                 "in_progress", "results_due", "results_entered", "published", "archived")
+PUBLIC_STATES = (TaskState.APPROVED, TaskState.SUBJECTS_DRAWN, TaskState.INSPECTORS_DRAWN,
+                 TaskState.TEAMS_FORMED, TaskState.IN_PROGRESS, TaskState.RESULTS_DUE,
+                 TaskState.RESULTS_ENTERED, TaskState.PUBLISHED, TaskState.ARCHIVED)
 # every subject's final result is checked again at publication, whatever the state says
-PUBLISHABLE_STATES = ("results_due", "results_entered")
-CORRECTABLE_STATES = ("published", "archived")
+PUBLISHABLE_STATES = (TaskState.RESULTS_DUE, TaskState.RESULTS_ENTERED)
+CORRECTABLE_STATES = (TaskState.PUBLISHED, TaskState.ARCHIVED)
 MISSING_SHOWN = 10
 SEARCH_LIMIT = 50
 

@@ -36,7 +36,7 @@ from services.plans import (
     parse_ratio,
 )
 from services.review_brief import ReviewBrief, review_brief
-from services.vocabulary import ReviewDecision
+from services.vocabulary import PlanEntryStatus, PlanStatus, ReviewDecision
 
 
 class TaskState(StrEnum):
@@ -400,7 +400,7 @@ class TaskService:
             raise NotFound("plan-entry-not-found", id=spec.plan_entry_id)
         plan = await self._session.get(AnnualPlan, entry.plan_id)
         assert plan is not None
-        if plan.status != "approved" or entry.status != "approved":
+        if plan.status != PlanStatus.APPROVED or entry.status != PlanEntryStatus.APPROVED:
             raise IllegalTransition("task-entry-not-approved", id=entry.id, status=entry.status,
                                     plan=plan.status)
         values = await self._validated(spec, entry, plan.year)
