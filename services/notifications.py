@@ -57,6 +57,8 @@ KIND_REVIEW = NotificationKind.REVIEW
 QUIET_STATES = ("published", "archived")
 MAX_ATTEMPTS = 8
 LEASE = dt.timedelta(seconds=120)  # how long a claimed row stays with its sender
+PIPELINE = 2  # rows in hand at once: one delivered, the next read and claimed meanwhile
+_DONE = ("sent", "failed", "cancelled", "retry", "retry-after")  # outcomes that moved a row
 
 
 class RetryAfter(Exception):  # noqa: N818 -- named after Telegram's own "retry after"
@@ -317,7 +319,9 @@ class TokenBucket:
     def wait_time(self) -> float:
         """Seconds until one token is there (0 when it is now)."""
         self._refill()
-        return 0.0 if self._tokens >= 1 else (1 - self._tokens) / self.rate
+        # a token refilled to 0.9999999… by float rounding is a token: otherwise a stepped or
+        # coarse clock could be asked to sleep 1e-13 s again and again
+        return 0.0 if self._tokens >= 1 - 1e-9 else (1 - self._tokens) / self.rate
 
     def take(self) -> None:
         """Spend one token (may go negative after a forced send; it refills)."""
@@ -377,7 +381,13 @@ class RateLimiter:
 
 
 class OutboxSender:
-    """Sends due outbox rows through ``deliver``, each once, within the limits."""
+    """Sends due outbox rows through ``deliver``, each once, within the limits.
+
+    Two rows are in hand at once (``PIPELINE``): while one is delivered (the bot's bucket,
+    ``deliver``, then its mark committed), the next is read, checked and claimed, so the database
+    work of a row no longer adds to the time each message takes. The deliveries themselves stay
+    one at a time and in the order the rows were taken, and a row is marked before the next one
+    is delivered: a crash can send at most the one message it interrupted twice."""
 
     def __init__(
         self,
@@ -392,6 +402,7 @@ class OutboxSender:
         self._deliver = deliver
         self.limiter = limiter or RateLimiter()
         self.lease = lease
+        self._halted = False  # Telegram asked to wait during this pass
 
     async def _due_rows(self, limit: int) -> Sequence[tuple[int, int | None]]:
         """The rows due now, oldest first, each with its recipient's chat."""
@@ -415,41 +426,72 @@ class OutboxSender:
     async def send_due(self, limit: int = 500) -> SendReport:
         """One pass over the rows due now; stops early when Telegram asks to wait.
 
-        A row whose chat had a message less than a second ago waits for a later round of the
-        pass while the rows to other chats go, so one busy chat never holds up the bot; when
-        only such rows are left and the batch was full, the pass ends so that the next one
-        fetches the rows behind them."""
-        sent = rescheduled = failed = cancelled = 0
+        A row whose chat had a message less than a second ago (or has one in hand) waits for a
+        later round of the pass while the rows to other chats go, so one busy chat never holds
+        up the bot; when only such rows are left and the batch was full, the pass ends so that
+        the next one fetches the rows behind them."""
+        tally: dict[str, int] = {}
         waiting = list(await self._due_rows(limit))
         looked_at = len(waiting)
-        while waiting:
-            later: list[tuple[int, int | None]] = []
-            for row_id, chat_id in waiting:
-                if chat_id is not None and self.limiter.chat_wait(chat_id) > 0:
-                    later.append((row_id, chat_id))
-                    continue
-                outcome = await self._send_one(row_id)
-                if outcome == "sent":
-                    sent += 1
-                elif outcome == "cancelled":
-                    cancelled += 1
-                elif outcome == "failed":
-                    failed += 1
-                elif outcome in ("retry-after", "retry"):
-                    rescheduled += 1
-                    if outcome == "retry-after":
-                        # the pause applies to the whole bot: the next pass resumes
-                        return SendReport(sent=sent, rescheduled=rescheduled, failed=failed,
-                                          cancelled=cancelled, looked_at=looked_at)
-            if len(later) == len(waiting):  # every row left waits for its chat
-                if looked_at >= limit and sent + failed + cancelled + rescheduled:
-                    break
-                await self.limiter.wait_for_any(chat for _row, chat in later if chat)
-            waiting = later
-        return SendReport(sent=sent, rescheduled=rescheduled, failed=failed,
-                          cancelled=cancelled, looked_at=looked_at)
+        self._halted = False
+        in_hand: dict[asyncio.Task[str], int | None] = {}
+        previous = asyncio.Event()
+        previous.set()
 
-    async def _send_one(self, row_id: int) -> str:
+        async def settle() -> None:
+            done, _pending = await asyncio.wait(in_hand, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                del in_hand[task]
+                outcome = task.result()
+                tally[outcome] = tally.get(outcome, 0) + 1
+
+        try:
+            while waiting and not self._halted:
+                later: list[tuple[int, int | None]] = []
+                taken = False
+                for row_id, chat_id in waiting:
+                    if chat_id is not None and (chat_id in in_hand.values()
+                                                or self.limiter.chat_wait(chat_id) > 0):
+                        later.append((row_id, chat_id))
+                        continue
+                    while len(in_hand) >= PIPELINE and not self._halted:
+                        await settle()
+                    if self._halted:  # the pause applies to the whole bot: the next pass resumes
+                        break
+                    turn = asyncio.Event()
+                    in_hand[asyncio.create_task(self._send_one(row_id, previous, turn))] = chat_id
+                    previous, taken = turn, True
+                if self._halted:
+                    break
+                if not taken:  # every row left waits for its chat
+                    if in_hand:
+                        await settle()
+                    elif looked_at >= limit and any(tally.get(outcome) for outcome in _DONE):
+                        break
+                    else:
+                        await self.limiter.wait_for_any(chat for _row, chat in later if chat)
+                waiting = later
+            while in_hand:
+                await settle()
+        finally:
+            if in_hand:  # something raised (or the pass was cancelled): the rows in hand finish
+                await asyncio.gather(*in_hand, return_exceptions=True)
+        return SendReport(sent=tally.get("sent", 0),
+                          rescheduled=tally.get("retry-after", 0) + tally.get("retry", 0),
+                          failed=tally.get("failed", 0), cancelled=tally.get("cancelled", 0),
+                          looked_at=looked_at)
+
+    async def _send_one(self, row_id: int, previous: asyncio.Event, turn: asyncio.Event) -> str:
+        """Read, check and claim the row, then, once the row before it is through (``previous``),
+        deliver it and mark it; ``turn`` is set when this row and every row before it are
+        through (a row cancelled before its turn does not let the one after it jump ahead)."""
+        try:
+            return await self._prepare_and_send(row_id, previous)
+        finally:
+            await previous.wait()
+            turn.set()
+
+    async def _prepare_and_send(self, row_id: int, previous: asyncio.Event) -> str:
         async with self._sessions() as session:
             now = self._clock()
             query = select(Outbox).where(
@@ -487,7 +529,6 @@ class OutboxSender:
                 chat_id=account.telegram_user_id, language=account.language,
                 payload=payload,
             )
-            await self.limiter.acquire(message.chat_id)
             # the lease: the row is not due for the lease while this worker sends it, so no other
             # worker (nor a second sender on SQLite, which has no row locks) takes it; the
             # conditional update makes the claim exactly once. A crash mid-send only delays it.
@@ -501,8 +542,19 @@ class OutboxSender:
                 await session.rollback()
                 return "skipped"
             await session.commit()
-            attempts = row.attempts + 1
-            outcome, values = await self._attempt(message, attempts)
+            await previous.wait()
+            if self._halted:  # a 429 came while this row waited: the claim goes back
+                await session.execute(
+                    update(Outbox).where(Outbox.id == row.id)
+                    .values(due_at=row.due_at, attempts=row.attempts)
+                    .execution_options(synchronize_session=False)
+                )
+                await session.commit()
+                return "skipped"
+            await self.limiter.acquire(message.chat_id)
+            outcome, values = await self._attempt(message, row.attempts + 1)
+            if outcome == "retry-after":
+                self._halted = True
             await session.execute(
                 update(Outbox).where(Outbox.id == row.id).values(**values)
                 .execution_options(synchronize_session=False)

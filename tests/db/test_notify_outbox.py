@@ -3,6 +3,7 @@ review decided, the member withdrawn) is cancelled with its reason and never del
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import pytest
@@ -21,6 +22,7 @@ from services.notifications import (
     OutboxSender,
     OutgoingMessage,
     RateLimiter,
+    RetryAfter,
     enqueue,
 )
 from storage.models import Account, Outbox, TaskReview, TeamMember
@@ -173,3 +175,97 @@ async def test_a_busy_chat_does_not_hold_up_the_messages_to_other_chats(
     assert [m.payload.departments for m in inbox.messages if m.chat_id == 1001] == [
         ("D0",), ("D1",), ("D2",)]
     assert time.now - 1000.0 == pytest.approx(2.0, abs=0.01)
+
+
+async def _reminders(sessions: async_sessionmaker[AsyncSession], clock: FixedClock,
+                     chats: tuple[int, ...]) -> None:
+    """A plan-missing reminder to each of ``chats`` in turn, all due now."""
+    await seeded(sessions, clock)
+    async with sessions() as session:
+        people = dict((await session.execute(select(Account.telegram_user_id, Account.id)
+                                             .where(Account.telegram_user_id.is_not(None)))).all())
+        for n, chat in enumerate(chats):
+            await enqueue(session, account_id=people[chat], kind=NotificationKind.PLAN_MISSING,
+                          dedup_key=f"plan-missing:{n}", due_at=clock(),
+                          payload=PlanMissingPayload(year=2027, deadline=dt.date(2026, 11, 30),
+                                                     departments=(f"D{n}",)))
+        await session.commit()
+
+
+async def test_the_next_row_is_claimed_while_one_is_delivered_but_deliveries_go_one_by_one(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    """The pipeline: while message k is with Telegram, row k+1 is already read and claimed
+    (its lease taken); yet no two deliveries overlap, each row is marked sent before the next
+    delivery starts, and the order is the rows' order."""
+    await _reminders(sessions, clock, (1001, 1003, 1100))
+    ids = [row.id for row in await rows(sessions)]
+    delivered: list[int] = []
+    in_flight = 0
+    overlaps = 0
+    claimed_meanwhile: list[bool] = []
+
+    async def deliver(message: OutgoingMessage) -> None:
+        nonlocal in_flight, overlaps
+        in_flight += 1
+        overlaps += in_flight > 1
+        async with sessions() as session:  # every row before this one is marked already
+            before = (await session.scalars(select(Outbox).where(
+                Outbox.id.in_(delivered)))).all()
+            assert all(row.sent_at is not None for row in before)
+        following = ids.index(message.id) + 1
+        if following < len(ids):  # wait (at most 5 s) for the next row's claim to land
+            for _ in range(500):
+                async with sessions() as session:
+                    row = await session.get(Outbox, ids[following])
+                    assert row is not None
+                    if row.attempts == 1:
+                        break
+                await asyncio.sleep(0.01)
+            claimed_meanwhile.append(row.attempts == 1 and row.sent_at is None)
+        delivered.append(message.id)
+        in_flight -= 1
+
+    time = SteppedTime()
+    report = await OutboxSender(sessions, clock, deliver, RateLimiter(
+        per_second=1000, per_chat_per_second=1000, monotonic=time, sleep=time.sleep)).send_due()
+    assert report.sent == 3
+    assert overlaps == 0
+    assert claimed_meanwhile == [True, True]
+    assert delivered == ids
+    assert all(row.status == "sent" and row.attempts == 1 for row in await rows(sessions))
+
+
+async def test_a_429_mid_pass_gives_the_claimed_next_row_back_untouched(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    """Telegram answers the second message with "retry after 30": that row waits 30 s, the row
+    already claimed behind it is handed back as it was (due now, no attempt counted), nothing
+    else goes in this pass, and the next pass after the wait sends the rest once each."""
+    await _reminders(sessions, clock, (1001, 1003, 1100, 1001, 1003))
+    ids = [row.id for row in await rows(sessions)]
+    inbox = Inbox()
+    refused: list[int] = []
+
+    async def deliver(message: OutgoingMessage) -> None:
+        if message.id == ids[1] and not refused:
+            refused.append(message.id)
+            raise RetryAfter(30)
+        await inbox(message)
+
+    time = SteppedTime()
+    the_sender = OutboxSender(sessions, clock, deliver, RateLimiter(
+        per_second=1000, per_chat_per_second=1000, monotonic=time, sleep=time.sleep))
+    report = await the_sender.send_due()
+    assert (report.sent, report.rescheduled) == (1, 1)
+    after = {row.id: row for row in await rows(sessions)}
+    assert after[ids[1]].due_at.replace(tzinfo=None) == (
+        clock() + dt.timedelta(seconds=30)).replace(tzinfo=None)
+    assert after[ids[1]].attempts == 1
+    assert [(after[i].status, after[i].attempts) for i in ids[2:]] == [("pending", 0)] * 3
+    assert after[ids[2]].due_at.replace(tzinfo=None) == clock().replace(tzinfo=None)
+    time.now += 30
+    clock.advance(seconds=30)
+    assert (await the_sender.send_due()).sent == 4
+    assert sorted(m.id for m in inbox.messages) == ids
+    assert {row.status for row in await rows(sessions)} == {"sent"}
