@@ -274,7 +274,7 @@ async def test_the_whole_record_flow_and_the_cosign(h: Harness, files: Files) ->
     submitted = h.api.sent("editMessageText")[-1]
     assert "状态：已提交，待同组本部门检查人员确认" in submitted.text
     assert "确认：待同组本部门另一名检查人员确认" in submitted.text
-    assert _buttons(submitted) == ["✏️ 更正"]
+    assert _buttons(submitted) == ["✏️ 更正", "移送/告知"]
     done = h.api.sent("answerCallbackQuery")[-1]
     assert done.text == "已提交检查记录，已通知同组本部门检查人员确认。"
 

@@ -29,6 +29,7 @@ record-bad-field = Not a valid field: { $field }.
 record-text-too-long = The text is too long ({ $field }, at most { $limit } characters) and was not kept.
 record-bad-location = Not a valid location (latitude { $lat }, longitude { $lon }).
 record-amend-draft = A draft is simply edited; no amendment is needed.
+record-refer-draft = This check record is still a draft: submit it first, then refer or transfer its finding.
 record-amend-needs-reason = Correcting a submitted record needs a reason.
 record-amend-no-change = The amendment is the same as the record; nothing changed.
 

@@ -29,6 +29,7 @@ record-bad-field = 无效的字段：{ $field }。
 record-text-too-long = 内容太长（{ $field }，最多 { $limit } 个字符），未保存。
 record-bad-location = 位置无效（纬度 { $lat }，经度 { $lon }）。
 record-amend-draft = 草稿直接修改即可，不需要更正。
+record-refer-draft = 这条检查记录还是草稿：提交后才能告知或移送其中发现的问题。
 record-amend-needs-reason = 更正已提交的记录必须写明理由。
 record-amend-no-change = 更正内容与原记录相同，没有修改。
 
