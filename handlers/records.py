@@ -3,7 +3,8 @@ of the team) → the department's items → one message per item with the checkl
 toggle buttons (符合 → 不符合 → 不适用), the methods as a multi-select, buttons to type the
 findings, the disposal and notes, a location, photos and files, a summary and 提交. The
 department's second inspector gets a co-sign button (an outbox row of kind ``cosign``); a
-submitted record is corrected by an amendment with a reason.
+submitted record is corrected by an amendment with a reason, and its finding is referred
+(移送/告知) by the department's member through the referral form of ``handlers.results``.
 
 Plain callback handlers and a few FSM states, like ``handlers/schedule.py``, not
 aiogram_dialog: the draft lives in the database (``RecordService``), every button carries the

@@ -8,7 +8,9 @@ a review and one confirmation. After the entry the bot sends the on-site record 
 From the result (or from one submitted record with a finding) the leader refers a finding to
 another department (告知), hands it to the own case unit, or records a transfer to judicial
 organs; the receiving admins get the notice
-from the outbox with the acknowledgement button (``handlers.referrals``).
+from the outbox with the acknowledgement button (``handlers.referrals``). The referral form is
+opened by ``begin_referral``, which ``handlers.records`` uses too: a member refers a finding of
+their own submitted record from its card in /record.
 
 Every form message's buttons carry the form's nonce: a button of an earlier form (or of a
 form already confirmed) is answered "out of date" and changes nothing. The rules — who may

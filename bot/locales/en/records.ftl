@@ -19,7 +19,7 @@ record-cosign-refused = { $reason ->
    *[done] This record is confirmed already; nothing changed.
 }
 record-subject-not-in-task = This subject is not on the list of this task's teams.
-record-not-found = There is no check record { $id }.
+record-not-found = There is no check record { NUMBER($id, useGrouping: 0) }.
 record-task-not-in-field = Task { $code } is { $state }, not in the field-work phase: nothing can be recorded.
 record-item-not-for-department = Item { $item } is not checked by { $department }.
 record-bad-point = There is no checklist point { $position }.

@@ -19,7 +19,7 @@ record-cosign-refused = { $reason ->
    *[done] 这条记录已经确认过了，无需再次确认。
 }
 record-subject-not-in-task = 该检查对象不在这个任务的检查小组名单中。
-record-not-found = 找不到检查记录 { $id }。
+record-not-found = 找不到检查记录 { NUMBER($id, useGrouping: 0) }。
 record-task-not-in-field = 任务 { $code } 当前状态为 { $state }，不在现场检查阶段，不能记录。
 record-item-not-for-department = 事项 { $item } 不由 { $department } 检查。
 record-bad-point = 没有第 { $position } 个检查要点。
