@@ -3,7 +3,8 @@ of the team) → the department's items → one message per item with the checkl
 toggle buttons (符合 → 不符合 → 不适用), the methods as a multi-select, buttons to type the
 findings, the disposal and notes, a location, photos and files, a summary and 提交. The
 department's second inspector gets a co-sign button (an outbox row of kind ``cosign``); a
-submitted record is corrected by an amendment with a reason.
+submitted record is corrected by an amendment with a reason, and its finding is referred
+(移送/告知) by the department's member through the referral form of ``handlers.results``.
 
 Plain callback handlers and a few FSM states, like ``handlers/schedule.py``, not
 aiogram_dialog: the draft lives in the database (``RecordService``), every button carries the
@@ -60,6 +61,7 @@ from services.records import (
 )
 
 from handlers.i18n import Translator
+from handlers.results import begin_referral
 
 MAX_TEXT = 4000
 ALBUM_WAIT = 1.5  # seconds of quiet after an album's last photo before the one answer
@@ -165,10 +167,12 @@ def _button(text: str, **cb: Any) -> InlineKeyboardButton:
 
 def record_markup(view: RecordView, tr: Translator) -> InlineKeyboardMarkup:
     """A draft: the points (tap cycles the answer), the methods, the texts, location,
-    evidence, summary. A submitted record: amend."""
+    evidence, summary. A submitted record: amend, and refer / inform when it has a finding."""
     if view.locked:
-        return InlineKeyboardMarkup(inline_keyboard=[
-            [_button(tr("rb-btn-amend"), a="am", r=view.id)]])
+        rows = [[_button(tr("rb-btn-amend"), a="am", r=view.id)]]
+        if view.has_finding:
+            rows.append([_button(tr("rb-btn-refer"), a="rf", r=view.id)])
+        return InlineKeyboardMarkup(inline_keyboard=rows)
     points = [_button(tr("rb-btn-point", n=p.position, answer=_answer_label(p.answer, tr)),
                       a="p", r=view.id, n=p.position) for p in view.points]
     rows = [points[i:i + 3] for i in range(0, len(points), 3)]
@@ -700,6 +704,20 @@ async def amend_reason(message: Message, *, account: AccountView, records: Recor
     await message.answer(text, reply_markup=markup)
 
 
+async def refer(callback: CallbackQuery, *, callback_data: RecordCb, account: AccountView,
+                records: RecordService, state: FSMContext, tr: Translator) -> None:
+    """移送/告知 on a submitted record: the department's member refers its finding through
+    the referral form of ``handlers.results`` (kind, target, finding, ✅ 确认办理)."""
+    try:
+        view = await records.for_referral(account.actor, callback_data.r)
+    except DomainError as error:
+        await callback.answer(_refusal(error, tr), show_alert=True)
+        return
+    await callback.answer()
+    await begin_referral(callback, state, tr, task_id=view.task_id, subject_id=view.subject_id,
+                         subject_name=view.subject_name, record_id=view.id)
+
+
 def build_router() -> Router:
     """The record feature (the service comes from the update's scope of the composition root).
 
@@ -722,6 +740,7 @@ def build_router() -> Router:
     router.callback_query.register(cosign, RecordCb.filter(F.a == "cs"))
     router.callback_query.register(amend_pick, RecordCb.filter(F.a == "am"))
     router.callback_query.register(amend_field, RecordCb.filter(F.a == "af"))
+    router.callback_query.register(refer, RecordCb.filter(F.a == "rf"))
     not_command = ~F.text.startswith("/")
     router.message.register(text_received, RecordStates.text, F.text, not_command)
     router.message.register(amend_value, RecordStates.amend_value, F.text, not_command)

@@ -8,7 +8,9 @@ a review and one confirmation. After the entry the bot sends the on-site record 
 From the result (or from one submitted record with a finding) the leader refers a finding to
 another department (告知), hands it to the own case unit, or records a transfer to judicial
 organs; the receiving admins get the notice
-from the outbox with the acknowledgement button (``handlers.referrals``).
+from the outbox with the acknowledgement button (``handlers.referrals``). The referral form is
+opened by ``begin_referral``, which ``handlers.records`` uses too: a member refers a finding of
+their own submitted record from its card in /record.
 
 Every form message's buttons carry the form's nonce: a button of an earlier form (or of a
 form already confirmed) is answered "out of date" and changes nothing. The rules — who may
@@ -695,14 +697,36 @@ async def confirm_entry(callback: CallbackQuery, *, callback_data: ResCb, accoun
                      subject_id=view.subject_id, subject_name=view.subject_name, tr=tr)
 
 
-# -- referral from the result --------------------------------------------------------------------
+# -- referral from the result or a record --------------------------------------------------------
+
+
+async def begin_referral(callback: CallbackQuery, state: FSMContext, tr: Translator, *,
+                         task_id: int, subject_id: int, subject_name: str,
+                         record_id: int | None = None, result_id: int | None = None) -> None:
+    """Open the referral form (a fresh nonce) for a finding of one record or of the final
+    result and send the kind picker; the rest of the form is this module's (``rk`` …
+    ``rok``). The caller has checked who may start it from where and answers the tap."""
+    form: dict[str, Any] = {"n": secrets.randbelow(10**9) + 1, "t": task_id,
+                            "s": subject_id, "subject": subject_name, "result": result_id,
+                            "record": record_id, "kind": "", "to": "", "to_name": "",
+                            "organ": "", "on": "", "document": "", "finding": ""}
+    await state.set_state(None)
+    await _save(state, "referral", form)
+    rows = [[_button(term.label(_lang(tr)), a="rk", f=form["n"], c=term.code)]
+            for term in vocab.referral_kinds().terms]
+    rows.append([_button(tr("results-btn-cancel"), a="x", f=form["n"])])
+    if isinstance(callback.message, Message):
+        await callback.message.answer("\n".join([
+            tr("referral-form-title", subject=subject_name),
+            tr("referral-form-pick-kind")]), reply_markup=InlineKeyboardMarkup(
+                inline_keyboard=rows))
 
 
 async def start_referral(callback: CallbackQuery, *, callback_data: ResCb,
                          account: AccountView, results: ResultService, state: FSMContext,
                          tr: Translator) -> None:
     """告知 / 移送 from the subject's final result (``r``) or one submitted record of it
-    (``rr``, the record's id in ``c``): pick how."""
+    (``rr``, the record's id in ``c``), on the leader's sheet: pick how."""
     try:
         sheet = await _leader_sheet(results, account, callback_data.t, callback_data.s)
     except DomainError as error:
@@ -718,23 +742,12 @@ async def start_referral(callback: CallbackQuery, *, callback_data: ResCb,
     elif sheet.result is None:
         await callback.answer(tr("referral-need-result"), show_alert=True)
         return
-    form: dict[str, Any] = {"n": secrets.randbelow(10**9) + 1, "t": sheet.task_id,
-                            "s": sheet.subject_id, "subject": sheet.subject_name,
-                            "result": sheet.result.id if sheet.result and record_id is None
-                            else None, "record": record_id, "kind": "", "to": "",
-                            "to_name": "", "organ": "", "on": "", "document": "",
-                            "finding": ""}
-    await state.set_state(None)
-    await _save(state, "referral", form)
     await callback.answer()
-    rows = [[_button(term.label(_lang(tr)), a="rk", f=form["n"], c=term.code)]
-            for term in vocab.referral_kinds().terms]
-    rows.append([_button(tr("results-btn-cancel"), a="x", f=form["n"])])
-    if isinstance(callback.message, Message):
-        await callback.message.answer("\n".join([
-            tr("referral-form-title", subject=sheet.subject_name),
-            tr("referral-form-pick-kind")]), reply_markup=InlineKeyboardMarkup(
-                inline_keyboard=rows))
+    await begin_referral(callback, state, tr, task_id=sheet.task_id,
+                         subject_id=sheet.subject_id, subject_name=sheet.subject_name,
+                         record_id=record_id,
+                         result_id=sheet.result.id if sheet.result and record_id is None
+                         else None)
 
 
 async def referral_kind(callback: CallbackQuery, *, callback_data: ResCb, state: FSMContext,

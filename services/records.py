@@ -549,6 +549,20 @@ class RecordService:
         """One record with its evidence and amendments."""
         return await self._view(await self._row(record_id))
 
+    async def for_referral(self, actor: Actor, record_id: int) -> RecordView:
+        """The record a member refers a finding from (告知 / 移送): an active member of the
+        team, of the record's department (``RecordNotMember``, ``RecordWrongDepartment``),
+        and the record submitted (a draft is refused, ``record-refer-draft``). Reads only;
+        ``ReferralService.refer`` checks the membership again when the referral is made."""
+        row = await self._row(record_id)
+        member, _task, _team = await self._membership(actor.inspector_id, row.task_id,
+                                                      row.subject_id)
+        if member.department_id != row.department_id:
+            raise RecordWrongDepartment(department=await self._department_code(row.department_id))
+        if row.state != SUBMITTED:
+            raise IllegalTransition("record-refer-draft", id=row.id)
+        return await self._view(row)
+
     async def _view(self, row: CheckRecord) -> RecordView:
         task = await self._session.get(Task, row.task_id)
         team = await self._session.get(Team, row.team_id)

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.actors import Actor
 from services.calendar import CalendarService
-from services.errors import IllegalTransition, ValidationFailed
+from services.errors import IllegalTransition, NotFound, ValidationFailed
 from services.progress import ProgressService
 from services.records import (
     CosignRefused,
@@ -226,6 +226,27 @@ async def test_refusals_change_nothing(
     view = await records.get(record_id)
     assert view.state == "draft"
     assert view.evidence == ()
+
+
+async def test_a_record_is_referable_by_its_department_once_submitted(
+    records: RecordService, world: World
+) -> None:
+    record_id = await filled(records, world, finding="后厨废水直排雨水管")
+    with pytest.raises(IllegalTransition) as draft:  # a draft: not yet
+        await records.for_referral(ins(world.member), record_id)
+    assert draft.value.key == "record-refer-draft"
+    await records.add_evidence(record_id, ins(world.leader), Upload(jpeg(), "photo"))
+    await records.submit(record_id, ins(world.leader))
+    view = await records.for_referral(ins(world.member), record_id)  # 王五, SCJG, not leader
+    assert (view.id, view.locked, view.subject_name) == (record_id, True, "鄂州市江南餐饮有限公司")
+    with pytest.raises(RecordWrongDepartment):  # 李四: in the team, HBJ
+        await records.for_referral(ins(world.partner), record_id)
+    with pytest.raises(RecordNotMember):  # 赵六: in no team of the task
+        await records.for_referral(ins(world.idle), record_id)
+    with pytest.raises(RecordNotMember):  # a system actor has no inspector record
+        await records.for_referral(Actor.system("test"), record_id)
+    with pytest.raises(NotFound):
+        await records.for_referral(ins(world.member), record_id + 1000)
 
 
 async def test_the_same_file_is_stored_once_and_albums_keep_their_group(

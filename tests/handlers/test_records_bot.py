@@ -35,7 +35,16 @@ from handlers.i18n import Translator
 from handlers.records import RecordCb, cosign_notice
 from services.notification_kinds import CosignPayload, NotificationKind, parse_payload
 from services.obsolete import obsolete_reason
-from storage.models import AuditEvent, CheckRecord, Evidence, Outbox, ScheduleStop, TeamSchedule
+from storage.models import (
+    Account,
+    AuditEvent,
+    CheckRecord,
+    Evidence,
+    Outbox,
+    Referral,
+    ScheduleStop,
+    TeamSchedule,
+)
 from tests.conftest import SHANGHAI
 from tests.evidence_files import jpeg, pdf
 from tests.handlers.conftest import SENT_AT, Call, Harness, Person, ScriptedSession
@@ -274,7 +283,7 @@ async def test_the_whole_record_flow_and_the_cosign(h: Harness, files: Files) ->
     submitted = h.api.sent("editMessageText")[-1]
     assert "状态：已提交，待同组本部门检查人员确认" in submitted.text
     assert "确认：待同组本部门另一名检查人员确认" in submitted.text
-    assert _buttons(submitted) == ["✏️ 更正"]
+    assert _buttons(submitted) == ["✏️ 更正", "移送/告知"]
     done = h.api.sent("answerCallbackQuery")[-1]
     assert done.text == "已提交检查记录，已通知同组本部门检查人员确认。"
 
@@ -572,3 +581,121 @@ async def test_the_card_in_english(h: Harness, files: Files) -> None:
     await location(leader, JIANGNAN[0] + 0.018, JIANGNAN[1])
     assert h.api.texts() == ["⚠️ Location saved, but it is 2.0 km from the subject's registered "
                              "address, farther than 300 m: flagged for the leader."]
+
+
+# -- 移送/告知 from the member's own submitted record ---------------------------------------------
+
+
+async def _submitted_with_finding(h: Harness, person: Person, files: Files) -> Call:
+    """The person's SCJG record with a finding and a photo, submitted through the bot: the
+    card as the submit left it."""
+    await _open(h, person)
+    record = await _record(h)
+    for n in (1, 2):
+        await person.tap(RecordCb(a="p", r=record.id, n=n).pack(), message_id=55)
+    await person.tap(RecordCb(a="tx", r=record.id, s="findings").pack())
+    await person.send("后厨废水直排雨水管")
+    await photo(person, files.add("rf1", jpeg((200, 10, 10))))
+    await person.tap(RecordCb(a="sub", r=record.id).pack(), message_id=55)
+    assert (await _record(h)).state == "submitted"
+    return h.api.sent("editMessageText")[-1]
+
+
+async def test_a_member_informs_another_department_from_their_submitted_record(
+    h: Harness, files: Files
+) -> None:
+    admin = await h.bound(1201, None, department="HBJ", role="dept_admin", name="生态环境局管理员")
+    member = await h.bound(1002, h.world.member, name="王五")  # in the team, not its leader
+    h.api.allow("sendMessage", "editMessageText", "answerCallbackQuery")
+    card = await _submitted_with_finding(h, member, files)
+    record = await _record(h)
+    assert _buttons(card) == ["✏️ 更正", "移送/告知"]
+    assert _data(card, "移送/告知") == RecordCb(a="rf", r=record.id).pack()
+
+    h.api.calls.clear()
+    await member.tap(_data(card, "移送/告知"), message_id=55, text=card.text)
+    kinds = h.api.sent("sendMessage")[-1]
+    assert kinds.text == "告知 / 移送：鄂州市江南餐饮有限公司\n请选择办理方式（第十七条）："
+    assert _buttons(kinds) == ["告知相关部门", "移送办案机构", "移送司法机关", "取消"]
+    await member.tap(_data(kinds, "告知相关部门"), message_id=60, text=kinds.text)
+    departments = h.api.sent("editMessageText")[-1]
+    assert departments.text.endswith("告知哪个部门？")
+    await member.tap(_data(departments, "生态环境局"), message_id=60, text=departments.text)
+    assert h.api.sent("editMessageText")[-1].text.endswith("请发送要告知或移送的问题（文字）。")
+    await member.send("后厨废水经雨水管直排，请生态环境局依职责处理")
+    review = h.api.sent("sendMessage")[-1]
+    assert review.text == ("告知 / 移送：鄂州市江南餐饮有限公司\n告知：生态环境局\n"
+                           "问题：后厨废水经雨水管直排，请生态环境局依职责处理")
+    confirm = _data(review, "✅ 确认办理")
+    await member.tap(confirm, message_id=61, text=review.text)
+    async with h.sessions() as session:
+        (referral,) = (await session.scalars(select(Referral))).all()
+        hbj_admin = await session.scalar(select(Account).where(
+            Account.telegram_user_id == admin.user.id))
+        assert hbj_admin is not None
+        notices = (await session.scalars(select(Outbox).where(
+            Outbox.kind == "referral"))).all()
+    assert h.api.sent("editMessageText")[-1].text == (
+        f"{review.text}\n\n已告知 生态环境局（编号 {referral.id}），已通知该部门 1 名管理员签收。")
+    assert (referral.record_id, referral.result_id, referral.kind, referral.state) == (
+        record.id, None, "inform", "sent")
+    assert referral.created_by_inspector_id == h.world.member
+    assert (referral.from_department_id, referral.to_department_id) == (h.world.scjg,
+                                                                        h.world.hbj)
+    assert referral.finding == "后厨废水经雨水管直排，请生态环境局依职责处理"
+    (notice,) = notices
+    assert notice.account_id == hbj_admin.id
+    assert notice.payload["referral_id"] == referral.id
+    assert notice.payload["by"] == "王五"
+    assert await h.count(AuditEvent, AuditEvent.action == "referral.inform") == 1
+    # the confirmation tapped again: out of date, nothing more is referred
+    await member.tap(confirm, message_id=61, text=review.text)
+    assert h.api.sent("answerCallbackQuery")[-1].text == (
+        "这个按钮已经过期：请用 /results 重新打开检查对象。")
+    assert await h.count(Referral) == 1
+
+
+async def test_a_drafts_refer_button_is_refused_and_changes_nothing(h: Harness) -> None:
+    leader = await h.bound(1001, h.world.leader, name="张三")
+    member = await h.bound(1002, h.world.member, name="Wang", language_code="en")
+    await _open(h, leader)
+    record = await _record(h)
+    assert "移送/告知" not in _buttons(h.api.sent("sendMessage")[-1])  # a draft has none
+    h.api.calls.clear()
+    button = RecordCb(a="rf", r=record.id).pack()  # an old or crafted button
+    await leader.tap(button, message_id=55)
+    await member.tap(button, message_id=56)
+    refusals = [(c.text, c.show_alert) for c in h.api.sent("answerCallbackQuery")]
+    assert refusals == [
+        ("这条检查记录还是草稿：提交后才能告知或移送其中发现的问题。", True),
+        ("This check record is still a draft: submit it first, then refer or transfer its "
+         "finding.", True)]
+    assert h.api.sent("sendMessage") == []  # no referral form
+    assert await h.count(Referral) == 0
+    assert (await _record(h)).state == "draft"
+
+
+async def test_only_the_records_department_in_the_team_may_refer_it(
+    h: Harness, files: Files
+) -> None:
+    member = await h.bound(1002, h.world.member, name="王五")
+    partner = await h.bound(1003, h.world.partner, department="HBJ", name="李四")
+    idle = await h.bound(1004, h.world.idle, name="赵六")
+    admin = await h.bound(1005, None, role="dept_admin", name="管理员")
+    h.api.allow("sendMessage", "editMessageText", "answerCallbackQuery")
+    await _submitted_with_finding(h, member, files)
+    record = await _record(h)
+    h.api.calls.clear()
+    button = RecordCb(a="rf", r=record.id).pack()
+    await idle.tap(button)  # an SCJG inspector of no team of the task
+    await admin.tap(button)  # no inspector record at all
+    await partner.tap(button)  # in the team, another department
+    await member.tap(RecordCb(a="rf", r=record.id + 1000).pack())  # no such record
+    assert [c.text for c in h.api.sent("answerCallbackQuery")] == [
+        "你不是该任务检查小组的在岗成员，不能记录或处理这条检查记录。",
+        "你不是该任务检查小组的在岗成员，不能记录或处理这条检查记录。",
+        "这条检查记录属于SCJG，只能由该部门在组的检查人员填写。",
+        f"找不到检查记录 {record.id + 1000}。"]
+    assert h.api.sent("sendMessage") == []
+    assert await h.count(Referral) == 0
+    assert await h.count(Outbox, Outbox.kind == "referral") == 0

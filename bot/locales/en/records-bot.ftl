@@ -59,6 +59,7 @@ rb-btn-submit = ✅ Submit
 rb-btn-back = « Back
 rb-btn-amend = ✏️ Amend
 rb-btn-cosign = ✅ Co-sign
+rb-btn-refer = Refer / inform
 rb-btn-share-location = 📍 Share my location
 
 rb-ask-findings = Type the findings (reply "none" when no problem was found):

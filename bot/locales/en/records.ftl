@@ -19,7 +19,7 @@ record-cosign-refused = { $reason ->
    *[done] This record is confirmed already; nothing changed.
 }
 record-subject-not-in-task = This subject is not on the list of this task's teams.
-record-not-found = There is no check record { $id }.
+record-not-found = There is no check record { NUMBER($id, useGrouping: 0) }.
 record-task-not-in-field = Task { $code } is { $state }, not in the field-work phase: nothing can be recorded.
 record-item-not-for-department = Item { $item } is not checked by { $department }.
 record-bad-point = There is no checklist point { $position }.
@@ -29,6 +29,7 @@ record-bad-field = Not a valid field: { $field }.
 record-text-too-long = The text is too long ({ $field }, at most { $limit } characters) and was not kept.
 record-bad-location = Not a valid location (latitude { $lat }, longitude { $lon }).
 record-amend-draft = A draft is simply edited; no amendment is needed.
+record-refer-draft = This check record is still a draft: submit it first, then refer or transfer its finding.
 record-amend-needs-reason = Correcting a submitted record needs a reason.
 record-amend-no-change = The amendment is the same as the record; nothing changed.
 

@@ -59,6 +59,7 @@ rb-btn-submit = ✅ 确认提交
 rb-btn-back = « 返回
 rb-btn-amend = ✏️ 更正
 rb-btn-cosign = ✅ 确认记录
+rb-btn-refer = 移送/告知
 rb-btn-share-location = 📍 发送我的位置
 
 rb-ask-findings = 请输入发现问题情况（没有发现问题请回复“无”）：

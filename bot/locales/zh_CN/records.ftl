@@ -19,7 +19,7 @@ record-cosign-refused = { $reason ->
    *[done] 这条记录已经确认过了，无需再次确认。
 }
 record-subject-not-in-task = 该检查对象不在这个任务的检查小组名单中。
-record-not-found = 找不到检查记录 { $id }。
+record-not-found = 找不到检查记录 { NUMBER($id, useGrouping: 0) }。
 record-task-not-in-field = 任务 { $code } 当前状态为 { $state }，不在现场检查阶段，不能记录。
 record-item-not-for-department = 事项 { $item } 不由 { $department } 检查。
 record-bad-point = 没有第 { $position } 个检查要点。
@@ -29,6 +29,7 @@ record-bad-field = 无效的字段：{ $field }。
 record-text-too-long = 内容太长（{ $field }，最多 { $limit } 个字符），未保存。
 record-bad-location = 位置无效（纬度 { $lat }，经度 { $lon }）。
 record-amend-draft = 草稿直接修改即可，不需要更正。
+record-refer-draft = 这条检查记录还是草稿：提交后才能告知或移送其中发现的问题。
 record-amend-needs-reason = 更正已提交的记录必须写明理由。
 record-amend-no-change = 更正内容与原记录相同，没有修改。
 
