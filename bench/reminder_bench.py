@@ -16,9 +16,10 @@ limits refused with a 429 (``GET /control/flood/violations``). Throughput is mea
 rows' ``sent_at`` (first to last delivery) against the sender's configured limit.
 
 ``--kill``: the worker is SIGKILLed once half the rows are sent, restarted at once, and the
-count is taken again; the one row the kill caught inside its lease is sent again after the
-lease (``services.notifications.LEASE``), and that wait and the restart are left out of the
-throughput. ``--quick``: 1,000 reminders to 200 chats.
+count is taken again; the rows the kill caught inside their lease (at most two: the one
+being sent and the one claimed behind it; only the first can arrive twice) are sent again
+after the lease (``services.notifications.LEASE``), and that wait and the restart are left out
+of the throughput. ``--quick``: 1,000 reminders to 200 chats.
 
 The last line reads ``reminders: sent S of N, lost L, doubled D, per-chat violations V,
 throughput T/s (R% of the limit)``.
