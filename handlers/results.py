@@ -751,11 +751,13 @@ async def start_referral(callback: CallbackQuery, *, callback_data: ResCb,
 
 
 async def referral_kind(callback: CallbackQuery, *, callback_data: ResCb, state: FSMContext,
-                        referrals: ReferralService, tr: Translator) -> None:
-    """The kind: 告知 asks for the department, a transfer for the organ, else the finding."""
+                        account: AccountView, referrals: ReferralService,
+                        tr: Translator) -> None:
+    """The kind: 告知 asks for the department (every other one: one's own is refused by the
+    service, so it is not offered), a transfer for the organ, else the finding."""
     form = await _form(state, "referral", callback_data.f)
     if form is None or callback_data.c not in (INFORM, CASE_UNIT, JUDICIAL):
-        await callback.answer(tr("results-form-stale"), show_alert=True)
+        await callback.answer(tr("referral-form-stale"), show_alert=True)
         return
     form["kind"] = callback_data.c
     await _save(state, "referral", form)
@@ -763,7 +765,8 @@ async def referral_kind(callback: CallbackQuery, *, callback_data: ResCb, state:
     title = tr("referral-form-title", subject=form["subject"])
     if form["kind"] == INFORM:
         rows = [[_button(zh if tr.language != "en" else en, a="rd", f=form["n"], c=code)]
-                for code, zh, en in await referrals.departments()]
+                for code, zh, en in await referrals.departments()
+                if code != account.department_code]
         rows.append([_button(tr("results-btn-cancel"), a="x", f=form["n"])])
         await _edit(callback, f"{title}\n{tr('referral-form-pick-department')}",
                     InlineKeyboardMarkup(inline_keyboard=rows))
@@ -782,7 +785,7 @@ async def referral_department(callback: CallbackQuery, *, callback_data: ResCb,
     """The department to inform; then the finding."""
     form = await _form(state, "referral", callback_data.f)
     if form is None or form["kind"] != INFORM:
-        await callback.answer(tr("results-form-stale"), show_alert=True)
+        await callback.answer(tr("referral-form-stale"), show_alert=True)
         return
     names = {code: (zh if tr.language != "en" else en)
              for code, zh, en in await referrals.departments()}
@@ -877,7 +880,7 @@ async def confirm_referral(callback: CallbackQuery, *, callback_data: ResCb,
     """✅: the service records the referral and queues the receiving admins' notices."""
     form = await _form(state, "referral", callback_data.f)
     if form is None or not form["finding"]:
-        await callback.answer(tr("results-form-stale"), show_alert=True)
+        await callback.answer(tr("referral-form-stale"), show_alert=True)
         return
     request = ReferralRequest(
         form["kind"], form["finding"], to_department=form["to"] or None, organ=form["organ"],

@@ -55,9 +55,11 @@ async def phone_page(pw: Any, url: str) -> tuple[Any, Any, list[str]]:
     return browser, page, errors
 
 
-async def record_a_check(page: Any, picture: Path, shots: Shots, item: str | None = None) -> Any:
+async def record_a_check(page: Any, picture: Path, shots: Shots, item: str | None = None,
+                         findings: str = "无") -> Any:
     """/record → the first subject → ``item`` (the first item when None): every point 符合, a
-    photo, the preset location, findings "无", the summary and the submit. Returns the card."""
+    photo, the preset location, ``findings`` (发现问题情况), the summary and the submit.
+    Returns the card."""
     from playwright.async_api import expect
 
     await page.locator("#text").fill("/record")
@@ -95,9 +97,9 @@ async def record_a_check(page: Any, picture: Path, shots: Shots, item: str | Non
     await card.last.locator(".kb-btn", has_text="发现问题").click()
     await expect(page.locator(".row.in", has_text="请输入发现问题情况")).to_have_count(
         1, timeout=30_000)
-    await page.locator("#text").fill("无")
+    await page.locator("#text").fill(findings)
     await page.locator("#send").click()
-    filled = page.locator(".row.in", has_text="发现问题情况：无")
+    filled = page.locator(".row.in", has_text=f"发现问题情况：{findings}")
     await expect(filled.last).to_be_visible(timeout=30_000)
     await expect(filled.last).to_contain_text("证据：1 份（照片 1，文件 0）")
     await filled.last.locator(".kb-btn", has_text="汇总并提交").click()

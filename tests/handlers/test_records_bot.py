@@ -620,6 +620,7 @@ async def test_a_member_informs_another_department_from_their_submitted_record(
     await member.tap(_data(kinds, "告知相关部门"), message_id=60, text=kinds.text)
     departments = h.api.sent("editMessageText")[-1]
     assert departments.text.endswith("告知哪个部门？")
+    assert "市场监督管理局" not in _buttons(departments)  # the member's own department
     await member.tap(_data(departments, "生态环境局"), message_id=60, text=departments.text)
     assert h.api.sent("editMessageText")[-1].text.endswith("请发送要告知或移送的问题（文字）。")
     await member.send("后厨废水经雨水管直排，请生态环境局依职责处理")
@@ -651,7 +652,7 @@ async def test_a_member_informs_another_department_from_their_submitted_record(
     # the confirmation tapped again: out of date, nothing more is referred
     await member.tap(confirm, message_id=61, text=review.text)
     assert h.api.sent("answerCallbackQuery")[-1].text == (
-        "这个按钮已经过期：请用 /results 重新打开检查对象。")
+        "这个按钮已经过期：请重新打开该检查对象的结果（/results）或检查记录（/record）。")
     assert await h.count(Referral) == 1
 
 

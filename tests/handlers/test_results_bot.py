@@ -315,6 +315,7 @@ async def test_the_leader_informs_another_department_from_the_result(
     await person.tap(button(kinds, "告知相关部门"))
     departments = [t for t, _ in buttons(last(h))]
     assert "生态环境局" in departments
+    assert "市场监督管理局" not in departments  # one's own department is not offered
     await person.tap(button(last(h), "生态环境局"))
     await person.send("后厨废水直排雨水管")
     review = h.api.sent()[-1]

@@ -55,6 +55,7 @@ results-form-review = Please check and confirm:
 results-form-due = Checked on { $check }, due by { $due }.
 results-form-will-be-late = ⚠ { $days } working days past the deadline: it can still be entered, and it will be marked late (Art. 16).
 results-form-stale = This button is out of date: open the subject again with /results.
+referral-form-stale = This button is out of date: open the subject's result (/results) or its check record (/record) again.
 results-form-cancelled = Cancelled; nothing was entered.
 results-form-need-text = Please send text.
 results-date-invalid = "{ $text }" is not a valid date: send it as YYYY-MM-DD, e.g. { $example }.

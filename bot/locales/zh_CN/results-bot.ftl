@@ -55,6 +55,7 @@ results-form-review = 请核对后确认：
 results-form-due = 检查日期 { $check }，录入期限 { $due }。
 results-form-will-be-late = ⚠ 已超过录入期限 { $days } 个工作日：仍可录入，但将标记为逾期（第十六条）。
 results-form-stale = 这个按钮已经过期：请用 /results 重新打开检查对象。
+referral-form-stale = 这个按钮已经过期：请重新打开该检查对象的结果（/results）或检查记录（/record）。
 results-form-cancelled = 已取消，未录入任何内容。
 results-form-need-text = 请发送文字。
 results-date-invalid = “{ $text }”不是有效日期：请按 YYYY-MM-DD 格式发送，例如 { $example }。
