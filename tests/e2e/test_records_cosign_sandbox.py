@@ -7,13 +7,15 @@ Screenshots: tests/artifacts/records-cosign-*.png."""
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from tests.e2e.test_demo_sandbox import demo  # noqa: F401 -- the demo process, re-used
 from tests.e2e.test_records_sandbox import (
+    MEMBER_ROLE,
     Shots,
+    cast,
     enter_the_result_and_get_the_pdf,
+    notices_by_chat,
     open_results,
     phone_page,
     record_a_check,
@@ -23,18 +25,13 @@ from tests.e2e.test_records_sandbox import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
-MEMBER_ROLE = "检查人员（市场监管）"
-
-
 async def test_the_second_inspector_co_signs_in_the_browser_and_the_leader_sees_it(
     demo: dict[str, str], tmp_path: object,  # noqa: F811
 ) -> None:
     from playwright.async_api import async_playwright, expect
 
-    async with httpx.AsyncClient(base_url=demo["url"]) as control:
-        personas = (await control.get("control/personas")).json()
-    member = next(p for p in personas if p["role"] == MEMBER_ROLE)
-    leader = next(p for p in personas if p["role"] == "组长")
+    personas = await cast(demo["url"])
+    member, leader = personas[MEMBER_ROLE], personas["组长"]
     assert member["department"] == leader["department"]  # both of the lead department
     shots = Shots("records-cosign-", width=2)
     async with async_playwright() as pw:
@@ -76,11 +73,7 @@ async def test_the_second_inspector_co_signs_in_the_browser_and_the_leader_sees_
         await browser.close()
     # what the page showed is what the bot did: the notice went to the leader alone, and its
     # button is gone once co-signed
-    async with httpx.AsyncClient(base_url=demo["url"]) as control:
-        chats = {p["user_id"]: (await control.get(
-            f"control/chats/{p['user_id']}/messages")).json() for p in personas}
-    notices = {uid: [m for m in messages if m["from_bot"] and "【请确认】" in (m["text"] or "")]
-               for uid, messages in chats.items()}
-    assert {uid: len(found) for uid, found in notices.items() if found} == {leader["user_id"]: 1}
+    notices = await notices_by_chat(demo["url"], personas.values(), "【请确认】")
+    assert {uid: len(found) for uid, found in notices.items()} == {leader["user_id"]: 1}
     assert notices[leader["user_id"]][0]["edited"]
     assert not notices[leader["user_id"]][0]["reply_markup"]

@@ -7,13 +7,15 @@ and signs for it (签收). Screenshots: tests/artifacts/records-referral-*.png."
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from tests.e2e.test_demo_sandbox import demo  # noqa: F401 -- the demo process, re-used
 from tests.e2e.test_records_sandbox import (
     FLOOD_PAUSE_MS,
+    MEMBER_ROLE,
     Shots,
+    cast,
+    notices_by_chat,
     phone_page,
     record_a_check,
     shop_picture,
@@ -22,7 +24,6 @@ from tests.e2e.test_records_sandbox import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
-MEMBER_ROLE = "检查人员（市场监管）"
 FINDING = "后厨灭火器已过期，未按规定设置油烟净化设施"
 REFERRED = "油烟直排，请生态环境部门依法处理"
 
@@ -32,10 +33,8 @@ async def test_a_member_informs_another_department_from_their_own_record_in_the_
 ) -> None:
     from playwright.async_api import async_playwright, expect
 
-    async with httpx.AsyncClient(base_url=demo["url"]) as control:
-        personas = (await control.get("control/personas")).json()
-    member = next(p for p in personas if p["role"] == MEMBER_ROLE)
-    admin = next(p for p in personas if p["role"] == "部门管理员")
+    personas = await cast(demo["url"])
+    member, admin = personas[MEMBER_ROLE], personas["部门管理员"]
     assert admin["department"] != member["department"]
     shots = Shots("records-referral-", width=2)
     async with async_playwright() as pw:
@@ -83,10 +82,6 @@ async def test_a_member_informs_another_department_from_their_own_record_in_the_
         assert errors == []
         await browser.close()
     # what the page showed is what the bot did: the notice went to that admin alone
-    async with httpx.AsyncClient(base_url=demo["url"]) as control:
-        chats = {p["user_id"]: (await control.get(
-            f"control/chats/{p['user_id']}/messages")).json() for p in personas}
-    notices = {uid: [m for m in messages if m["from_bot"] and "【告知】" in (m["text"] or "")]
-               for uid, messages in chats.items()}
-    assert {uid: len(found) for uid, found in notices.items() if found} == {admin["user_id"]: 1}
+    notices = await notices_by_chat(demo["url"], personas.values(), "【告知】")
+    assert {uid: len(found) for uid, found in notices.items()} == {admin["user_id"]: 1}
     assert not notices[admin["user_id"]][0]["reply_markup"]

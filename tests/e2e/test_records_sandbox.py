@@ -55,6 +55,26 @@ async def phone_page(pw: Any, url: str) -> tuple[Any, Any, list[str]]:
     return browser, page, errors
 
 
+MEMBER_ROLE = "检查人员（市场监管）"  # team 1's second inspector of the lead department
+
+
+async def cast(url: str) -> dict[str, dict[str, Any]]:
+    """The sandbox's personas, by their role on the picker."""
+    async with httpx.AsyncClient(base_url=url) as control:
+        return {p["role"]: p for p in (await control.get("control/personas")).json()}
+
+
+async def notices_by_chat(url: str, personas: Any, marker: str) -> dict[int, list[dict[str, Any]]]:
+    """Every persona's bot messages whose text holds ``marker`` (from the emulator), per chat
+    that has any."""
+    async with httpx.AsyncClient(base_url=url) as control:
+        chats = {p["user_id"]: (await control.get(
+            f"control/chats/{p['user_id']}/messages")).json() for p in personas}
+    found = {uid: [m for m in messages if m["from_bot"] and marker in (m["text"] or "")]
+             for uid, messages in chats.items()}
+    return {uid: messages for uid, messages in found.items() if messages}
+
+
 async def record_a_check(page: Any, picture: Path, shots: Shots, item: str | None = None,
                          findings: str = "无") -> Any:
     """/record → the first subject → ``item`` (the first item when None): every point 符合, a
