@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -430,7 +431,7 @@ class OutboxSender:
         later round of the pass while the rows to other chats go, so one busy chat never holds
         up the bot; when only such rows are left and the batch was full, the pass ends so that
         the next one fetches the rows behind them."""
-        tally: dict[str, int] = {}
+        tally: Counter[str] = Counter()
         waiting = list(await self._due_rows(limit))
         looked_at = len(waiting)
         self._halted = False
@@ -442,8 +443,7 @@ class OutboxSender:
             done, _pending = await asyncio.wait(in_hand, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
                 del in_hand[task]
-                outcome = task.result()
-                tally[outcome] = tally.get(outcome, 0) + 1
+                tally[task.result()] += 1
 
         try:
             while waiting and not self._halted:
@@ -466,7 +466,7 @@ class OutboxSender:
                 if not taken:  # every row left waits for its chat
                     if in_hand:
                         await settle()
-                    elif looked_at >= limit and any(tally.get(outcome) for outcome in _DONE):
+                    elif looked_at >= limit and any(tally[outcome] for outcome in _DONE):
                         break
                     else:
                         await self.limiter.wait_for_any(chat for _row, chat in later if chat)
@@ -476,9 +476,8 @@ class OutboxSender:
         finally:
             if in_hand:  # something raised (or the pass was cancelled): the rows in hand finish
                 await asyncio.gather(*in_hand, return_exceptions=True)
-        return SendReport(sent=tally.get("sent", 0),
-                          rescheduled=tally.get("retry-after", 0) + tally.get("retry", 0),
-                          failed=tally.get("failed", 0), cancelled=tally.get("cancelled", 0),
+        return SendReport(sent=tally["sent"], rescheduled=tally["retry-after"] + tally["retry"],
+                          failed=tally["failed"], cancelled=tally["cancelled"],
                           looked_at=looked_at)
 
     async def _send_one(self, row_id: int, previous: asyncio.Event, turn: asyncio.Event) -> str:
